@@ -1,0 +1,681 @@
+package validate
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // timezone IDs must validate the same on hosts without /usr/share/zoneinfo (Windows, scratch images)
+	"unicode"
+	"unicode/utf8"
+)
+
+// Issue is one problem found in a row.
+type Issue struct {
+	Rule     Rule
+	Severity Severity
+	Field    Field  // CustomItem for custom items
+	Custom   string // the custom item code when Field == CustomItem
+	Row      int
+	Column   string // the column as named in the user's file
+	// Message is a full sentence for a person: where (row, column), the
+	// value (a password is always shown as ***, long values are cut at
+	// about 60 characters) and what to do.
+	Message string
+}
+
+// Change records a normalisation Check applied to a value, so the report can
+// say what will be sent instead of what the file holds.
+type Change struct {
+	Field    Field
+	Column   string
+	From, To string
+}
+
+// Result is what Check found in one row. Both slices are nil for a clean
+// row; they are freshly allocated and the caller may keep them.
+type Result struct {
+	Issues  []Issue
+	Changes []Change
+}
+
+// Valid reports whether the row has no Error-severity issue, i.e. may be
+// sent.
+func (r *Result) Valid() bool { return r.FirstError() == nil }
+
+// FirstError returns the first Error-severity issue, or nil.
+func (r *Result) FirstError() *Issue {
+	for i := range r.Issues {
+		if r.Issues[i].Severity == Error {
+			return &r.Issues[i]
+		}
+	}
+	return nil
+}
+
+// Options configure a Validator.
+type Options struct {
+	Kind Kind
+	// File names the input in messages ("users.csv: row 7, ..."); may be "".
+	File string
+	// Columns holds the user's column name for each field ("" = the field
+	// has no column); messages use it so that people find the cell. A
+	// field without a name is called by its API name.
+	Columns [NumFields]string
+	// CustomColumns maps a custom item code to the user's column name;
+	// unlisted items are called "customItem.<code>".
+	CustomColumns map[string]string
+	// Update is set when rows may name existing users (update or upsert).
+	// Then only the login name is required: a blank password, display name
+	// or time zone means "leave unchanged" and the importer omits it.
+	// Ignored for guests, which can only be added.
+	Update bool
+}
+
+// Validator checks the rows of one file. It remembers the login names and
+// e-mail addresses it has seen to find duplicates, so feed it the rows in
+// file order. It is not safe for concurrent use.
+type Validator struct {
+	opts Options
+
+	// Duplicate detection, the only state that grows with the file (the
+	// import must stay under 200 bytes per row): exact login names, because
+	// a duplicate is an error and must never be a false positive; 64-bit
+	// hashes of case-folded login names and e-mail addresses, because those
+	// findings are warnings, where a hash collision (odds about 3e-8 for a
+	// million rows) costs a spurious warning but saves the string.
+	codes       map[string]int32
+	foldedCodes map[uint64]int32
+	emails      map[uint64]int32
+	arena       arena
+
+	tz     map[string]bool // time.LoadLocation costs 9 µs and 11 allocations
+	tzBad  int             // rejected IDs cached so far (bounded)
+	warned [NumFields + 1]bool
+
+	buf  []byte   // scratch for normalised values
+	orgs []string // scratch for the departments of one row
+}
+
+// maxBadTimezones bounds how many distinct unknown time zone IDs are
+// remembered, so a file full of junk cannot grow the cache without limit.
+const maxBadTimezones = 1024
+
+// New returns a Validator for one file.
+func New(opts Options) *Validator {
+	return &Validator{
+		opts:        opts,
+		codes:       make(map[string]int32),
+		foldedCodes: make(map[uint64]int32),
+		emails:      make(map[uint64]int32),
+		tz:          make(map[string]bool),
+	}
+}
+
+// Check normalises rec.Values in place (trimming, status, dates, locales,
+// services, departments) and then checks every rule, including duplicates
+// of earlier rows. Call it once per row, in file order.
+func (v *Validator) Check(rec *Record) Result {
+	var res Result
+	k := v.opts.Kind
+	for f := Field(0); f < NumFields; f++ {
+		s := rec.Values[f]
+		if s == "" {
+			continue
+		}
+		if !Applies(k, f) {
+			v.notForKind(&res, rec, f, "")
+			continue
+		}
+		if trimmed[f] {
+			if t := trimBlank(s); t != s {
+				res.Changes = append(res.Changes, Change{f, v.column(f), s, t})
+				rec.Values[f], s = t, t
+				if s == "" {
+					continue
+				}
+			}
+		}
+		if !v.text(&res, rec, f, "", s) {
+			continue
+		}
+		v.field(&res, rec, f, s)
+	}
+	v.required(&res, rec)
+	v.custom(&res, rec)
+	v.duplicates(&res, rec)
+	return res
+}
+
+// field applies the rules of one field to a trimmed, non-empty, clean value.
+func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
+	switch f {
+	case Code:
+		v.code(res, rec, s)
+	case Name:
+		if isAllSpace(s) {
+			v.missing(res, rec, Name, true)
+			return
+		}
+		v.length(res, rec, f, s)
+	case Password:
+		v.password(res, rec, s)
+	case LocalName:
+		if v.length(res, rec, f, s) && rec.Values[LocalNameLocale] == "" {
+			v.add(res, rec, RuleLocalNameNoLocale, f, "", fmt.Sprintf(
+				"%s is set but the language of the localized name is blank, so it is never shown; fill in %s (ja, en, zh, zh-TW, es, pt-BR or th).",
+				v.show(f, s), quoteCol(v.column(LocalNameLocale))))
+		}
+	case LocalNameLocale:
+		v.locale(res, rec, f, s, localNameLocales, RuleLocalNameLocaleUnknown)
+	case Locale:
+		list := userLocales
+		if v.opts.Kind == Guests {
+			list = guestLocales
+		}
+		v.locale(res, rec, f, s, list, RuleLocaleUnknown)
+	case Timezone:
+		if !v.knownTimezone(s) {
+			v.add(res, rec, RuleTimezoneUnknown, f, "", fmt.Sprintf(
+				"%s is not a time zone ID; use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case).", v.show(f, s)))
+		}
+	case Email:
+		if v.length(res, rec, f, s) {
+			if p := emailProblem(s); p != "" {
+				v.add(res, rec, RuleEmailInvalid, f, "", fmt.Sprintf("%s %s; give one address such as taro@example.com.", v.show(f, s), p))
+			}
+		}
+	case BirthDate, JoinDate:
+		v.date(res, rec, f, s)
+	case SortOrder:
+		v.sortOrder(res, rec, s)
+	case Valid:
+		b, ok := ParseBool(s)
+		if !ok {
+			v.add(res, rec, RuleValidInvalid, f, "", fmt.Sprintf(
+				"%s is not a status; write true (active) or false (inactive), or 1/0, yes/no.", v.show(f, s)))
+			return
+		}
+		to := strconv.FormatBool(b)
+		if to != s {
+			v.change(res, rec, f, to)
+		}
+	case Services:
+		v.services(res, rec, s)
+	case Organizations:
+		v.organizations(res, rec, s)
+	default:
+		v.length(res, rec, f, s)
+	}
+}
+
+func (v *Validator) code(res *Result, rec *Record, s string) {
+	if isAllSpace(s) {
+		v.missing(res, rec, Code, true)
+		return
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+		v.add(res, rec, RuleCodeEdgeSpace, Code, "", fmt.Sprintf(
+			"%s starts or ends with a space (such as a full-width space), which login names cannot; remove it.", v.show(Code, s)))
+		return
+	}
+	if v.opts.Kind == Guests {
+		if p := emailProblem(s); p != "" {
+			v.add(res, rec, RuleCodeNotEmail, Code, "", fmt.Sprintf(
+				"%s %s, but a guest's login name is their e-mail address; give an address such as guest@example.com.", v.show(Code, s), p))
+			return
+		}
+	} else if i := strings.IndexAny(s, `\[]":;<>,/`); i >= 0 {
+		v.add(res, rec, RuleCodeForbiddenChar, Code, "", fmt.Sprintf(
+			`%s contains %q, which login names cannot contain (\ [ ] " : ; < > , /); remove it.`, v.show(Code, s), s[i:i+1]))
+		return
+	}
+	v.length(res, rec, Code, s)
+}
+
+func (v *Validator) password(res *Result, rec *Record, s string) {
+	if !v.length(res, rec, Password, s) {
+		return
+	}
+	// Never name the offending character: that would reveal part of the
+	// password.
+	space, other := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			space = true
+		case c < 0x21 || c > 0x7e:
+			other = true
+		}
+	}
+	if space {
+		v.add(res, rec, RulePasswordSpaceDoubtful, Password, "",
+			"*** contains a space; the English reference forbids whitespace in passwords while the help site allows half-width spaces, so the server may reject it — remove spaces to be safe.")
+	}
+	if other {
+		v.add(res, rec, RulePasswordCharDoubtful, Password, "",
+			"*** contains a character other than half-width letters, digits and symbols (such as a full-width or accented character), which the help site does not list as allowed; use half-width characters to be safe.")
+	}
+}
+
+// length checks the length rules of f. Lengths are counted in characters
+// (runes), not bytes, as the service counts them: a 128-character Japanese
+// name is 384 bytes of UTF-8 and valid. It reports whether no error was
+// found.
+func (v *Validator) length(res *Result, rec *Record, f Field, s string) bool {
+	lim := limits[f]
+	max := lim.users
+	if v.opts.Kind == Guests {
+		max = lim.guests
+	}
+	doubtful := 0
+	if lim.doubtful > 0 && lim.doubtful < max {
+		doubtful = lim.doubtful
+	}
+	// A string has at least as many bytes as runes, so short strings need
+	// no counting: the common case costs one comparison.
+	if max == 0 || len(s) <= max && (doubtful == 0 || len(s) <= doubtful) {
+		return true
+	}
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n > max:
+		v.add(res, rec, lim.tooLong, f, "", fmt.Sprintf(
+			"%s is %d characters long, but a %s can have at most %d; shorten it.", v.show(f, s), n, nouns[f], max))
+		return false
+	case doubtful > 0 && n > doubtful:
+		v.add(res, rec, lim.lengthDoubtful, f, "", fmt.Sprintf(
+			"%s is %d characters long; the English reference allows %d but the Japanese one only %d, so the server may reject it; shorten it to %d characters to be safe.",
+			v.show(f, s), n, max, doubtful, doubtful))
+	}
+	return true
+}
+
+func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []string, r Rule) {
+	canon, ok := canonicalLocale(s, list)
+	if !ok {
+		v.add(res, rec, r, f, "", fmt.Sprintf("%s is not a supported language; use one of %s.", v.show(f, s), strings.Join(list, ", ")))
+		return
+	}
+	if canon != s {
+		v.change(res, rec, f, canon)
+	}
+}
+
+// knownTimezone reports whether s is an IANA time zone ID, caching the
+// answer. "Local" is the host's zone, not an ID the service knows.
+func (v *Validator) knownTimezone(s string) bool {
+	if ok, hit := v.tz[s]; hit {
+		return ok
+	}
+	ok := false
+	if s != "Local" && len(s) <= 256 {
+		_, err := time.LoadLocation(s)
+		ok = err == nil
+	}
+	if ok || v.tzBad < maxBadTimezones {
+		v.tz[strings.Clone(s)] = ok // s may pin a whole input line
+		if !ok {
+			v.tzBad++
+		}
+	}
+	return ok
+}
+
+func (v *Validator) date(res *Result, rec *Record, f Field, s string) {
+	y, m, d, ok := parseDate(s)
+	if !ok {
+		r := RuleBirthDateInvalid
+		if f == JoinDate {
+			r = RuleJoinDateInvalid
+		}
+		v.add(res, rec, r, f, "", fmt.Sprintf(
+			"%s is not a date; write a real date as YYYY-MM-DD (for example 2024-04-01).", v.show(f, s)))
+		return
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		return
+	}
+	v.buf = appendDate(v.buf[:0], y, m, d)
+	v.change(res, rec, f, string(v.buf))
+}
+
+func (v *Validator) sortOrder(res *Result, rec *Record, s string) {
+	canon, isNum, inRange := parseSortOrder(s)
+	switch {
+	case !isNum:
+		v.add(res, rec, RuleSortOrderInvalid, SortOrder, "", fmt.Sprintf(
+			"%s is not a whole number; write a number from 0 to 99999999 (half-width digits).", v.show(SortOrder, s)))
+	case !inRange:
+		v.add(res, rec, RuleSortOrderRange, SortOrder, "", fmt.Sprintf(
+			"%s is out of range; the display order must be from 0 to 99999999.", v.show(SortOrder, s)))
+	case canon != s:
+		v.change(res, rec, SortOrder, canon)
+	}
+}
+
+func (v *Validator) services(res *Result, rec *Record, s string) {
+	var seen [len(serviceNames)]bool
+	v.buf = v.buf[:0]
+	for tok, i := nextService(s, 0); tok != ""; tok, i = nextService(s, i) {
+		idx, ok := canonicalService(tok)
+		if !ok {
+			v.add(res, rec, RuleServicesUnknown, Services, "", fmt.Sprintf(
+				"%s names the unknown service %s; use kintone, garoon, office, mailwise or secure_access, separated by \";\".",
+				v.show(Services, s), v.show(Services, tok)))
+			return
+		}
+		if seen[idx] {
+			continue
+		}
+		seen[idx] = true
+		if len(v.buf) > 0 {
+			v.buf = append(v.buf, ';')
+		}
+		v.buf = append(v.buf, serviceNames[idx]...)
+	}
+	if string(v.buf) != s {
+		v.change(res, rec, Services, string(v.buf))
+	}
+}
+
+func (v *Validator) organizations(res *Result, rec *Record, s string) {
+	defer clear(v.orgs) // do not pin this row's text until the next call
+	v.orgs = v.orgs[:0]
+	v.buf = v.buf[:0]
+	dupReported := false
+	sc := orgScanner{s: s}
+	for {
+		org, title, ok, err := sc.next()
+		if err != nil {
+			v.add(res, rec, err.Rule, Organizations, "", fmt.Sprintf(
+				"%s cannot be read (entry %d: %s); write department codes separated by \";\", each optionally followed by \":\" and a title code (sales:manager;hr).",
+				v.show(Organizations, s), err.Entry, err.Reason))
+			return
+		}
+		if !ok {
+			break
+		}
+		for _, o := range v.orgs {
+			if o == org && !dupReported {
+				dupReported = true
+				v.add(res, rec, RuleOrganizationsDuplicate, Organizations, "", fmt.Sprintf(
+					"%s lists the department %s twice; list each department once.", v.show(Organizations, s), v.show(Organizations, org)))
+			}
+		}
+		v.orgs = append(v.orgs, org)
+		if len(v.buf) > 0 {
+			v.buf = append(v.buf, ';')
+		}
+		v.buf = append(v.buf, org...)
+		if title != "" {
+			v.buf = append(v.buf, ':')
+			v.buf = append(v.buf, title...)
+		}
+	}
+	if string(v.buf) != s {
+		v.change(res, rec, Organizations, string(v.buf))
+	}
+}
+
+// required reports the required fields that are blank.
+func (v *Validator) required(res *Result, rec *Record) {
+	guests := v.opts.Kind == Guests
+	update := v.opts.Update && !guests
+	if rec.Values[Code] == "" {
+		v.missing(res, rec, Code, false)
+	}
+	if update {
+		return
+	}
+	if rec.Values[Name] == "" {
+		v.missing(res, rec, Name, false)
+	}
+	if rec.Values[Password] == "" {
+		v.missing(res, rec, Password, false)
+	}
+	if rec.Values[Timezone] == "" {
+		if guests {
+			v.missing(res, rec, Timezone, false)
+		} else {
+			v.add(res, rec, RuleTimezoneMissingDoubtful, Timezone, "",
+				"the time zone is blank; the English reference says that is an error while the Japanese one says the system time zone is used, so fill in an ID such as Asia/Tokyo to be safe.")
+		}
+	}
+}
+
+var requiredRule = map[Field]Rule{
+	Code: RuleCodeRequired, Name: RuleNameRequired, Password: RulePasswordRequired, Timezone: RuleTimezoneRequired,
+}
+
+// missing reports a blank required field; spaces says it held only spaces.
+func (v *Validator) missing(res *Result, rec *Record, f Field, spaces bool) {
+	who := "every user"
+	if v.opts.Kind == Guests {
+		who = "every guest"
+	}
+	var msg string
+	switch {
+	case spaces:
+		msg = fmt.Sprintf("%s contains only spaces, but %s needs a %s; fill it in.", v.show(f, rec.Values[f]), who, nouns[f])
+	case v.opts.Columns[f] == "" && !rec.Set[f]:
+		msg = fmt.Sprintf("there is no %s column, but %s needs a %s; add the column.", quoteCol(v.column(f)), who, nouns[f])
+	default:
+		msg = fmt.Sprintf("the %s is empty, but %s needs one; fill it in.", nouns[f], who)
+	}
+	v.add(res, rec, requiredRule[f], f, "", msg)
+}
+
+// custom checks the custom item values. They are not trimmed (reference
+// §7) and have no documented limit; see RuleCustomTooLong.
+func (v *Validator) custom(res *Result, rec *Record) {
+	const maxCustom = 1000
+	for _, c := range rec.Custom {
+		if v.opts.Kind == Guests {
+			if c.Value != "" {
+				v.notForKind(res, rec, CustomItem, c.Code)
+			}
+			continue
+		}
+		if c.Code == "" {
+			v.add(res, rec, RuleCustomCodeRequired, CustomItem, "",
+				"a custom item column has no item code; name the column customItem.<code> with the item's code.")
+			continue
+		}
+		if c.Value == "" || !v.text(res, rec, CustomItem, c.Code, c.Value) {
+			continue
+		}
+		if len(c.Value) > maxCustom {
+			if n := utf8.RuneCountInString(c.Value); n > maxCustom {
+				v.add(res, rec, RuleCustomTooLong, CustomItem, c.Code, fmt.Sprintf(
+					"%s is %d characters long; no limit is documented for custom items, but the longest documented limit of any user field is %d, so the server will probably reject it; shorten it.",
+					quoteValue(c.Value), n, maxCustom))
+			}
+		}
+	}
+}
+
+// duplicates remembers this row's login name and e-mail address and
+// reports those seen in earlier rows.
+func (v *Validator) duplicates(res *Result, rec *Record) {
+	row := int32(min(rec.Row, 1<<31-1))
+	if code := rec.Values[Code]; code != "" {
+		if first, dup := v.codes[code]; dup {
+			v.add(res, rec, RuleCodeDuplicate, Code, "", fmt.Sprintf(
+				"%s is already the login name of row %d; login names must be unique, so this row is not sent; fix or remove one of the rows.",
+				v.show(Code, code), first))
+		} else {
+			v.codes[v.arena.intern(code)] = row
+			h := foldHash(code)
+			if first, dup := v.foldedCodes[h]; dup {
+				v.add(res, rec, RuleCodeCaseDuplicate, Code, "", fmt.Sprintf(
+					"%s differs from the login name of row %d only in upper/lower case; the service treats them as two users, so check that they are not the same person.",
+					v.show(Code, code), first))
+			} else {
+				v.foldedCodes[h] = row
+			}
+		}
+	}
+	if v.opts.Kind == Users {
+		if email := rec.Values[Email]; email != "" {
+			h := foldHash(email)
+			if first, dup := v.emails[h]; dup {
+				v.add(res, rec, RuleEmailDuplicate, Email, "", fmt.Sprintf(
+					"%s is also the e-mail address of row %d; the service allows it, but password reset by e-mail will not work for these users; give each user their own address.",
+					v.show(Email, email), first))
+			} else {
+				v.emails[h] = row
+			}
+		}
+	}
+}
+
+// text rejects values that are not clean text: invalid UTF-8 and control
+// characters (tab, CR and LF are allowed in description, which is
+// multi-line). It reports whether the value is clean.
+func (v *Validator) text(res *Result, rec *Record, f Field, custom, s string) bool {
+	multiline := f == Description
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		if c < 0x80 {
+			if multiline && (c == '\t' || c == '\n' || c == '\r') {
+				i++
+				continue
+			}
+			v.controlChar(res, rec, f, custom, s, rune(c))
+			return false
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			msg := "is not valid UTF-8 text; the file was probably read with the wrong encoding (for a Japanese Excel CSV try Shift_JIS), or re-save it as UTF-8."
+			if f == Password {
+				msg = "*** " + msg
+			} else {
+				msg = quoteValue(s) + " " + msg
+			}
+			v.add(res, rec, RuleInvalidText, f, custom, msg)
+			return false
+		}
+		if r >= 0x80 && r <= 0x9f {
+			v.controlChar(res, rec, f, custom, s, r)
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+func (v *Validator) controlChar(res *Result, rec *Record, f Field, custom, s string, r rune) {
+	var msg string
+	if f == Password {
+		msg = "*** contains a control character (an invisible character such as a tab or line break); retype the password."
+	} else {
+		msg = fmt.Sprintf("%s contains the control character %U, an invisible character that is not allowed here; delete it.", quoteValue(s), r)
+	}
+	v.add(res, rec, RuleControlChar, f, custom, msg)
+}
+
+// notForKind warns, once per field and file, about a value the API of this
+// kind does not take.
+func (v *Validator) notForKind(res *Result, rec *Record, f Field, custom string) {
+	if v.warned[f] {
+		return
+	}
+	v.warned[f] = true
+	if v.opts.Kind == Guests {
+		v.add(res, rec, RuleNotForGuests, f, custom,
+			"guest users have no such field, so this column is ignored in every row; remove it or import these people as users.")
+		return
+	}
+	v.add(res, rec, RuleNotForUsers, f, custom,
+		"this field exists for guest users only, so this column is ignored in every row; remove it or import these people as guests (--kind guests).")
+}
+
+// change replaces the value of f and records the change.
+func (v *Validator) change(res *Result, rec *Record, f Field, to string) {
+	from := rec.Values[f]
+	if f == Password {
+		from, to = "***", "***"
+	}
+	res.Changes = append(res.Changes, Change{f, v.column(f), from, to})
+	rec.Values[f] = to
+}
+
+// add appends an Issue whose message is msg prefixed with where it is.
+func (v *Validator) add(res *Result, rec *Record, r Rule, f Field, custom, msg string) {
+	col := v.customColumn(f, custom)
+	var b strings.Builder
+	if v.opts.File != "" {
+		b.WriteString(v.opts.File)
+		b.WriteString(": ")
+	}
+	b.WriteString("row ")
+	b.WriteString(strconv.Itoa(rec.Row))
+	b.WriteString(", column ")
+	b.WriteString(quoteCol(col))
+	b.WriteString(": ")
+	b.WriteString(msg)
+	res.Issues = append(res.Issues, Issue{
+		Rule: r, Severity: ruleSeverity[r], Field: f, Custom: custom,
+		Row: rec.Row, Column: col, Message: b.String(),
+	})
+}
+
+// column returns the user's name for f's column, or the API name.
+func (v *Validator) column(f Field) string {
+	if c := v.opts.Columns[f]; c != "" {
+		return c
+	}
+	return f.String()
+}
+
+func (v *Validator) customColumn(f Field, code string) string {
+	if f != CustomItem {
+		return v.column(f)
+	}
+	if c, ok := v.opts.CustomColumns[code]; ok && c != "" {
+		return c
+	}
+	return "customItem." + code
+}
+
+// show quotes a value for a message; passwords are always ***.
+func (v *Validator) show(f Field, s string) string {
+	if f == Password {
+		return "***"
+	}
+	return quoteValue(s)
+}
+
+// maxShown is how many characters of a value a message quotes.
+const maxShown = 60
+
+// quoteValue quotes s Go-style (invisible and invalid characters escaped),
+// cut after maxShown characters.
+func quoteValue(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxShown {
+			return strconv.Quote(s[:i]) + "…"
+		}
+		n++
+	}
+	return strconv.Quote(s)
+}
+
+func quoteCol(c string) string { return strconv.Quote(c) }
+
+func isAllSpace(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
