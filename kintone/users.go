@@ -1,0 +1,343 @@
+package kintone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+)
+
+// Endpoint paths, relative to the base URL.
+const (
+	pathUsers             = "/v1/users.json"
+	pathUserServices      = "/v1/users/services.json"
+	pathUserOrganizations = "/v1/user/organizations.json"
+	pathUserOrgsUpdate    = "/v1/userOrganizations.json"
+	pathGuests            = "/k/v1/guests.json"
+)
+
+// ErrInvalidArgument is returned (wrapped) when a call's arguments can never
+// be valid (ids and codes together, a size outside 1..100); nothing is sent.
+var ErrInvalidArgument = errors.New("kintone: invalid argument")
+
+// checkCount refuses a request that carries more than MaxPerRequest items.
+func checkCount(method, path, what string, n int) error {
+	if n > MaxPerRequest {
+		return fmt.Errorf("%w: %s %s: %d %s, at most %d per request", ErrTooMany, method, path, n, what, MaxPerRequest)
+	}
+	return nil
+}
+
+// checkPage validates offset and size (0 = server default).
+func checkPage(method, path string, offset, size int) error {
+	if offset < 0 {
+		return fmt.Errorf("%w: %s %s: negative offset %d", ErrInvalidArgument, method, path, offset)
+	}
+	if size < 0 || size > MaxPerRequest {
+		return fmt.Errorf("%w: %s %s: size %d outside 1..%d", ErrInvalidArgument, method, path, size, MaxPerRequest)
+	}
+	return nil
+}
+
+// pageParams appends the array elements (name[i]=v), offset and size.
+func pageParams(name string, values []string, offset, size int) []param {
+	ps := make([]param, 0, len(values)+2)
+	for i, v := range values {
+		ps = append(ps, param{name + "[" + strconv.Itoa(i) + "]", v})
+	}
+	if offset > 0 {
+		ps = append(ps, param{"offset", strconv.Itoa(offset)})
+	}
+	if size > 0 {
+		ps = append(ps, param{"size", strconv.Itoa(size)})
+	}
+	return ps
+}
+
+// getUsersBody is the JSON form of Get Users' parameters, used when the
+// query string would be too long.
+type getUsersBody struct {
+	IDs    []string `json:"ids,omitempty"`
+	Codes  []string `json:"codes,omitempty"`
+	Offset int      `json:"offset,omitempty"`
+	Size   int      `json:"size,omitempty"`
+}
+
+// GetUsers returns users by IDs or by Codes (at most 100, never both), or,
+// with neither, the page of Size users (default 100) from Offset in id order.
+// Unknown ids or codes are simply absent from the result.
+func (c *Client) GetUsers(ctx context.Context, opt GetUsersOptions) ([]User, error) {
+	const m = http.MethodGet
+	if len(opt.IDs) > 0 && len(opt.Codes) > 0 {
+		return nil, fmt.Errorf("%w: %s %s: ids and codes are mutually exclusive", ErrInvalidArgument, m, pathUsers)
+	}
+	if err := checkCount(m, pathUsers, "ids", len(opt.IDs)); err != nil {
+		return nil, err
+	}
+	if err := checkCount(m, pathUsers, "codes", len(opt.Codes)); err != nil {
+		return nil, err
+	}
+	if err := checkPage(m, pathUsers, opt.Offset, opt.Size); err != nil {
+		return nil, err
+	}
+	var query []param
+	if len(opt.IDs) > 0 {
+		query = pageParams("ids", opt.IDs, opt.Offset, opt.Size)
+	} else {
+		query = pageParams("codes", opt.Codes, opt.Offset, opt.Size)
+	}
+	var out struct {
+		Users []User `json:"users"`
+	}
+	err := c.do(ctx, call{
+		method: m, path: pathUsers, query: query, out: &out,
+		body: getUsersBody{IDs: opt.IDs, Codes: opt.Codes, Offset: opt.Offset, Size: opt.Size},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Users, nil
+}
+
+// AllUsers pages through every user in id order, MaxPerRequest at a time,
+// until a short or empty page. It yields (User{}, err) once and stops on the
+// first error. Paging by offset is not a snapshot: a user added or deleted
+// meanwhile can shift the pages, so a user seen twice is yielded once, and a
+// user deleted during the walk may hide another from it.
+func (c *Client) AllUsers(ctx context.Context) iter.Seq2[User, error] {
+	return func(yield func(User, error) bool) {
+		seen := make(map[string]struct{})
+		for offset := 0; ; {
+			page, err := c.GetUsers(ctx, GetUsersOptions{Offset: offset, Size: MaxPerRequest})
+			if err != nil {
+				yield(User{}, err)
+				return
+			}
+			for _, u := range page {
+				if _, dup := seen[u.ID]; dup {
+					continue
+				}
+				seen[u.ID] = struct{}{}
+				if !yield(u, nil) {
+					return
+				}
+			}
+			if len(page) < MaxPerRequest {
+				return
+			}
+			offset += len(page)
+		}
+	}
+}
+
+// userPasswords lists the passwords of a batch, to scrub from errors.
+func userPasswords(users []UserInput) []string {
+	var out []string
+	for _, u := range users {
+		if u.Password != nil {
+			out = append(out, u.Password.Reveal())
+		}
+	}
+	return out
+}
+
+// AddUsers creates users (POST /v1/users.json). New users have no services
+// until UpdateUserServices grants them. An empty slice sends nothing and
+// returns nil; more than MaxPerRequest returns ErrTooMany.
+func (c *Client) AddUsers(ctx context.Context, users []UserInput) error {
+	return c.writeUsers(ctx, http.MethodPost, users)
+}
+
+// UpdateUsers changes existing users, identified by Code (PUT
+// /v1/users.json); nil fields are left alone. An empty slice sends nothing
+// and returns nil; more than MaxPerRequest returns ErrTooMany.
+func (c *Client) UpdateUsers(ctx context.Context, users []UserInput) error {
+	return c.writeUsers(ctx, http.MethodPut, users)
+}
+
+func (c *Client) writeUsers(ctx context.Context, method string, users []UserInput) error {
+	if len(users) == 0 {
+		return nil
+	}
+	if err := checkCount(method, pathUsers, "users", len(users)); err != nil {
+		return err
+	}
+	return c.do(ctx, call{
+		method: method, path: pathUsers,
+		body: struct {
+			Users []UserInput `json:"users"`
+		}{users},
+		secrets: userPasswords(users),
+	})
+}
+
+// DeleteUsers deletes users by code (DELETE /v1/users.json with a JSON body).
+// An empty slice sends nothing and returns nil; more than MaxPerRequest
+// returns ErrTooMany.
+func (c *Client) DeleteUsers(ctx context.Context, codes []string) error {
+	const m = http.MethodDelete
+	if len(codes) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathUsers, "codes", len(codes)); err != nil {
+		return err
+	}
+	return c.do(ctx, call{
+		method: m, path: pathUsers,
+		body: struct {
+			Codes []string `json:"codes"`
+		}{codes},
+	})
+}
+
+// GetUserServices returns the services of the given users (at most 100), or
+// with no codes a page of all users from offset (size 0 = server default).
+// The Administrator user is never listed.
+func (c *Client) GetUserServices(ctx context.Context, codes []string, offset, size int) ([]UserServices, error) {
+	const m = http.MethodGet
+	if err := checkCount(m, pathUserServices, "codes", len(codes)); err != nil {
+		return nil, err
+	}
+	if err := checkPage(m, pathUserServices, offset, size); err != nil {
+		return nil, err
+	}
+	var out struct {
+		Users []UserServices `json:"users"`
+	}
+	err := c.do(ctx, call{
+		method: m, path: pathUserServices, out: &out,
+		query: pageParams("codes", codes, offset, size),
+		body:  getUsersBody{Codes: codes, Offset: offset, Size: size},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Users, nil
+}
+
+// UpdateUserServices replaces each user's service list (PUT
+// /v1/users/services.json). A nil Services is sent as [] (remove every
+// service), never as null. An empty slice sends nothing and returns nil; more
+// than MaxPerRequest returns ErrTooMany.
+func (c *Client) UpdateUserServices(ctx context.Context, users []UserServices) error {
+	const m = http.MethodPut
+	if len(users) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathUserServices, "users", len(users)); err != nil {
+		return err
+	}
+	sent := make([]UserServices, len(users))
+	for i, u := range users {
+		if u.Services == nil {
+			u.Services = []string{}
+		}
+		sent[i] = u
+	}
+	return c.do(ctx, call{
+		method: m, path: pathUserServices,
+		body: struct {
+			Users []UserServices `json:"users"`
+		}{sent},
+	})
+}
+
+// GetUserOrganizations returns the departments of one user with the title
+// held in each (GET /v1/user/organizations.json?code=).
+func (c *Client) GetUserOrganizations(ctx context.Context, code string) ([]OrganizationTitle, error) {
+	const m = http.MethodGet
+	if code == "" {
+		return nil, fmt.Errorf("%w: %s %s: empty code", ErrInvalidArgument, m, pathUserOrganizations)
+	}
+	var out struct {
+		OrganizationTitles []OrganizationTitle `json:"organizationTitles"`
+	}
+	err := c.do(ctx, call{
+		method: m, path: pathUserOrganizations, out: &out,
+		query: []param{{"code", code}},
+		body: struct {
+			Code string `json:"code"`
+		}{code},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.OrganizationTitles, nil
+}
+
+// UpdateUserOrganizations replaces each user's departments (PUT
+// /v1/userOrganizations.json); the first is the primary one and departments
+// not listed are removed. A nil Organizations is sent as []. Each request
+// carries at most MaxPerRequest users and each user at most MaxPerRequest
+// departments (ErrTooMany otherwise). An empty slice sends nothing.
+func (c *Client) UpdateUserOrganizations(ctx context.Context, users []UserOrganizations) error {
+	const m = http.MethodPut
+	if len(users) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathUserOrgsUpdate, "users", len(users)); err != nil {
+		return err
+	}
+	sent := make([]UserOrganizations, len(users))
+	for i, u := range users {
+		if err := checkCount(m, pathUserOrgsUpdate, "departments for user "+strconv.Quote(u.Code), len(u.Organizations)); err != nil {
+			return err
+		}
+		if u.Organizations == nil {
+			u.Organizations = []OrganizationAssignment{}
+		}
+		sent[i] = u
+	}
+	return c.do(ctx, call{
+		method: m, path: pathUserOrgsUpdate,
+		body: struct {
+			UserOrganizations []UserOrganizations `json:"userOrganizations"`
+		}{sent},
+	})
+}
+
+// AddGuests creates kintone guest users (POST /k/v1/guests.json). Guests are
+// not cybozu.com users: Get Users does not return them. The documented
+// maximum is not stated; MaxPerRequest is assumed. An empty slice sends
+// nothing and returns nil.
+func (c *Client) AddGuests(ctx context.Context, guests []GuestInput) error {
+	const m = http.MethodPost
+	if len(guests) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathGuests, "guests", len(guests)); err != nil {
+		return err
+	}
+	secrets := make([]string, 0, len(guests))
+	for _, g := range guests {
+		secrets = append(secrets, g.Password.Reveal())
+	}
+	return c.do(ctx, call{
+		method: m, path: pathGuests,
+		body: struct {
+			Guests []GuestInput `json:"guests"`
+		}{guests},
+		secrets: secrets,
+	})
+}
+
+// DeleteGuests deletes guest accounts by e-mail address (DELETE
+// /k/v1/guests.json with {"guests":[...]}). An empty slice sends nothing and
+// returns nil; more than MaxPerRequest returns ErrTooMany.
+func (c *Client) DeleteGuests(ctx context.Context, codes []string) error {
+	const m = http.MethodDelete
+	if len(codes) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathGuests, "guests", len(codes)); err != nil {
+		return err
+	}
+	return c.do(ctx, call{
+		method: m, path: pathGuests,
+		body: struct {
+			Guests []string `json:"guests"`
+		}{codes},
+	})
+}
