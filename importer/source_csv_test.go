@@ -1,0 +1,373 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// result is everything a Source yields, for comparing in tables.
+type result struct {
+	header []string
+	enc    string
+	rows   []Row    // cells copied
+	errs   []string // "row N: sentinel" for each error from Next
+	fatal  error    // the Row == 0 error that ended reading, if any
+}
+
+func writeFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var sentinels = []error{ErrEncoding, ErrRaggedRow, ErrDuplicateHeader, ErrEmptyHeader, ErrCellTooLarge, ErrFormula, ErrNotTabular, ErrSyntax}
+
+func sentinelName(err error) string {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	return "other: " + err.Error()
+}
+
+// drain reads a source to the end. It stops at the first Row == 0 error,
+// and fails the test if Next does not behave as documented.
+func drain(t testing.TB, src Source) result {
+	t.Helper()
+	res := result{header: src.Header(), enc: src.Encoding()}
+	for i := 0; ; i++ {
+		if i > 1e6 {
+			t.Fatal("Next never returned io.EOF")
+		}
+		row, err := src.Next()
+		if err == io.EOF {
+			return res
+		}
+		if err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Next returned %T %v, want *FileError", err, err)
+			}
+			if fe.Row == 0 {
+				res.fatal = err
+				if _, again := src.Next(); again == nil || again == io.EOF {
+					t.Fatalf("after a fatal error Next returned %v", again)
+				}
+				return res
+			}
+			res.errs = append(res.errs, strconv.Itoa(fe.Row)+": "+sentinelName(err))
+			continue
+		}
+		if len(row.Cells) != len(res.header) {
+			t.Fatalf("row %d has %d cells, header %d", row.Line, len(row.Cells), len(res.header))
+		}
+		res.rows = append(res.rows, Row{Line: row.Line, Cells: append([]string(nil), row.Cells...)})
+	}
+}
+
+func sjis(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCSVSource(t *testing.T) {
+	long := strings.Repeat("a", sniffSize) // pushes later rows past the sniffed sample
+	tests := []struct {
+		name   string
+		file   string
+		data   []byte
+		opts   SourceOptions
+		header []string
+		enc    string
+		rows   []Row
+		errs   []string
+	}{
+		{
+			name:   "BOM and quoted header",
+			file:   "u.csv",
+			data:   []byte("\ufeff\"code\",\"name\"\r\nalice,Alice\r\n"),
+			header: []string{"code", "name"},
+			enc:    "utf-8 (BOM)",
+			rows:   []Row{{2, []string{"alice", "Alice"}}},
+		},
+		{
+			name:   "Shift_JIS detected",
+			file:   "u.csv",
+			data:   sjis(t, "ログイン名,表示名,よみがな(姓)\r\nyamada,山田 太郎,やまだ\r\ntakahashi,髙橋 ①,\r\n"),
+			header: []string{"ログイン名", "表示名", "よみがな(姓)"},
+			enc:    "shift_jis",
+			rows:   []Row{{2, []string{"yamada", "山田 太郎", "やまだ"}}, {3, []string{"takahashi", "髙橋 ①", ""}}},
+		},
+		{
+			name:   "UTF-8 forced",
+			file:   "u.csv",
+			data:   []byte("code\nalice\n"),
+			opts:   SourceOptions{Encoding: "UTF-8"},
+			header: []string{"code"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"alice"}}},
+		},
+		{
+			name:   "embedded newlines keep physical line numbers",
+			file:   "u.csv",
+			data:   []byte("code,description\na,\"one\ntwo\nthree\"\n\nb,\"x,y\"\"z\"\nc,\n"),
+			header: []string{"code", "description"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"a", "one\ntwo\nthree"}}, {6, []string{"b", "x,y\"z"}}, {7, []string{"c", ""}}},
+		},
+		{
+			name:   "ragged rows are errors, the rest still reads",
+			file:   "u.csv",
+			data:   []byte("a,b\n1,2\n3\n4,5,6\n7,8\n"),
+			header: []string{"a", "b"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"1", "2"}}, {5, []string{"7", "8"}}},
+			errs:   []string{"3: wrong number of cells", "4: wrong number of cells"},
+		},
+		{
+			name:   "blank and separator-only rows are skipped",
+			file:   "u.csv",
+			data:   []byte("a,b\n1,2\n,\n\n3,4\n,\n,\n\n"),
+			header: []string{"a", "b"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"1", "2"}}, {5, []string{"3", "4"}}},
+		},
+		{
+			name:   "data under an empty header cell",
+			file:   "u.csv",
+			data:   []byte("a,,c\n1,,3\n1,2,3\n"),
+			header: []string{"a", "", "c"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"1", "", "3"}}},
+			errs:   []string{"3: missing column name"},
+		},
+		{
+			name:   "TSV by extension, formulas are text",
+			file:   "u.tsv",
+			data:   []byte("code\tname\n=1+1\ta,b\n"),
+			header: []string{"code", "name"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"=1+1", "a,b"}}},
+		},
+		{
+			name:   "header row 3",
+			file:   "u.csv",
+			data:   []byte("Exported by HR\n\"\xff\"\ncode,name\nalice,Alice\n"),
+			opts:   SourceOptions{HeaderRow: 3},
+			header: []string{"code", "name"},
+			enc:    "shift_jis",
+			rows:   []Row{{4, []string{"alice", "Alice"}}},
+		},
+		{
+			name:   "cell too large is a row error",
+			file:   "u.csv",
+			data:   []byte("a,b\n1," + strings.Repeat("x", MaxCellBytes+1) + "\n2,3\n"),
+			header: []string{"a", "b"},
+			enc:    "utf-8",
+			rows:   []Row{{3, []string{"2", "3"}}},
+			errs:   []string{"2: cell too large"},
+		},
+		{
+			name:   "invalid UTF-8 after the sniffed sample",
+			file:   "u.csv",
+			data:   []byte("a,b\n1," + long + "\n2,\x82\xa0\n3,ok\n"),
+			header: []string{"a", "b"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"1", long}}, {4, []string{"3", "ok"}}},
+			errs:   []string{"3: invalid text encoding"},
+		},
+		{
+			name:   "invalid Shift_JIS bytes",
+			file:   "u.csv",
+			data:   append(sjis(t, "名,姓\n太郎,山田\n"), []byte("\x81\x20,x\n")...),
+			header: []string{"名", "姓"},
+			enc:    "shift_jis",
+			rows:   []Row{{2, []string{"太郎", "山田"}}},
+			errs:   []string{"3: invalid text encoding"},
+		},
+		{
+			name:   "bare quote",
+			file:   "u.csv",
+			data:   []byte("a,b\n1,x\"y\n2,3\n"),
+			header: []string{"a", "b"},
+			enc:    "utf-8",
+			rows:   []Row{{3, []string{"2", "3"}}},
+			errs:   []string{"2: malformed CSV"},
+		},
+		{
+			name:   "semicolon delimiter",
+			file:   "u.txt",
+			data:   []byte("a;b\n1;2\n"),
+			opts:   SourceOptions{Delimiter: ';'},
+			header: []string{"a", "b"},
+			enc:    "utf-8",
+			rows:   []Row{{2, []string{"1", "2"}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := OpenSource(writeFile(t, tt.file, tt.data), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			got := drain(t, src)
+			if got.fatal != nil {
+				t.Fatalf("fatal: %v", got.fatal)
+			}
+			if !reflect.DeepEqual(got.header, tt.header) || got.enc != tt.enc {
+				t.Errorf("header %q enc %q, want %q %q", got.header, got.enc, tt.header, tt.enc)
+			}
+			if !reflect.DeepEqual(got.rows, tt.rows) {
+				t.Errorf("rows\n got %.300q\nwant %.300q", fmt.Sprint(got.rows), fmt.Sprint(tt.rows))
+			}
+			if !reflect.DeepEqual(got.errs, tt.errs) {
+				t.Errorf("errors\n got %q\nwant %q", got.errs, tt.errs)
+			}
+		})
+	}
+}
+
+// A multi-byte character cut by the end of the sniffed sample must not
+// make a UTF-8 file look like Shift_JIS.
+func TestCSVSampleBoundary(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a\n")
+	for b.Len()+100 < sniffSize-1 {
+		b.WriteString(strings.Repeat("b", 99) + "\n")
+	}
+	b.WriteString(strings.Repeat("c", sniffSize-1-b.Len()))
+	b.WriteString("日本\n")
+	if b.Len() < sniffSize+2 {
+		t.Fatal("test data too short")
+	}
+	src, err := OpenSource(writeFile(t, "u.csv", []byte(b.String())), SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	got := drain(t, src)
+	last := got.rows[len(got.rows)-1].Cells[0]
+	if got.enc != "utf-8" || len(got.errs) > 0 || !strings.HasSuffix(last, "c日本") {
+		t.Fatalf("enc %q, errors %q, last row ends %q", got.enc, got.errs, last[max(0, len(last)-10):])
+	}
+}
+
+func TestCSVOpenErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		data []byte
+		opts SourceOptions
+		want error
+		msg  string
+	}{
+		{"duplicate header", "u.csv", []byte("code,Name, code \n"), SourceOptions{}, ErrDuplicateHeader, `columns 1 ("code") and 3 (" code ")`},
+		{"empty file", "u.csv", nil, SourceOptions{}, ErrEmptyHeader, "no header row"},
+		{"header row past the end", "u.csv", []byte("a\n1\n"), SourceOptions{HeaderRow: 5}, ErrEmptyHeader, "no header row"},
+		{"UTF-16", "u.csv", []byte("\xff\xfea\x00"), SourceOptions{}, ErrEncoding, "UTF-16"},
+		{"binary", "u.csv", []byte("code\n\x00\x01\x02"), SourceOptions{}, ErrNotTabular, "NUL byte"},
+		{"xlsx renamed", "u.csv", []byte("PK\x03\x04rest"), SourceOptions{}, ErrNotTabular, ".xlsx"},
+		{"unknown encoding", "u.csv", []byte("a\n"), SourceOptions{Encoding: "latin9"}, ErrEncoding, "latin9"},
+		{"unknown extension", "u.json", []byte("{}"), SourceOptions{}, ErrNotTabular, "extension"},
+		{"xls", "u.xls", []byte("x"), SourceOptions{}, ErrNotTabular, ".xls"},
+		{"bad delimiter", "u.csv", []byte("a\n"), SourceOptions{Delimiter: '"'}, nil, "delimiter"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := OpenSource(writeFile(t, tt.file, tt.data), tt.opts)
+			if err == nil {
+				src.Close()
+				t.Fatal("no error")
+			}
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("%T %v, want *FileError", err, err)
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("%v, want %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.msg) || !strings.HasPrefix(err.Error(), "u.") {
+				t.Errorf("message %q, want it to start with the file and contain %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+// A line with no newline at all is refused after MaxRecordBytes, not read
+// whole, and reading stops there.
+func TestCSVRecordLimit(t *testing.T) {
+	data := []byte("a,b\n1,2\n" + strings.Repeat("x", MaxRecordBytes+sniffSize))
+	src, err := OpenSource(writeFile(t, "u.csv", data), SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := src.Next(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = src.Next()
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Row != 3 || !errors.Is(err, ErrCellTooLarge) {
+		t.Fatalf("got %v, want a row 3 ErrCellTooLarge", err)
+	}
+	_, err = src.Next()
+	if !errors.As(err, &fe) || fe.Row != 0 || !strings.Contains(err.Error(), "stopped at row 3") {
+		t.Fatalf("then %v, want the fatal error", err)
+	}
+}
+
+func TestFileErrorFormat(t *testing.T) {
+	tests := []struct {
+		e    FileError
+		want string
+	}{
+		{FileError{File: "users.csv", Row: 12, Column: "email", Err: ErrEncoding}, `users.csv: row 12, column "email": invalid text encoding`},
+		{FileError{File: "users.csv", Row: 12, Err: ErrRaggedRow}, `users.csv: row 12: wrong number of cells`},
+		{FileError{File: "users.csv", Column: "code", Err: ErrDuplicateHeader}, `users.csv: column "code": duplicate column name`},
+		{FileError{File: "users.csv", Err: ErrNotTabular}, `users.csv: not a readable spreadsheet`},
+		{FileError{Row: 3, Column: `mapping "name"`, Err: ErrFormula}, `row 3, column "mapping \"name\"": formula without a calculated value`},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	p := writeFile(t, "users.csv", []byte("code\nalice\n"))
+	got, err := Fingerprint(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sha256("code\nalice\n")
+	if want := "users.csv sha256:"; !strings.HasPrefix(got, want) || len(got) != len(want)+16 {
+		t.Fatalf("got %q", got)
+	}
+	q := writeFile(t, "users.csv", []byte("code\nbob\n"))
+	other, _ := Fingerprint(q)
+	if other == got {
+		t.Fatal("different content, same fingerprint")
+	}
+	if _, err := Fingerprint(filepath.Join(t.TempDir(), "missing.csv")); err == nil {
+		t.Fatal("no error for a missing file")
+	}
+}
