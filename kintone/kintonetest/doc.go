@@ -1,0 +1,46 @@
+// Package kintonetest is an in-memory cybozu.com domain behind a real HTTP
+// server on loopback, in the spirit of net/http/httptest: tests (and
+// `userimport sim`) point the kintone client at Server.URL and inspect the
+// resulting state through accessors.
+//
+// The simulator stands for the service, so its rules are its own table
+// written from the reference (/work/shared/kintone-user-api.md, cited as
+// "reference §N"), never calls into the project's validate package.
+//
+// Endpoints (reference §2): GET/POST/PUT/DELETE /v1/users.json,
+// GET/PUT /v1/users/services.json, GET /v1/user/organizations.json,
+// PUT /v1/userOrganizations.json, POST/DELETE /k/v1/guests.json.
+// Writes answer {} on success.
+//
+// Request pipeline, in order:
+//
+//  1. Concurrency gate: every response carries X-ConcurrencyLimit-Limit and
+//     X-ConcurrencyLimit-Running; a request beyond the limit (default 100)
+//     gets 429 GAIA_TO04 with X-Cybozu-Error.
+//  2. Request hook (WithRequestHook) and latency (WithLatency).
+//  3. Front door: Basic auth / IP restriction answer with an HTML 401 page.
+//  4. Routing. An unknown path is 404 and a known path with a wrong method
+//     405 (with an Allow header), both with the JSON code CB_NF01. The
+//     reference records no code for these; CB_NF01 is the simulator's own.
+//  5. Authentication (reference §4): a Bearer token wins over
+//     X-Cybozu-Authorization; none → 401 CB_AU01; bad → 401 CB_WA01 (520
+//     with WithLegacyAuthStatus). Writes by a non-administrator → 403
+//     CB_NO02; any authenticated account may read.
+//  6. Fault draw for writes (WithFaults, WithSeed): one draw per write
+//     request; a fault replaces the success of a valid write only, and only
+//     drop-after-commit applies the write.
+//  7. Body: JSON only with Content-Type application/json (otherwise the
+//     body is ignored, so a write fails validation). Empty write body →
+//     400 CB_IL02, malformed JSON → 400 CB_IJ01. X-HTTP-Method-Override is
+//     honoured on POST; GET parameters come from the query string
+//     (codes[0]=a, or codes=a) or a JSON body.
+//  8. Validation of the whole batch under the state lock, reporting every
+//     invalid item in one 400 CB_VA01, then an atomic commit.
+//
+// Messages are English, or Japanese when Accept-Language starts with "ja".
+//
+// Where the reference leaves a choice open the simulator picks one and says
+// so at the rule: 128-character limits (64 with WithJapaneseLimits),
+// optional user time zone defaulting to Asia/Tokyo, unknown JSON keys
+// ignored, 100 guests per request.
+package kintonetest

@@ -1,0 +1,84 @@
+package kintonetest
+
+import (
+	"net/http"
+
+	"github.com/userimport/userimport/kintone"
+)
+
+// addGuests is Add Guests (reference §2 "Guests"): code is an e-mail
+// address; password, timezone and name are required. The per-request
+// maximum is not documented; the simulator assumes 100 like every other
+// batch API (reference §11.7).
+func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
+	s.commitWrite(w, c, func(errs *errList) func() {
+		raws := c.items("guests", errs)
+		if raws == nil {
+			return nil
+		}
+		items := make([]*item, len(raws))
+		inBatch := map[string]bool{}
+		dups := 0
+		for i, raw := range raws {
+			at := path{}.field("guests").at(i)
+			it := parseItem(raw, guestRules, true, s.cfg.jaLimits, at, errs)
+			items[i] = it
+			if it == nil {
+				continue
+			}
+			code, ok := it.str("code")
+			if !ok {
+				continue
+			}
+			if _, exists := s.guests[code]; exists || inBatch[code] {
+				errs.add(at.field("code"), msgGuestExists, code)
+				dups++
+			}
+			inBatch[code] = true
+		}
+		if dups > 0 {
+			s.bump(func(st *Stats) { st.DuplicateAdds += dups })
+		}
+		return func() {
+			now := s.now()
+			for _, it := range items {
+				g := kintone.GuestInput{
+					Code:             it.strs["code"],
+					Password:         kintone.Secret(it.strs["password"]),
+					Timezone:         it.strs["timezone"],
+					Name:             it.strs["name"],
+					Locale:           it.strs["locale"],
+					Image:            it.strs["image"],
+					SurNameReading:   it.strs["surNameReading"],
+					GivenNameReading: it.strs["givenNameReading"],
+					Company:          it.strs["company"],
+					Division:         it.strs["division"],
+					Phone:            it.strs["phone"],
+					Callto:           it.strs["callto"],
+				}
+				if g.Locale == "" {
+					g.Locale = "auto"
+				}
+				s.guests[g.Code] = &guest{input: g, ctime: now}
+			}
+		}
+	})
+}
+
+// deleteGuests is Delete Guests: {"guests":["a@example.com"]}; it deletes
+// the accounts.
+func (s *Server) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
+	s.commitWrite(w, c, func(errs *errList) func() {
+		codes := c.codes("guests", errs)
+		for i, code := range codes {
+			if _, ok := s.guests[code]; code != "" && !ok {
+				errs.add(path{}.field("guests").at(i), msgGuestNotFound, code)
+			}
+		}
+		return func() {
+			for _, code := range codes {
+				delete(s.guests, code)
+			}
+		}
+	})
+}

@@ -1,0 +1,417 @@
+package kintonetest
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// endpoint is one API path with its handlers by method.
+type endpoint struct {
+	reads  map[string]handlerFunc
+	writes map[string]handlerFunc
+}
+
+type handlerFunc func(s *Server, w http.ResponseWriter, r *http.Request, c *call)
+
+// routes is reference §2's catalogue as far as the importer uses it.
+var routes = map[string]endpoint{
+	"/v1/users.json": {
+		reads:  map[string]handlerFunc{http.MethodGet: (*Server).getUsers},
+		writes: map[string]handlerFunc{http.MethodPost: (*Server).addUsers, http.MethodPut: (*Server).updateUsers, http.MethodDelete: (*Server).deleteUsers},
+	},
+	"/v1/users/services.json": {
+		reads:  map[string]handlerFunc{http.MethodGet: (*Server).getServices},
+		writes: map[string]handlerFunc{http.MethodPut: (*Server).updateServices},
+	},
+	"/v1/user/organizations.json": {
+		reads: map[string]handlerFunc{http.MethodGet: (*Server).getUserOrganizations},
+	},
+	"/v1/userOrganizations.json": {
+		writes: map[string]handlerFunc{http.MethodPut: (*Server).updateUserOrganizations},
+	},
+	"/k/v1/guests.json": {
+		writes: map[string]handlerFunc{http.MethodPost: (*Server).addGuests, http.MethodDelete: (*Server).deleteGuests},
+	},
+}
+
+func (e endpoint) allow() string {
+	var ms []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if e.reads[m] != nil || e.writes[m] != nil {
+			ms = append(ms, m)
+		}
+	}
+	return strings.Join(ms, ", ")
+}
+
+// faultKind is the fault drawn for one write request.
+type faultKind int
+
+const (
+	faultNone faultKind = iota
+	fault503
+	fault429
+	fault520
+	faultHTML
+	faultDrop
+)
+
+// call carries what the pipeline learned about a request to its handler.
+type call struct {
+	lang    lang
+	indexed bool
+	fault   faultKind
+	body    map[string]json.RawMessage // JSON body parameters; nil when none
+	query   map[string][]string
+}
+
+// statusWriter records the status for Stats.ByStatus.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the Hijacker.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// effectiveMethod honours X-HTTP-Method-Override on POST (reference §1).
+func effectiveMethod(r *http.Request) string {
+	if r.Method == http.MethodPost {
+		if o := strings.ToUpper(strings.TrimSpace(r.Header.Get("X-HTTP-Method-Override"))); o != "" {
+			return o
+		}
+	}
+	return r.Method
+}
+
+// ServeHTTP runs the pipeline: concurrency gate, request hook, latency,
+// front door (Basic auth / IP restriction), routing, authentication,
+// privilege, fault draw, body parsing, handler.
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	n := s.running.Add(1)
+	defer s.running.Add(-1)
+	for {
+		m := s.maxSeen.Load()
+		if n <= m || s.maxSeen.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	method := effectiveMethod(r)
+	w := &statusWriter{ResponseWriter: rw}
+	dropped := false
+	defer func() {
+		s.statsMu.Lock()
+		s.stats.Total++
+		s.stats.ByEndpoint[method+" "+r.URL.Path]++
+		if !dropped && w.status != 0 {
+			s.stats.ByStatus[w.status]++
+		}
+		s.statsMu.Unlock()
+	}()
+
+	h := w.Header()
+	h.Set("X-ConcurrencyLimit-Limit", strconv.Itoa(s.cfg.maxConcurrent))
+	h.Set("X-ConcurrencyLimit-Running", strconv.FormatInt(n, 10))
+	l := langOf(r)
+	if n > int64(s.cfg.maxConcurrent) {
+		s.bump(func(st *Stats) { st.Throttled++ })
+		writeAPIError(w, errTooBusy.status, errTooBusy, l, nil)
+		return
+	}
+	if s.cfg.hook != nil {
+		s.cfg.hook(r)
+	}
+	if s.cfg.latency > 0 {
+		t := time.NewTimer(s.cfg.latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if !s.frontDoor(w, r) {
+		return
+	}
+	ep, ok := routes[r.URL.Path]
+	if !ok {
+		writeAPIError(w, errNoAPI.status, errNoAPI, l, nil)
+		return
+	}
+	fn, write := ep.writes[method], true
+	if fn == nil {
+		fn, write = ep.reads[method], false
+	}
+	if fn == nil {
+		w.Header().Set("Allow", ep.allow())
+		writeAPIError(w, errNoMethod.status, errNoMethod, l, nil)
+		return
+	}
+	admin, aerr, ok := s.authenticate(r)
+	if !ok {
+		status := aerr.status
+		if s.cfg.legacyAuth {
+			status = statusLegacy
+		}
+		writeAPIError(w, status, aerr, l, nil)
+		return
+	}
+	if write && !admin {
+		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, l, nil)
+		return
+	}
+	c := &call{lang: l, indexed: !s.cfg.unindexed, query: r.URL.Query()}
+	if write {
+		s.bump(func(st *Stats) { st.Writes++ })
+		c.fault = s.drawFault()
+	}
+	if e, ok := s.readBody(r, write, c); !ok {
+		writeAPIError(w, e.status, e, l, nil)
+		return
+	}
+	fn(s, w, r, c)
+	dropped = c.fault == faultDrop && w.status == 0
+}
+
+func (s *Server) bump(f func(*Stats)) {
+	s.statsMu.Lock()
+	f(&s.stats)
+	s.statsMu.Unlock()
+}
+
+// frontDoor applies the domain's Basic authentication and IP restriction,
+// which sit in front of the API and answer with HTML (reference §4).
+func (s *Server) frontDoor(w http.ResponseWriter, r *http.Request) bool {
+	basicOK := false
+	if s.cfg.basicAuth {
+		for _, v := range r.Header.Values("Authorization") {
+			u, p, ok := parseBasic(v)
+			if ok && equal(u, s.cfg.basicUser) && equal(p, s.cfg.basicPassword) {
+				basicOK = true
+			}
+		}
+	}
+	switch {
+	case s.cfg.ipRestricted && !basicOK:
+		writeHTML(w, http.StatusUnauthorized, "Unauthorized", "認証が必要です", "h2",
+			"Access from this IP address is not allowed. / このIPアドレスからのアクセスは許可されていません。")
+		return false
+	case s.cfg.basicAuth && !basicOK:
+		w.Header().Set("WWW-Authenticate", `Basic realm="cybozu.com"`)
+		writeHTML(w, http.StatusUnauthorized, "Unauthorized", "認証が必要です", "h2",
+			"Basic authentication is required. / Basic認証が必要です。")
+		return false
+	}
+	return true
+}
+
+func parseBasic(h string) (user, password string, ok bool) {
+	const prefix = "Basic "
+	if len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return "", "", false
+	}
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h[len(prefix):]))
+	if err != nil {
+		return "", "", false
+	}
+	return strings.Cut(string(b), ":")
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// authenticate applies reference §4: a Bearer token wins over
+// X-Cybozu-Authorization; neither → CB_AU01; bad credentials → CB_WA01.
+// Password logins are the Administrator, WithUser accounts, and any valid
+// user of the domain (a non-administrator).
+func (s *Server) authenticate(r *http.Request) (admin bool, e apiError, ok bool) {
+	for _, v := range r.Header.Values("Authorization") {
+		const prefix = "Bearer "
+		if len(v) >= len(prefix) && strings.EqualFold(v[:len(prefix)], prefix) {
+			tok := strings.TrimSpace(v[len(prefix):])
+			for t, adm := range s.cfg.tokens {
+				if equal(t, tok) {
+					return adm, apiError{}, true
+				}
+			}
+			return false, errBadToken, false
+		}
+	}
+	h := r.Header.Get("X-Cybozu-Authorization")
+	if h == "" {
+		return false, errNoLogin, false
+	}
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h))
+	if err != nil {
+		return false, errBadLogin, false
+	}
+	login, password, found := strings.Cut(string(b), ":")
+	if !found {
+		return false, errBadLogin, false
+	}
+	if a, ok := s.cfg.accounts[login]; ok {
+		if equal(a.password, password) {
+			return a.admin, apiError{}, true
+		}
+		return false, errBadLogin, false
+	}
+	s.mu.Lock()
+	rec, exists := s.users[login]
+	okUser := exists && rec.user.Valid && equal(rec.password, password)
+	s.mu.Unlock()
+	if !okUser {
+		return false, errBadLogin, false
+	}
+	return login == AdminLogin, apiError{}, true
+}
+
+// drawFault decides the fault of one write request: one draw per request,
+// mapped onto the rates in Faults field order.
+func (s *Server) drawFault() faultKind {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	f := s.faults
+	if f == (Faults{}) {
+		return faultNone
+	}
+	x := s.rng.Float64()
+	for _, k := range []struct {
+		rate float64
+		kind faultKind
+	}{{f.Rate503, fault503}, {f.Rate429, fault429}, {f.Rate520, fault520}, {f.RateHTML, faultHTML}, {f.RateDropAfterCommit, faultDrop}} {
+		if x < k.rate {
+			return k.kind
+		}
+		x -= k.rate
+	}
+	return faultNone
+}
+
+// readBody parses a JSON body. The body is only read as JSON with
+// Content-Type application/json (reference §1: otherwise "the JSON is not
+// parsed and the call fails" — here the parameters are simply absent, so a
+// write fails validation with CB_VA01). An empty body on a write is CB_IL02
+// and malformed JSON CB_IJ01 (reference §5.2).
+func (s *Server) readBody(r *http.Request, write bool, c *call) (apiError, bool) {
+	if r.Body == nil {
+		if write && isJSON(r) {
+			return errEmptyBody, false
+		}
+		return apiError{}, true
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.cfg.maxRequestBody))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return errTooLarge, false
+		}
+		return errBadJSON, false
+	}
+	if !isJSON(r) {
+		return apiError{}, true
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		if write {
+			return errEmptyBody, false
+		}
+		return apiError{}, true
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	var m map[string]json.RawMessage
+	if err := d.Decode(&m); err != nil || m == nil {
+		return errBadJSON, false
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return errBadJSON, false
+	}
+	c.body = m
+	return apiError{}, true
+}
+
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
+}
+
+// commitWrite is the shared end of every write handler. Under the state
+// lock it validates the whole batch (validate returns the commit step); an
+// invalid batch is answered CB_VA01 and changes nothing. A drawn fault then
+// replaces the success, except drop-after-commit, which commits and closes
+// the connection without a response.
+func (s *Server) commitWrite(w http.ResponseWriter, c *call, validate func(errs *errList) func()) {
+	var errs errList
+	s.mu.Lock()
+	commit := validate(&errs)
+	if !errs.empty() {
+		s.mu.Unlock()
+		writeAPIError(w, errValidation.status, errValidation, c.lang, errs.render(c.lang, c.indexed))
+		return
+	}
+	if c.fault != faultNone && c.fault != faultDrop {
+		s.mu.Unlock()
+		s.injectFault(w, c)
+		return
+	}
+	commit()
+	s.mu.Unlock()
+	s.bump(func(st *Stats) { st.Committed++ })
+	if c.fault == faultDrop {
+		s.bump(func(st *Stats) { st.DroppedAfterCommit++ })
+		dropConnection(w)
+		return
+	}
+	writeJSON(w, struct{}{})
+}
+
+func (s *Server) injectFault(w http.ResponseWriter, c *call) {
+	switch c.fault {
+	case fault503:
+		s.bump(func(st *Stats) { st.Injected503++ })
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "Service Unavailable\n")
+	case fault429:
+		s.bump(func(st *Stats) { st.Injected429++ })
+		writeAPIError(w, errTooBusy.status, errTooBusy, c.lang, nil)
+	case fault520:
+		s.bump(func(st *Stats) { st.Injected520++ })
+		writeAPIError(w, errLocked.status, errLocked, c.lang, nil)
+	case faultHTML:
+		s.bump(func(st *Stats) { st.InjectedHTML++ })
+		writeHTML(w, http.StatusBadGateway, "Error", "Error", "h3",
+			"A temporary error occurred. Try again later. / 一時的なエラーが発生しました。")
+	}
+}
+
+// dropConnection closes the client connection without writing a response,
+// so the client cannot tell whether the committed write happened.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// Not hijackable (HTTP/2): aborting the handler resets the stream.
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

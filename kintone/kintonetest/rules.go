@@ -1,0 +1,359 @@
+package kintonetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/mail"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // IANA ids must validate even on hosts without zoneinfo
+	"unicode"
+	"unicode/utf8"
+)
+
+// fieldKind is the JSON type a field must have.
+type fieldKind int
+
+const (
+	kindString fieldKind = iota
+	kindBool
+	kindSortOrder
+	kindCustomItems
+)
+
+// check is an extra rule on a non-empty string value. It reports the message
+// and its arguments, or ok.
+type check func(v string) (m msgID, args []any, ok bool)
+
+// fieldRule is one row of the simulator's own copy of reference §3.1 (users)
+// or §2 "Guests" (guests). It is deliberately not shared with the project's
+// validate package: the simulator stands for the server, and checking our
+// validation against itself would prove nothing.
+type fieldRule struct {
+	name     string
+	kind     fieldKind
+	max      int  // maximum length in characters (runes); 0 = unlimited
+	maxJA    int  // the ja documentation's stricter limit, used with WithJapaneseLimits
+	required bool // required on add (Update Users only requires code)
+	notBlank bool // a present value must not be empty or whitespace-only
+	check    check
+}
+
+// Allowed values (reference §3.1).
+var (
+	localNameLocales = []string{"ja", "en", "zh", "zh-TW", "es", "pt-BR", "th"}
+	userLocales      = []string{"ja", "en", "zh", "zh-TW", "es", "pt-BR", "th", "auto"}
+	guestLocales     = []string{"auto", "en", "zh", "ja"}
+	serviceNames     = []string{"kintone", "garoon", "office", "mailwise", "secure_access"}
+)
+
+// defaultTimezone is the time zone given to a user added without one; the
+// CSV format documents "blank = system time zone" (reference §7) and the ja
+// Add Users page makes the field optional. The en page says a blank time
+// zone is an error; reference §11.6 lists the conflict. The simulator
+// follows the ja page.
+const defaultTimezone = "Asia/Tokyo"
+
+// sortOrderMax is the documented upper bound of sortOrder (reference §3.1).
+const sortOrderMax = 99999999
+
+// userRules is reference §3.1. Password: the en page allows 128 characters,
+// the ja page and the help site 64 (reference §11.6); the simulator accepts
+// 128 unless WithJapaneseLimits is given. The same applies to the name parts
+// and their readings. Whitespace in passwords is allowed (the help site
+// allows single-byte spaces; the en page forbids whitespace).
+var userRules = []fieldRule{
+	{name: "code", max: 128, required: true, notBlank: true, check: checkLoginName},
+	{name: "valid", kind: kindBool},
+	{name: "password", max: 128, maxJA: 64, required: true, notBlank: false},
+	{name: "name", max: 128, required: true, notBlank: true},
+	{name: "surName", max: 128, maxJA: 64},
+	{name: "givenName", max: 128, maxJA: 64},
+	{name: "surNameReading", max: 128, maxJA: 64},
+	{name: "givenNameReading", max: 128, maxJA: 64},
+	{name: "localName", max: 128},
+	{name: "localNameLocale", check: enum(localNameLocales)},
+	{name: "timezone", max: 256, check: checkTimezone},
+	{name: "locale", check: enum(userLocales)},
+	{name: "description", max: 1000},
+	{name: "phone", max: 100},
+	{name: "mobilePhone", max: 100},
+	{name: "extensionNumber", max: 100},
+	{name: "email", max: 256},
+	{name: "callto", max: 256}, // "Skype-name rules": no length documented; 256 like the guest field
+	{name: "url", max: 256},
+	{name: "employeeNumber", max: 100},
+	{name: "birthDate", check: checkDate},
+	{name: "joinDate", check: checkDate},
+	{name: "sortOrder", kind: kindSortOrder},
+	{name: "customItemValues", kind: kindCustomItems},
+}
+
+// guestRules is reference §2 "Guests" (Add Guests).
+var guestRules = []fieldRule{
+	{name: "code", max: 256, required: true, notBlank: true, check: checkEmail},
+	{name: "password", max: 128, maxJA: 64, required: true},
+	{name: "timezone", max: 256, required: true, notBlank: true, check: checkTimezone},
+	{name: "name", max: 128, required: true, notBlank: true},
+	{name: "locale", check: enum(guestLocales)},
+	{name: "image"},
+	{name: "surNameReading", max: 64},
+	{name: "givenNameReading", max: 64},
+	{name: "company", max: 100},
+	{name: "division", max: 100},
+	{name: "phone", max: 100},
+	{name: "callto", max: 256},
+}
+
+// customValueMax bounds a custom item value. The reference gives no limit;
+// 1000 (the description limit) keeps absurd values out.
+const customValueMax = 1000
+
+// forbiddenLoginChars are the characters a login name must not contain
+// (reference §3.1).
+const forbiddenLoginChars = `\[]":;<>,/`
+
+func checkLoginName(v string) (msgID, []any, bool) {
+	if strings.ContainsAny(v, forbiddenLoginChars) {
+		return msgForbiddenChars, nil, false
+	}
+	first, _ := utf8.DecodeRuneInString(v)
+	last, _ := utf8.DecodeLastRuneInString(v)
+	// unicode.IsSpace covers both the half-width space and the full-width
+	// U+3000 the reference names.
+	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return msgEdgeSpace, nil, false
+	}
+	return 0, nil, true
+}
+
+func enum(allowed []string) check {
+	list := strings.Join(allowed, ", ")
+	return func(v string) (msgID, []any, bool) {
+		for _, a := range allowed {
+			if v == a {
+				return 0, nil, true
+			}
+		}
+		return msgEnum, []any{list}, false
+	}
+}
+
+// tzCache remembers time.LoadLocation verdicts: loading parses tzdata, and
+// a bulk import asks about the same few zones thousands of times.
+var tzCache sync.Map // string → bool
+
+// validTimezone reports whether v is an IANA time-zone id.
+func validTimezone(v string) bool {
+	if ok, hit := tzCache.Load(v); hit {
+		return ok.(bool)
+	}
+	// LoadLocation maps "" to UTC and "Local" to the host zone; neither is
+	// an IANA id a user can have.
+	ok := v != "" && v != "Local"
+	if ok {
+		_, err := time.LoadLocation(v)
+		ok = err == nil
+	}
+	tzCache.Store(v, ok)
+	return ok
+}
+
+func checkTimezone(v string) (msgID, []any, bool) {
+	if !validTimezone(v) {
+		return msgTimezone, []any{v}, false
+	}
+	return 0, nil, true
+}
+
+func checkDate(v string) (msgID, []any, bool) {
+	if _, err := time.Parse(time.DateOnly, v); err != nil || len(v) != len(time.DateOnly) {
+		return msgDate, nil, false
+	}
+	return 0, nil, true
+}
+
+func checkEmail(v string) (msgID, []any, bool) {
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Name != "" || a.Address != v {
+		return msgEmail, nil, false
+	}
+	return 0, nil, true
+}
+
+// item is one decoded, validated user or guest of a write request. Only the
+// fields present in the request appear, so Update Users changes exactly them.
+type item struct {
+	strs      map[string]string
+	valid     *bool
+	sortOrder *int64
+	custom    []customValue
+	hasCustom bool
+}
+
+type customValue struct {
+	Code  string
+	Value string
+}
+
+func (it *item) str(name string) (string, bool) {
+	v, ok := it.strs[name]
+	return v, ok
+}
+
+// decodeObject decodes one JSON object, keeping numbers exact.
+func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	if !isJSONObject(raw) {
+		return nil, false
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
+func isJSONObject(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) > 0 && t[0] == '{'
+}
+
+func isNull(raw json.RawMessage) bool {
+	return string(bytes.TrimSpace(raw)) == "null"
+}
+
+// parseItem checks one object against rules. add selects Add semantics
+// (required fields); otherwise only code is required and every other field
+// is checked only if present. Unknown keys are ignored, as JSON APIs
+// commonly do; null counts as absent.
+func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *item {
+	obj, ok := decodeObject(raw)
+	if !ok {
+		errs.add(at, msgType)
+		return nil
+	}
+	it := &item{strs: map[string]string{}}
+	for _, r := range rules {
+		v, present := obj[r.name]
+		if present && isNull(v) {
+			present = false
+		}
+		fp := at.field(r.name)
+		required := r.required && (add || r.name == "code")
+		if !present {
+			if required {
+				errs.add(fp, msgRequired)
+			}
+			continue
+		}
+		switch r.kind {
+		case kindBool:
+			var b bool
+			if json.Unmarshal(v, &b) != nil {
+				errs.add(fp, msgType)
+				continue
+			}
+			it.valid = &b
+		case kindSortOrder:
+			n, ok := parseSortOrder(v)
+			if !ok {
+				errs.add(fp, msgRange, 0, sortOrderMax)
+				continue
+			}
+			it.sortOrder = &n
+		case kindCustomItems:
+			it.custom, it.hasCustom = parseCustom(v, fp, errs), true
+		default:
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				errs.add(fp, msgType)
+				continue
+			}
+			if checkString(s, r, required || r.notBlank, jaLimits, fp, errs) {
+				it.strs[r.name] = s
+			}
+		}
+	}
+	return it
+}
+
+// checkString applies length, emptiness and the extra rule to s and reports
+// whether it passed. Empty optional strings pass: "" clears a field.
+func checkString(s string, r fieldRule, nonEmpty, jaLimits bool, at path, errs *errList) bool {
+	if s == "" {
+		if nonEmpty {
+			errs.add(at, msgRequired)
+			return false
+		}
+		return true
+	}
+	if r.notBlank && strings.TrimSpace(s) == "" {
+		errs.add(at, msgBlank)
+		return false
+	}
+	max := r.max
+	if jaLimits && r.maxJA > 0 {
+		max = r.maxJA
+	}
+	if max > 0 && utf8.RuneCountInString(s) > max {
+		errs.add(at, msgTooLong, max)
+		return false
+	}
+	if r.check != nil {
+		if m, args, ok := r.check(s); !ok {
+			errs.add(at, m, args...)
+			return false
+		}
+	}
+	return true
+}
+
+// parseSortOrder accepts an integral JSON number in 0..99999999.
+func parseSortOrder(v json.RawMessage) (int64, bool) {
+	d := json.NewDecoder(bytes.NewReader(v))
+	d.UseNumber()
+	var n json.Number
+	if d.Decode(&n) != nil {
+		return 0, false
+	}
+	i, err := n.Int64()
+	if err != nil || i < 0 || i > sortOrderMax {
+		return 0, false
+	}
+	return i, true
+}
+
+func parseCustom(v json.RawMessage, at path, errs *errList) []customValue {
+	var arr []json.RawMessage
+	if json.Unmarshal(v, &arr) != nil {
+		errs.add(at, msgType)
+		return nil
+	}
+	out := make([]customValue, 0, len(arr))
+	for i, raw := range arr {
+		ip := at.at(i)
+		obj, ok := decodeObject(raw)
+		if !ok {
+			errs.add(ip, msgType)
+			continue
+		}
+		var cv customValue
+		if json.Unmarshal(obj["code"], &cv.Code) != nil || cv.Code == "" {
+			errs.add(ip.field("code"), msgRequired)
+			continue
+		}
+		if raw, ok := obj["value"]; ok && !isNull(raw) {
+			if json.Unmarshal(raw, &cv.Value) != nil {
+				errs.add(ip.field("value"), msgType)
+				continue
+			}
+		}
+		if utf8.RuneCountInString(cv.Value) > customValueMax {
+			errs.add(ip.field("value"), msgTooLong, customValueMax)
+			continue
+		}
+		out = append(out, cv)
+	}
+	return out
+}

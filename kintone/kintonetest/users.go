@@ -1,0 +1,365 @@
+package kintonetest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/userimport/userimport/kintone"
+)
+
+// wireUser is a User as Get Users sends it: unset strings are "", ids are
+// strings, and primaryOrganization is the org id or null (reference §3.2).
+type wireUser struct {
+	kintone.User
+	PrimaryOrganization *string `json:"primaryOrganization"`
+}
+
+func toWire(u kintone.User) wireUser {
+	w := wireUser{User: copyUser(u)}
+	if u.PrimaryOrganization != "" {
+		p := u.PrimaryOrganization
+		w.PrimaryOrganization = &p
+	}
+	return w
+}
+
+func (s *Server) failValidation(w http.ResponseWriter, c *call, errs *errList) {
+	writeAPIError(w, errValidation.status, errValidation, c.lang, errs.render(c.lang, c.indexed))
+}
+
+// getUsers is Get Users (reference §2): ids xor codes, offset, size, sorted
+// by id.
+func (s *Server) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	var errs errList
+	ids := c.list("ids", &errs)
+	codes := c.list("codes", &errs)
+	offset, size := c.paging(&errs)
+	if len(ids) > 0 && len(codes) > 0 {
+		errs.add(path{}.field("ids"), msgIDsAndCodes)
+	}
+	if len(ids) > kintone.MaxPerRequest {
+		errs.add(path{}.field("ids"), msgTooMany, kintone.MaxPerRequest)
+	}
+	if len(codes) > kintone.MaxPerRequest {
+		errs.add(path{}.field("codes"), msgTooMany, kintone.MaxPerRequest)
+	}
+	idSet := map[uint64]bool{}
+	for i, id := range ids {
+		n, err := strconv.ParseUint(id, 10, 64)
+		if err != nil || n == 0 {
+			errs.add(path{}.field("ids").at(i), msgBadID, id)
+			continue
+		}
+		idSet[n] = true
+	}
+	if !errs.empty() {
+		s.failValidation(w, c, &errs)
+		return
+	}
+	codeSet := map[string]bool{}
+	for _, code := range codes {
+		codeSet[code] = true
+	}
+	s.mu.Lock()
+	var sel []wireUser
+	for _, r := range s.sortedRecords() {
+		if (len(idSet) > 0 && !idSet[r.id]) || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
+			continue
+		}
+		sel = append(sel, toWire(r.user))
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string][]wireUser{"users": append([]wireUser{}, page(sel, offset, size)...)})
+}
+
+func (s *Server) addUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	s.commitWrite(w, c, func(errs *errList) func() {
+		raws := c.items("users", errs)
+		if raws == nil {
+			return nil
+		}
+		return s.validateAddUsers(raws, errs)
+	})
+}
+
+// validateAddUsers checks an Add Users batch against the rules and the
+// current state (caller holds s.mu) and returns the step that applies it.
+// Duplicates are reported against existing users and earlier items of the
+// same batch.
+func (s *Server) validateAddUsers(raws []json.RawMessage, errs *errList) func() {
+	items := make([]*item, len(raws))
+	inBatch := map[string]bool{}
+	dups := 0
+	for i, raw := range raws {
+		at := path{}.field("users").at(i)
+		it := parseItem(raw, userRules, true, s.cfg.jaLimits, at, errs)
+		items[i] = it
+		if it == nil {
+			continue
+		}
+		code, ok := it.str("code")
+		if !ok {
+			continue
+		}
+		if _, exists := s.users[code]; exists || inBatch[code] {
+			errs.add(at.field("code"), msgUserExists, code)
+			dups++
+		}
+		inBatch[code] = true
+	}
+	if dups > 0 {
+		s.bump(func(st *Stats) { st.DuplicateAdds += dups })
+	}
+	return func() {
+		now := s.now()
+		for _, it := range items {
+			rec := &record{id: s.nextID}
+			s.nextID++
+			rec.user = kintone.User{
+				ID: strconv.FormatUint(rec.id, 10), CTime: now, MTime: now,
+				Valid: true, Timezone: defaultTimezone, Locale: "auto",
+				CustomItemValues: []kintone.CustomItemValue{},
+			}
+			applyItem(rec, it)
+			s.users[rec.user.Code] = rec
+		}
+	}
+}
+
+func (s *Server) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	s.commitWrite(w, c, func(errs *errList) func() {
+		raws := c.items("users", errs)
+		if raws == nil {
+			return nil
+		}
+		items := make([]*item, len(raws))
+		for i, raw := range raws {
+			at := path{}.field("users").at(i)
+			it := parseItem(raw, userRules, false, s.cfg.jaLimits, at, errs)
+			items[i] = it
+			if it == nil {
+				continue
+			}
+			if code, ok := it.str("code"); ok {
+				if _, exists := s.users[code]; !exists {
+					errs.add(at.field("code"), msgUserNotFound, code)
+				}
+			}
+		}
+		return func() {
+			now := s.now()
+			for _, it := range items {
+				code, _ := it.str("code")
+				rec := s.users[code]
+				applyItem(rec, it)
+				rec.user.MTime = now
+			}
+		}
+	})
+}
+
+// applyItem copies the present fields of it onto rec. "" clears an optional
+// string; an empty time zone or locale falls back to the defaults, as the
+// CSV format documents for blanks (reference §7).
+func applyItem(rec *record, it *item) {
+	u := &rec.user
+	for name, v := range it.strs {
+		switch name {
+		case "password":
+			rec.password = v
+			continue
+		case "timezone":
+			if v == "" {
+				v = defaultTimezone
+			}
+		case "locale":
+			if v == "" {
+				v = "auto"
+			}
+		}
+		if p := stringField(u, name); p != nil {
+			*p = v
+		}
+	}
+	if it.valid != nil {
+		u.Valid = *it.valid
+	}
+	if it.sortOrder != nil {
+		v := *it.sortOrder
+		u.SortOrder = &v
+	}
+	if it.hasCustom {
+		// Items not named keep their values: the request lists the custom
+		// items to set, like the other optional fields.
+		for _, cv := range it.custom {
+			i := slices.IndexFunc(u.CustomItemValues, func(x kintone.CustomItemValue) bool { return x.Code == cv.Code })
+			if i >= 0 {
+				u.CustomItemValues[i].Value = cv.Value
+			} else {
+				u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: cv.Code, Value: cv.Value})
+			}
+		}
+	}
+}
+
+// stringField maps a JSON field name to the User field it sets.
+func stringField(u *kintone.User, name string) *string {
+	switch name {
+	case "code":
+		return &u.Code
+	case "name":
+		return &u.Name
+	case "surName":
+		return &u.SurName
+	case "givenName":
+		return &u.GivenName
+	case "surNameReading":
+		return &u.SurNameReading
+	case "givenNameReading":
+		return &u.GivenNameReading
+	case "localName":
+		return &u.LocalName
+	case "localNameLocale":
+		return &u.LocalNameLocale
+	case "timezone":
+		return &u.Timezone
+	case "locale":
+		return &u.Locale
+	case "description":
+		return &u.Description
+	case "phone":
+		return &u.Phone
+	case "mobilePhone":
+		return &u.MobilePhone
+	case "extensionNumber":
+		return &u.ExtensionNumber
+	case "email":
+		return &u.Email
+	case "callto":
+		return &u.Callto
+	case "url":
+		return &u.URL
+	case "employeeNumber":
+		return &u.EmployeeNumber
+	case "birthDate":
+		return &u.BirthDate
+	case "joinDate":
+		return &u.JoinDate
+	}
+	return nil
+}
+
+// deleteUsers is Delete Users: {"codes":[...]}; the user's services and
+// departments go with it.
+func (s *Server) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	s.commitWrite(w, c, func(errs *errList) func() {
+		codes := c.codes("codes", errs)
+		for i, code := range codes {
+			if _, ok := s.users[code]; code != "" && !ok {
+				errs.add(path{}.field("codes").at(i), msgUserNotFound, code)
+			}
+		}
+		return func() {
+			for _, code := range codes {
+				delete(s.users, code)
+			}
+		}
+	})
+}
+
+type wireServices struct {
+	Code     string   `json:"code"`
+	Services []string `json:"services"`
+}
+
+// getServices is Get User Services: codes (≤100) or all, paged, sorted by
+// id, without the Administrator (reference §2).
+func (s *Server) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
+	var errs errList
+	codes := c.list("codes", &errs)
+	offset, size := c.paging(&errs)
+	if len(codes) > kintone.MaxPerRequest {
+		errs.add(path{}.field("codes"), msgTooMany, kintone.MaxPerRequest)
+	}
+	if !errs.empty() {
+		s.failValidation(w, c, &errs)
+		return
+	}
+	codeSet := map[string]bool{}
+	for _, code := range codes {
+		codeSet[code] = true
+	}
+	s.mu.Lock()
+	sel := []wireServices{}
+	for _, r := range s.sortedRecords() {
+		if r.user.Code == AdminLogin || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
+			continue
+		}
+		sel = append(sel, wireServices{Code: r.user.Code, Services: append([]string{}, r.services...)})
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string][]wireServices{"users": page(sel, offset, size)})
+}
+
+func (s *Server) updateServices(w http.ResponseWriter, _ *http.Request, c *call) {
+	s.commitWrite(w, c, func(errs *errList) func() {
+		raws := c.items("users", errs)
+		if raws == nil {
+			return nil
+		}
+		return s.validateServices(raws, errs)
+	})
+}
+
+// validateServices checks an Update User Services batch (caller holds
+// s.mu). Each item replaces the user's whole list; [] removes all.
+func (s *Server) validateServices(raws []json.RawMessage, errs *errList) func() {
+	type change struct {
+		code     string
+		services []string
+	}
+	changes := make([]change, 0, len(raws))
+	for i, raw := range raws {
+		at := path{}.field("users").at(i)
+		obj, ok := decodeObject(raw)
+		if !ok {
+			errs.add(at, msgType)
+			continue
+		}
+		var code string
+		if json.Unmarshal(obj["code"], &code) != nil || code == "" {
+			errs.add(at.field("code"), msgRequired)
+		} else if _, exists := s.users[code]; !exists {
+			errs.add(at.field("code"), msgUserNotFound, code)
+		}
+		sraw, ok := obj["services"]
+		if !ok || isNull(sraw) {
+			errs.add(at.field("services"), msgRequired)
+			continue
+		}
+		var list []json.RawMessage
+		if json.Unmarshal(sraw, &list) != nil {
+			errs.add(at.field("services"), msgType)
+			continue
+		}
+		services := make([]string, 0, len(list))
+		for j, e := range list {
+			var name string
+			if json.Unmarshal(e, &name) != nil || !slices.Contains(serviceNames, name) {
+				errs.add(at.field("services").at(j), msgEnum, "kintone, garoon, office, mailwise, secure_access")
+				continue
+			}
+			if !slices.Contains(services, name) {
+				services = append(services, name)
+			}
+		}
+		changes = append(changes, change{code, services})
+	}
+	return func() {
+		for _, ch := range changes {
+			s.users[ch.code].services = ch.services
+		}
+	}
+}
