@@ -63,14 +63,15 @@ const (
 // Client talks to one cybozu.com domain. It is safe for concurrent use by
 // multiple goroutines; it holds no per-request state.
 //
-// Every field is unexported and the credentials sit behind a pointer, so even
-// a reflective print of a Client value shows no secret; Format additionally
-// prints only the base URL.
+// Format prints only the base URL. Beyond that, the credentials live inside
+// a closure: fmt prints unexported fields by reflection, bypassing every
+// String method, but a func value prints as an address, so even a Client
+// value nested in another struct shows no secret.
 type Client struct {
 	base      *url.URL // scheme, host and path prefix without a trailing slash
 	hc        *http.Client
 	userAgent string
-	creds     *credentials
+	creds     credentials
 
 	// Limits, fields so that tests can shrink them.
 	maxErrorBody   int64
@@ -78,12 +79,10 @@ type Client struct {
 	maxURLLength   int
 }
 
-// credentials are the precomputed authentication headers and the raw secrets
-// to scrub from error messages.
-type credentials struct {
-	header  http.Header
-	secrets []string
-}
+// credentials returns the precomputed authentication headers (to be copied,
+// never modified) and the raw and encoded secrets to scrub from error
+// messages. It is a func so that no reflection-based print can reach them.
+type credentials func() (header http.Header, secrets []string)
 
 // clientConfig gathers the options before NewClient validates them together.
 type clientConfig struct {
@@ -210,25 +209,27 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, errors.New("kintone: WithAPIToken and WithBasicAuth both need the Authorization header; use one")
 	}
 
-	creds := &credentials{header: make(http.Header)}
+	header := make(http.Header)
+	var secrets []string
 	if cfg.hasPassword {
 		raw := cfg.login + ":" + cfg.password.Reveal()
-		creds.header.Set(headerCybozuAuth, base64.StdEncoding.EncodeToString([]byte(raw)))
-		creds.secrets = append(creds.secrets, cfg.password.Reveal())
+		header.Set(headerCybozuAuth, base64.StdEncoding.EncodeToString([]byte(raw)))
+		secrets = append(secrets, cfg.password.Reveal())
 	}
 	if cfg.token != "" {
-		creds.header.Set(headerAuthorization, "Bearer "+cfg.token.Reveal())
-		creds.secrets = append(creds.secrets, cfg.token.Reveal())
+		header.Set(headerAuthorization, "Bearer "+cfg.token.Reveal())
+		secrets = append(secrets, cfg.token.Reveal())
 	}
 	if cfg.hasBasic {
 		raw := cfg.basicUser + ":" + cfg.basicPass.Reveal()
-		creds.header.Set(headerAuthorization, "Basic "+base64.StdEncoding.EncodeToString([]byte(raw)))
-		creds.secrets = append(creds.secrets, cfg.basicPass.Reveal())
+		header.Set(headerAuthorization, "Basic "+base64.StdEncoding.EncodeToString([]byte(raw)))
+		secrets = append(secrets, cfg.basicPass.Reveal())
 	}
-	for _, v := range creds.header {
+	for _, v := range header {
 		// The encoded forms are as secret as the raw ones.
-		creds.secrets = append(creds.secrets, v...)
+		secrets = append(secrets, v...)
 	}
+	creds := func() (http.Header, []string) { return header, secrets }
 
 	var hc http.Client
 	if cfg.httpClient != nil {

@@ -91,7 +91,8 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 	if err != nil {
 		return nil, fmt.Errorf("kintone: %s %s: %w", cl.method, cl.path, err)
 	}
-	for k, v := range c.creds.header {
+	header, _ := c.creds()
+	for k, v := range header {
 		req.Header[k] = append([]string(nil), v...)
 	}
 	req.Header.Set("Accept", "application/json")
@@ -109,14 +110,30 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 	return req, nil
 }
 
+// Request progress states for do.
+const (
+	wroteNothing int32 = iota
+	wroteHeaders
+	wroteAll
+	writeFailed
+)
+
 // do sends cl and interprets the response; see the package documentation for
 // the error types it returns.
 func (c *Client) do(ctx context.Context, cl call) error {
-	var wrote atomic.Bool
+	// progress records how far the request got onto the wire. Headers
+	// written without a WroteRequest report yet count as sent: the report
+	// runs just after the last byte is flushed, and a cancellation can win
+	// that race; when in doubt a write must be treated as possibly
+	// committed, because a wrong "not sent" invites a blind retry.
+	var progress atomic.Int32
 	trace := &httptrace.ClientTrace{
+		WroteHeaders: func() { progress.CompareAndSwap(wroteNothing, wroteHeaders) },
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			if info.Err == nil {
-				wrote.Store(true)
+				progress.Store(wroteAll)
+			} else {
+				progress.Store(writeFailed)
 			}
 		},
 	}
@@ -126,7 +143,8 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return c.transportFailure(ctx, cl, err, wrote.Load())
+		p := progress.Load()
+		return c.transportFailure(ctx, cl, err, p == wroteHeaders || p == wroteAll)
 	}
 	defer resp.Body.Close()
 
@@ -184,7 +202,8 @@ func (c *Client) transportFailure(ctx context.Context, cl call, err error, sent 
 // apiError fills in the request and scrubs secrets from the server's text.
 func (c *Client) apiError(cl call, e *APIError) *APIError {
 	e.Method, e.Path = cl.method, cl.path
-	secrets := append(append([]string(nil), c.creds.secrets...), cl.secrets...)
+	_, own := c.creds()
+	secrets := append(append([]string(nil), own...), cl.secrets...)
 	e.Message = scrub(e.Message, secrets)
 	for i := range e.Errors {
 		e.Errors[i].Key = scrub(e.Errors[i].Key, secrets)
