@@ -373,6 +373,49 @@ func NewMapper(header []string, kind validate.Kind, m *Mapping) (*Mapper, error)
 		}
 	}
 
+	mp.dotCols = map[string]int{}
+	for i, h := range header {
+		if h = strings.TrimSpace(h); isIdentifier(h) {
+			mp.dotCols[h] = i
+		}
+	}
+	usesDot := false
+	// Templates first: a column a template reads is used, not unknown.
+	type parsedTmpl struct {
+		key  string
+		t    target
+		tmpl *template.Template
+		refs map[int]bool
+	}
+	var parsed []parsedTmpl
+	used := map[int]bool{}
+	for _, k := range sortedKeys(m.Fields) {
+		key := "fields." + k
+		t, _ := parseTarget(k)
+		tmpl, err := parseTemplate(k, m.Fields[k], mp.col)
+		if err != nil {
+			return nil, m.errorf(key, "%v", err)
+		}
+		cols, dots := templateRefs(tmpl)
+		refs := map[int]bool{}
+		for _, c := range cols {
+			i, ok := lookup(c)
+			if !ok {
+				return nil, missing(key, c)
+			}
+			refs[i], used[i] = true, true
+		}
+		for _, d := range dots {
+			i, ok := mp.dotCols[d]
+			if !ok {
+				return nil, m.errorf(key, "the file has no column %q for {{.%s}} (names must match exactly; use {{col %q}} otherwise)", d, d, d)
+			}
+			refs[i], used[i] = true, true
+			usesDot = true
+		}
+		parsed = append(parsed, parsedTmpl{key, t, tmpl, refs})
+	}
+
 	byTarget := map[target]*plan{}
 	customAt := map[string]*plan{}
 	add := func(t target, p *plan) {
@@ -396,6 +439,9 @@ func NewMapper(header []string, kind validate.Kind, m *Mapping) (*Mapper, error)
 		}
 		t, ok := parseTarget(name)
 		if !ok {
+			if used[i] {
+				continue // read by a template
+			}
 			if why, ok := unsupportedLabels[labelKey(h)]; ok {
 				mp.warnings = append(mp.warnings, fmt.Sprintf("column %q: %s", h, why))
 			} else {
@@ -414,13 +460,6 @@ func NewMapper(header []string, kind validate.Kind, m *Mapping) (*Mapper, error)
 		auto[t] = !explicit
 	}
 
-	mp.dotCols = map[string]int{}
-	for i, h := range header {
-		if h = strings.TrimSpace(h); isIdentifier(h) {
-			mp.dotCols[h] = i
-		}
-	}
-	usesDot := false
 	override := func(key string, t target, refs map[int]bool) (*plan, error) {
 		if !mp.allowed(t) {
 			return nil, m.errorf(key, "%s is not a field of %s", t, kind)
@@ -437,35 +476,12 @@ func NewMapper(header []string, kind validate.Kind, m *Mapping) (*Mapper, error)
 		add(t, p)
 		return p, nil
 	}
-	for _, k := range sortedKeys(m.Fields) {
-		key := "fields." + k
-		t, _ := parseTarget(k)
-		tmpl, err := parseTemplate(k, m.Fields[k], mp.col)
-		if err != nil {
-			return nil, m.errorf(key, "%v", err)
-		}
-		cols, dots := templateRefs(tmpl)
-		refs := map[int]bool{}
-		for _, c := range cols {
-			i, ok := lookup(c)
-			if !ok {
-				return nil, missing(key, c)
-			}
-			refs[i] = true
-		}
-		for _, d := range dots {
-			i, ok := mp.dotCols[d]
-			if !ok {
-				return nil, m.errorf(key, "the file has no column %q for {{.%s}} (names must match exactly; use {{col %q}} otherwise)", d, d, d)
-			}
-			refs[i] = true
-			usesDot = true
-		}
-		p, err := override(key, t, refs)
+	for _, pt := range parsed {
+		p, err := override(pt.key, pt.t, pt.refs)
 		if err != nil {
 			return nil, err
 		}
-		p.tmpl = tmpl
+		p.tmpl = pt.tmpl
 	}
 	for _, k := range sortedKeys(m.Constants) {
 		t, _ := parseTarget(k)
