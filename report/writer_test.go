@@ -377,4 +377,3 @@ func TestXLSXLayout(t *testing.T) {
 		t.Errorf("row number cell type = %v, want a number", typ)
 	}
 }
-
