@@ -16,15 +16,22 @@ type Format int
 // field is an error rather than a silent CSV.
 const (
 	// CSV is UTF-8 without a byte-order mark, LF line ends, header
-	// Columns. It is the format scripts read, and a BOM trips scripts
-	// (the first header becomes "\ufeffrow"), so none is written and no
-	// option offers one; people who open reports in Excel should ask for
-	// .xlsx, which Excel reads correctly in every locale.
+	// Columns, every cell through EscapeFormula. It is the format scripts
+	// read, and a BOM trips scripts (the first header becomes
+	// "\ufeffrow"), so none is written and no option offers one; people
+	// who open reports in Excel should ask for .xlsx, which Excel reads
+	// correctly in every locale. Values round-trip through Read exactly,
+	// newlines included, except that encoding/csv reads a CR LF inside a
+	// cell back as LF.
 	CSV Format = iota + 1
-	// JSONL is one JSON object per line, with the same keys as Columns.
+	// JSONL is one JSON object per line, with the same keys as Columns and
+	// no formula escaping (see jsonlWriter). Values round-trip exactly.
 	JSONL
 	// XLSX is an Excel workbook with one sheet "report", written with
-	// excelize's StreamWriter; it only becomes a file at Close.
+	// excelize's StreamWriter; it only becomes a file at Close, so it is no
+	// use for crash recovery. Cells are escaped like CSV's; control
+	// characters that XML cannot hold come back as U+FFFD and a cell keeps
+	// at most 32,767 characters (Excel's limit).
 	XLSX
 )
 
