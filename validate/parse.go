@@ -296,8 +296,12 @@ func appendDate(b []byte, y, m, d int) []byte {
 	return append(b, byte('0'+d/10), byte('0'+d%10))
 }
 
-// Bounds of sortOrder (reference §3.1).
-const maxSortOrder = 99999999
+// Bounds of sortOrder (reference §3.1): 0 to maxSortOrder, which has
+// maxSortOrderDigits digits.
+const (
+	maxSortOrder       = 99999999
+	maxSortOrderDigits = 8
+)
 
 // parseSortOrder reads a display order: a whole number in decimal.
 // canon is the number without leading zeros; inRange is false for negative
@@ -324,7 +328,7 @@ func parseSortOrder(s string) (canon string, isNum, inRange bool) {
 	if t == "0" {
 		return t, true, true
 	}
-	if neg || len(t) > len(strconv.Itoa(maxSortOrder)) {
+	if neg || len(t) > maxSortOrderDigits {
 		return "", true, false
 	}
 	return t, true, true

@@ -518,7 +518,9 @@ func (v *Validator) duplicates(res *Result, rec *Record) {
 			}
 		}
 	}
-	if v.opts.Kind == Users {
+	// An address already reported as invalid is not sent, so it cannot
+	// clash with another row's.
+	if v.opts.Kind == Users && !hasError(res, Email) {
 		if email := rec.Values[Email]; email != "" {
 			h := foldHash(email)
 			if first, dup := v.emails[h]; dup {
@@ -611,6 +613,7 @@ func (v *Validator) change(res *Result, rec *Record, f Field, to string) {
 func (v *Validator) add(res *Result, rec *Record, r Rule, f Field, custom, msg string) {
 	col := v.customColumn(f, custom)
 	var b strings.Builder
+	b.Grow(len(v.opts.File) + len(col) + len(msg) + 32)
 	if v.opts.File != "" {
 		b.WriteString(v.opts.File)
 		b.WriteString(": ")
@@ -678,4 +681,14 @@ func isAllSpace(s string) bool {
 		}
 	}
 	return true
+}
+
+// hasError reports whether res holds an Error about f.
+func hasError(res *Result, f Field) bool {
+	for _, is := range res.Issues {
+		if is.Field == f && is.Severity == Error {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,135 @@
+package validate
+
+import (
+	"strconv"
+	"testing"
+)
+
+// benchCodes are distinct login names, made before the timer starts so
+// the benchmark measures Check, not string building.
+var benchCodes = func() []string {
+	c := make([]string, 1<<16)
+	for i := range c {
+		c[i] = "user" + strconv.Itoa(100000+i) + "@example.co.jp"
+	}
+	return c
+}()
+
+func benchEmails() []string {
+	e := make([]string, len(benchCodes))
+	for i := range e {
+		e[i] = "taro.yamada" + strconv.Itoa(i) + "@example.co.jp"
+	}
+	return e
+}
+
+// validRow is a realistic 22-field user row that needs no normalisation.
+func validRow() Record {
+	var r Record
+	v := &r.Values
+	v[Code] = "taro.yamada"
+	v[Name] = "山田 太郎"
+	v[Password] = "Passw0rd!2024"
+	v[SurName] = "山田"
+	v[GivenName] = "太郎"
+	v[SurNameReading] = "やまだ"
+	v[GivenNameReading] = "たろう"
+	v[Email] = "taro.yamada@example.co.jp"
+	v[Valid] = "true"
+	v[Locale] = "ja"
+	v[Timezone] = "Asia/Tokyo"
+	v[Phone] = "03-1234-5678"
+	v[ExtensionNumber] = "1234"
+	v[MobilePhone] = "090-1234-5678"
+	v[URL] = "https://example.co.jp/~taro"
+	v[EmployeeNumber] = "00123"
+	v[JoinDate] = "2015-04-01"
+	v[BirthDate] = "1990-07-15"
+	v[Description] = "営業部, 東京支社\n\"Key account\" manager"
+	v[SortOrder] = "100"
+	v[Services] = "kintone;garoon"
+	v[Organizations] = "sales:manager;tokyo"
+	for f := range r.Set {
+		r.Set[f] = v[f] != ""
+	}
+	r.Custom = []CustomValue{{"grade", "G3"}, {"costCenter", "CC-100"}}
+	return r
+}
+
+// BenchmarkCheck measures one row: a valid 22-field row with distinct
+// login names and e-mail addresses (so the duplicate maps grow as in a
+// real import), and an invalid row with five problems.
+func BenchmarkCheck(b *testing.B) {
+	b.Run("valid", func(b *testing.B) {
+		emails := benchEmails()
+		tmpl := validRow()
+		v := New(Options{File: "users.csv"})
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			j := i & (len(benchCodes) - 1)
+			if j == 0 && i > 0 {
+				b.StopTimer()
+				v = New(Options{File: "users.csv"})
+				b.StartTimer()
+			}
+			rec := tmpl
+			rec.Row = j + 2
+			rec.Values[Code] = benchCodes[j]
+			rec.Values[Email] = emails[j]
+			if res := v.Check(&rec); res.Issues != nil || res.Changes != nil {
+				b.Fatalf("row %d: %+v", rec.Row, res)
+			}
+		}
+	})
+	b.Run("normalised", func(b *testing.B) {
+		tmpl := validRow()
+		tmpl.Values[Valid] = "1"
+		tmpl.Values[JoinDate] = "2015/4/1"
+		tmpl.Values[Services] = "ki gr"
+		tmpl.Values[Timezone] = " Asia/Tokyo"
+		v := New(Options{})
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			j := i & (len(benchCodes) - 1)
+			if j == 0 && i > 0 {
+				b.StopTimer()
+				v = New(Options{})
+				b.StartTimer()
+			}
+			rec := tmpl
+			rec.Row = j + 2
+			rec.Values[Code] = benchCodes[j]
+			rec.Values[Email] = ""
+			if res := v.Check(&rec); res.Issues != nil || len(res.Changes) != 4 {
+				b.Fatalf("row %d: %+v", rec.Row, res)
+			}
+		}
+	})
+	b.Run("invalid", func(b *testing.B) {
+		tmpl := validRow()
+		tmpl.Values[Password] = ""
+		tmpl.Values[Timezone] = "Asia/Tokio"
+		tmpl.Values[Email] = "taro.example.co.jp"
+		tmpl.Values[BirthDate] = "1990-02-30"
+		tmpl.Values[SortOrder] = "-5"
+		v := New(Options{File: "users.csv"})
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			j := i & (len(benchCodes) - 1)
+			if j == 0 && i > 0 {
+				b.StopTimer()
+				v = New(Options{})
+				b.StartTimer()
+			}
+			rec := tmpl
+			rec.Row = j + 2
+			rec.Values[Code] = benchCodes[j]
+			if res := v.Check(&rec); len(res.Issues) != 5 {
+				b.Fatalf("row %d: %+v", rec.Row, res.Issues)
+			}
+		}
+	})
+}
