@@ -245,8 +245,11 @@ func readCSV(r io.Reader, name string, fn func(Row) error) error {
 			p.row, p.err = rowFrom(&rec, true)
 		}
 	}
-	if lb.last != '\n' {
-		return nil // torn last line: never written, as far as resuming goes
+	// A last record without its newline, or one whose quoted cell runs to
+	// the end of the file (a tear just after a newline inside a message),
+	// is torn: never written, as far as resuming goes.
+	if lb.last != '\n' || errors.Is(p.err, csv.ErrQuote) {
+		return nil
 	}
 	return p.emit(name, fn)
 }

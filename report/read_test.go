@@ -180,7 +180,9 @@ func TestReadTornLastLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows := sampleRows()
+			// The last row has a multi-line message: a tear just after one
+			// of its newlines leaves a file that ends in '\n' mid-row.
+			rows := append(sampleRows(), Row{Row: 99, Code: "z", Status: Failed, Message: "one\ntwo\nthree", Input: fingerprint})
 			for i := range rows {
 				if err := w.Write(&rows[i]); err != nil {
 					t.Fatal(err)
