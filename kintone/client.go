@@ -293,12 +293,19 @@ func isLoopback(host string) bool {
 }
 
 // stripAuthOnRedirect wraps a CheckRedirect function so that authentication
-// headers never follow a redirect to another host or from https to http.
+// headers never follow a redirect to another host or from https to http, and
+// so that a redirect which changes the method is not followed.
 // net/http already drops Authorization across domains, but it forwards
 // X-Cybozu-Authorization (a custom header) and keeps Authorization for
 // subdomains; a password must reach only the host it was configured for.
 func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
+		if req.Method != via[0].Method {
+			// A 301/302/303 turns a write into a bodiless GET, whose 2xx
+			// would read as the write's success. Stop and let the 3xx
+			// surface as an APIError instead.
+			return http.ErrUseLastResponse
+		}
 		first := via[0].URL
 		if !strings.EqualFold(canonicalHost(req.URL), canonicalHost(first)) ||
 			(first.Scheme == "https" && req.URL.Scheme != "https") {

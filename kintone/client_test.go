@@ -191,6 +191,29 @@ func TestRedirectAuthHeaders(t *testing.T) {
 	}
 }
 
+func TestRedirectChangingMethodIsNotFollowed(t *testing.T) {
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					replyJSON(200, `{}`)(w, r)
+					return
+				}
+				http.Redirect(w, r, prefix+"/login", status)
+			})
+			c := clientFor(t, ts)
+			err := c.AddUsers(context.Background(), []UserInput{{Code: "u"}})
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.Status != status {
+				t.Fatalf("err = %v, want an APIError with status %d", err, status)
+			}
+			if n := len(ts.requests()); n != 1 {
+				t.Errorf("%d requests, want 1 (redirect not followed)", n)
+			}
+		})
+	}
+}
+
 func TestFormatHidesSecrets(t *testing.T) {
 	clients := []struct {
 		name string
