@@ -78,6 +78,7 @@ func TestAddUserFieldRules(t *testing.T) {
 		{"§3.1 sortOrder fraction", "sortOrder", 1.5, "between 0 and 99999999"},
 		{"§3.1 customItemValues ok", "customItemValues", []map[string]string{{"code": "c1", "value": "v"}}, ""},
 		{"§3.1 customItemValues code missing", "customItemValues", []map[string]string{{"value": "v"}}, "Required"},
+		{"§3.1 customItemValues value 1001", "customItemValues", []map[string]string{{"code": "c", "value": long(1001)}}, "up to 1000"},
 		{"§3.1 unknown key ignored", "nickname", "x", ""},
 	}
 	for _, c := range []rune(forbiddenLoginChars) {
@@ -209,4 +210,18 @@ func TestEmptyBatch(t *testing.T) {
 	wantError(t, do(t, s, req{method: "POST", path: "/v1/users.json", body: map[string]any{"users": []any{}}}), 400, "CB_VA01", "users", "Required")
 	wantError(t, do(t, s, req{method: "POST", path: "/v1/users.json", body: map[string]any{"users": "x"}}), 400, "CB_VA01", "users", "type")
 	wantError(t, do(t, s, req{method: "POST", path: "/v1/users.json", body: map[string]any{"users": []any{"x"}}}), 400, "CB_VA01", "users[0]", "type")
+}
+
+// §6: the body size is not documented; the simulator bounds it so a runaway
+// client gets an error instead of exhausting memory.
+func TestBodyLimit(t *testing.T) {
+	s, err := newServer() // in-process: the limit is set before any request
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cfg.maxRequestBody = 64
+	w := serve(s, "POST", "/v1/users.json", `{"users":[{"code":"`+strings.Repeat("x", 100)+`"}]}`)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), `"CB_IJ01"`) {
+		t.Errorf("got %d %s", w.Code, w.Body.String())
+	}
 }

@@ -590,6 +590,7 @@ type PreloadError struct {
 	Fields map[string][]string
 }
 
+// Error lists the refused fields with their messages (never values).
 func (e *PreloadError) Error() string {
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
