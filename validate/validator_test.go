@@ -279,6 +279,7 @@ func TestRules(t *testing.T) {
 				rec.Set[f] = true
 			}
 			res := v.Check(rec)
+			recordFired(res)
 			want := slices.Clone(tc.want)
 			slices.Sort(want)
 			if got := rules(res); !slices.Equal(got, want) {
@@ -324,6 +325,7 @@ func TestCustomItems(t *testing.T) {
 			v := New(Options{Kind: tc.kind, CustomColumns: map[string]string{"grade": "Grade"}})
 			rec := &Record{Row: 3, Values: baseRow(tc.kind), Custom: []CustomValue{tc.c}}
 			res := v.Check(rec)
+			recordFired(res)
 			if got := rules(res); !slices.Equal(got, tc.want) {
 				t.Fatalf("rules = %v, want %v; issues: %+v", got, tc.want, res.Issues)
 			}
@@ -354,6 +356,7 @@ func TestChanges(t *testing.T) {
 	rec.Values[BirthDate] = "1990/4/1"
 	rec.Values[Services] = "ki;gr"
 	res := v.Check(rec)
+	recordFired(res)
 	want := []Change{
 		{Code, "Login Name", " taro ", "taro"},
 		{Valid, "Status", "1", "true"},
@@ -421,6 +424,7 @@ func TestDuplicates(t *testing.T) {
 				rec := &Record{Row: i + 2, Values: baseRow(tc.kind)}
 				rec.Values[Code], rec.Values[Email] = r.code, r.email
 				res := v.Check(rec)
+				recordFired(res)
 				want := slices.Clone(r.want)
 				slices.Sort(want)
 				if got := rules(res); !slices.Equal(got, want) {
@@ -484,6 +488,7 @@ func TestNotForKindOnce(t *testing.T) {
 		rec.Values[Code] = itoa(row) + "@example.com"
 		rec.Values[Email] = "x@example.com"
 		res := v.Check(rec)
+		recordFired(res)
 		want := 0
 		if row == 2 {
 			want = 1
