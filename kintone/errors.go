@@ -359,7 +359,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // exchange failed (connection dropped, timeout, cancellation) before a status
 // arrived: the server may or may not have committed it. Retrying blindly can
 // duplicate or fail as "already exists"; callers must first re-read the
-// affected items (Get Users) to learn what happened.
+// affected items (Get Users) to learn what happened. Reads are never
+// outcome-unknown: repeating them is harmless.
+//
+// The client returns it as *OutcomeUnknownError; IsOutcomeUnknown also
+// recognises the value form, which fakes in other packages' tests may use.
 type OutcomeUnknownError struct {
 	Err error
 }
