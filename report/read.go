@@ -45,9 +45,10 @@ const maxLine = 16 << 20
 //
 // The header must hold every name in Columns exactly once; other columns
 // are ignored, so a report from a later version that added columns still
-// reads. A last line without its newline is ignored: this package ends
-// every line, so such a line is what a crash or a full disk tore, and
-// resuming treats that row as never written. An XLSX report that the
+// reads. A last row without its newline (or, in CSV, whose quoted message
+// runs to the end of the file) is ignored: this package writes whole rows,
+// so such a row is what a power loss or a full disk tore, and resuming
+// treats it as never written. An XLSX report that the
 // writing run did not Close is not a workbook at all and cannot be read.
 func Read(path string, fn func(Row) error) error {
 	format, err := FormatFor(path)
