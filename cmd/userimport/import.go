@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest"
+)
+
+// importFlags are the flags of `userimport import`. Their names are a
+// contract (scripts call them).
+type importFlags struct {
+	inputFlags
+	mode        string
+	matchOn     string
+	services    []string
+	concurrency int
+	rate        float64
+	resume      string
+	dryRun      bool
+	sim         bool
+	timeout     time.Duration
+}
+
+func newImportCmd(s *streams) *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Create or update the users (or guests) of FILE in Kintone, with a per-row report",
+		Long: `import reads FILE (CSV, TSV or XLSX), validates every row, and sends the valid
+rows to the cybozu.com User API in requests of at most 100 users, --concurrency
+at a time and at most --rate requests per second. New users then get their
+services (the services column, else --services). Every input row gets exactly
+one line in the report.
+
+Credentials come from KINTONE_BASE_URL, KINTONE_USERNAME and KINTONE_PASSWORD
+(or KINTONE_API_TOKEN), plus KINTONE_BASIC_AUTH_USERNAME/PASSWORD if the domain
+uses Basic authentication. --sim runs against an embedded simulator instead.
+
+Ctrl-C stops sending, lets requests in flight finish, reports the remaining rows
+as not_attempted and exits 130; run again with --resume REPORT to finish.
+
+` + exitCodesHelp,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImport(cmd.Context(), s, &f, args[0])
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.mode, "mode", "create", "what to do with users that exist: create (report them failed), upsert, skip-existing")
+	fl.StringVar(&f.matchOn, "match-on", "code", "field that identifies an existing user: code, employeeNumber or email")
+	fl.StringSliceVar(&f.services, "services", []string{"kintone"}, "services for new users whose row has no services value (kintone,garoon,office,mailwise,secure_access)")
+	fl.IntVar(&f.concurrency, "concurrency", 4, "requests in flight (1-100; the domain allows 100 in all)")
+	fl.Float64Var(&f.rate, "rate", 0, "maximum requests per second (0 = no limit)")
+	fl.StringVar(&f.resume, "resume", "", "previous report of the same file: run only the rows that did not end well")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "check everything against the server but write nothing")
+	fl.BoolVar(&f.sim, "sim", false, "import into an embedded Kintone simulator (no domain needed)")
+	fl.DurationVar(&f.timeout, "timeout", 60*time.Second, "timeout of one HTTP request")
+	return cmd
+}
+
+func runImport(ctx context.Context, s *streams, f *importFlags, file string) error {
+	opts, err := f.options(file)
+	if err != nil {
+		return err
+	}
+	if opts.Mode, err = importer.ParseMode(f.mode); err != nil {
+		return usageErr("--mode: %v", err)
+	}
+	if opts.MatchOn, err = importer.ParseMatchOn(f.matchOn); err != nil {
+		return usageErr("%v", err)
+	}
+	if f.concurrency < 1 || f.concurrency > importer.MaxConcurrency {
+		return usageErr("--concurrency %d: want 1..%d (Kintone refuses more than %d requests in flight per domain)", f.concurrency, importer.MaxConcurrency, importer.MaxConcurrency)
+	}
+	opts.Services = f.services
+	opts.Concurrency = f.concurrency
+	opts.Rate = f.rate
+	opts.Resume = f.resume
+	opts.DryRun = f.dryRun
+	opts.Log = s.err
+
+	var client *kintone.Client
+	if f.sim {
+		srv := demoServer()
+		defer srv.Close()
+		fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
+		client, err = kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	} else {
+		client, err = clientFromEnv(f.timeout)
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+
+	suffix := "import"
+	if f.dryRun {
+		suffix = "dry-run"
+	}
+	path := f.reportPath(file, suffix, time.Now())
+	if f.resume != "" && sameFile(path, f.resume) {
+		return usageErr("--report %s is the report being resumed; choose another --report", path)
+	}
+	w, err := openReport(path)
+	if err != nil {
+		return err
+	}
+	opts.Report = w
+	tick, done := progress(s, "importing")
+	opts.Progress = tick
+	sum, err := importer.Import(ctx, client, opts)
+	done()
+	if cerr := w.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing the report: %w", cerr)
+	}
+	if sum != nil {
+		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+	}
+	var fatal *importer.FatalError
+	switch {
+	case errors.As(err, &fatal):
+		return &exitError{code: exitAuth, err: err}
+	case err != nil:
+		return &exitError{code: exitUsage, err: err}
+	case sum.Interrupted:
+		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", file, path)
+		return &exitError{code: exitInterrupted}
+	case !sum.OK():
+		return &exitError{code: exitRows}
+	}
+	return nil
+}
+
+func sameFile(a, b string) bool {
+	x, err1 := os.Stat(a)
+	y, err2 := os.Stat(b)
+	if err1 == nil && err2 == nil {
+		return os.SameFile(x, y)
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// clientFromEnv builds the API client from the KINTONE_* variables. Secrets
+// are read from the environment only, never from flags, so they do not end
+// up in shell history or `ps` output.
+func clientFromEnv(timeout time.Duration) (*kintone.Client, error) {
+	base := os.Getenv("KINTONE_BASE_URL")
+	if base == "" {
+		return nil, errors.New("KINTONE_BASE_URL is not set (e.g. https://example.cybozu.com); or use --sim to try the embedded simulator")
+	}
+	opts := []kintone.Option{
+		kintone.WithHTTPClient(&http.Client{Timeout: timeout}),
+		kintone.WithUserAgent("userimport"),
+	}
+	token := os.Getenv("KINTONE_API_TOKEN")
+	user, pass := os.Getenv("KINTONE_USERNAME"), os.Getenv("KINTONE_PASSWORD")
+	switch {
+	case token != "":
+		opts = append(opts, kintone.WithAPIToken(kintone.Secret(token)))
+	case user != "" && pass != "":
+		opts = append(opts, kintone.WithPassword(user, kintone.Secret(pass)))
+	default:
+		return nil, errors.New("set KINTONE_USERNAME and KINTONE_PASSWORD (a cybozu.com administrator), or KINTONE_API_TOKEN")
+	}
+	if bu := os.Getenv("KINTONE_BASIC_AUTH_USERNAME"); bu != "" {
+		opts = append(opts, kintone.WithBasicAuth(bu, kintone.Secret(os.Getenv("KINTONE_BASIC_AUTH_PASSWORD"))))
+	}
+	return kintone.NewClient(strings.TrimSpace(base), opts...)
+}
+
+// demoServer is the embedded simulator of --sim: a domain that already has
+// an Administrator, a couple of users and the departments the samples use,
+// so that a first run shows real outcomes.
+func demoServer() *kintonetest.Server {
+	return kintonetest.NewServer(demoOptions()...)
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// inputFlags are the flags that say how to read the input file; validate and
+// import share them so that a dry run reads exactly what the import reads.
+type inputFlags struct {
+	kind      string
+	mapping   string
+	sheet     string
+	encoding  string
+	headerRow int
+	report    string
+}
+
+func (f *inputFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "kind", "users", "what the file holds: users or guests")
+	fl.StringVar(&f.mapping, "mapping", "", "YAML file that maps legacy column names and builds values")
+	fl.StringVar(&f.sheet, "sheet", "", "XLSX sheet name (default: the first visible sheet)")
+	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, utf-8 or shift_jis")
+	fl.IntVar(&f.headerRow, "header-row", 1, "row number of the header (rows above it are ignored)")
+	fl.StringVar(&f.report, "report", "", "report file (.csv, .jsonl or .xlsx; default: next to the input in the current directory)")
+}
+
+// options turns the flags into importer options (everything but the
+// report writer).
+func (f *inputFlags) options(file string) (importer.Options, error) {
+	o := importer.Options{File: file, Source: importer.SourceOptions{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow}}
+	switch strings.ToLower(f.kind) {
+	case "users", "user":
+		o.Kind = validate.Users
+	case "guests", "guest":
+		o.Kind = validate.Guests
+	default:
+		return o, usageErr("--kind %q: want users or guests", f.kind)
+	}
+	if f.headerRow < 1 {
+		return o, usageErr("--header-row %d: rows are numbered from 1", f.headerRow)
+	}
+	if f.mapping != "" {
+		m, err := importer.LoadMapping(f.mapping)
+		if err != nil {
+			return o, &exitError{code: exitUsage, err: err}
+		}
+		o.Mapping = m
+	}
+	return o, nil
+}
+
+// reportPath picks the report file: --report, else a name derived from the
+// input in the current directory. Import reports carry a timestamp so that
+// a new run never overwrites the report a --resume needs.
+func (f *inputFlags) reportPath(file, suffix string, now time.Time) string {
+	if f.report != "" {
+		return f.report
+	}
+	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	if suffix == "" {
+		return stem + ".report.csv"
+	}
+	return fmt.Sprintf("%s.%s-%s.csv", stem, suffix, now.Format("20060102-150405"))
+}
+
+func openReport(path string) (report.Writer, error) {
+	w, err := report.Create(path)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+	}
+	return w, nil
+}
+
+// progress returns a progress callback that drives a bar on stderr when
+// stderr is a terminal, and nothing otherwise: a bar on a non-terminal
+// writes an endless line of carriage returns into logs.
+func progress(s *streams, label string) (func(int), func()) {
+	f, ok := s.err.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(s.err),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	last := 0
+	return func(done int) {
+			if done > last {
+				bar.Add(done - last)
+				last = done
+			}
+		}, func() {
+			bar.Finish()
+		}
+}

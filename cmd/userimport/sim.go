@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest"
+)
+
+// simFlags are the flags of `userimport sim`; scripts depend on the names.
+type simFlags struct {
+	addr          string
+	latency       time.Duration
+	maxConcurrent int
+	rate503       float64
+	rate429       float64
+	rate520       float64
+	rateDrop      float64
+	seed          int64
+	users         string
+	unindexed     bool
+}
+
+func newSimCmd(s *streams) *cobra.Command {
+	var f simFlags
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "Run the Kintone simulator on loopback until interrupted",
+		Long: `sim serves an in-memory cybozu.com domain on loopback: the User API endpoints
+userimport uses, with Kintone's field rules, error format, concurrency limit and
+optional fault injection. It first prints three lines,
+
+  export KINTONE_BASE_URL=...
+  export KINTONE_USERNAME=...
+  export KINTONE_PASSWORD=...
+
+so that  eval "$(userimport sim --addr 127.0.0.1:0 | head -3)"  works, then
+serves until Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSim(cmd.Context(), s, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "loopback address to listen on (port 0 = any free port)")
+	fl.DurationVar(&f.latency, "latency", 0, "latency added to every request, e.g. 50ms")
+	fl.IntVar(&f.maxConcurrent, "max-concurrent", 100, "requests in flight before answering 429 GAIA_TO04")
+	fl.Float64Var(&f.rate503, "rate-503", 0, "share of write requests answered 503")
+	fl.Float64Var(&f.rate429, "rate-429", 0, "share of write requests answered 429")
+	fl.Float64Var(&f.rate520, "rate-520", 0, "share of write requests answered 520 GAIA_DA02 (database lock)")
+	fl.Float64Var(&f.rateDrop, "rate-drop-after-commit", 0, "share of write requests committed and then answered by a dropped connection")
+	fl.Int64Var(&f.seed, "seed", 1, "seed of the fault injection (same seed, same faults)")
+	fl.StringVar(&f.users, "users", "", "CSV or XLSX file of users to preload")
+	fl.BoolVar(&f.unindexed, "unindexed-errors", false, "report field errors as users.code instead of users[3].code")
+	return cmd
+}
+
+func runSim(ctx context.Context, s *streams, f *simFlags) error {
+	for name, r := range map[string]float64{"--rate-503": f.rate503, "--rate-429": f.rate429, "--rate-520": f.rate520, "--rate-drop-after-commit": f.rateDrop} {
+		if r < 0 || r > 1 {
+			return usageErr("%s %v: want a share between 0 and 1", name, r)
+		}
+	}
+	if f.maxConcurrent < 1 {
+		return usageErr("--max-concurrent %d: want at least 1", f.maxConcurrent)
+	}
+	opts := append(demoOptions(),
+		kintonetest.WithLatency(f.latency),
+		kintonetest.WithMaxConcurrent(f.maxConcurrent),
+		kintonetest.WithSeed(f.seed),
+		kintonetest.WithFaults(kintonetest.Faults{Rate503: f.rate503, Rate429: f.rate429, Rate520: f.rate520, RateDropAfterCommit: f.rateDrop}),
+	)
+	if f.unindexed {
+		opts = append(opts, kintonetest.WithUnindexedErrors())
+	}
+	if f.users != "" {
+		users, err := importer.LoadUsers(f.users, importer.SourceOptions{})
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("--users: %w", err)}
+		}
+		opts = append(opts, kintonetest.WithUsers(users...))
+	}
+	srv, err := kintonetest.Listen(f.addr, opts...)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	defer srv.Close()
+	fmt.Fprintf(s.out, "export KINTONE_BASE_URL=%s\nexport KINTONE_USERNAME=%s\nexport KINTONE_PASSWORD=%s\n", srv.URL, srv.AdminUser, srv.AdminPassword)
+	fmt.Fprintf(s.err, "simulator serving on %s; Ctrl-C to stop\n", srv.URL)
+	<-ctx.Done()
+	return nil
+}
+
+// demoOptions seed a simulator with what a newcomer's first run needs: the
+// departments and titles the sample files use and a few existing users.
+func demoOptions() []kintonetest.Option {
+	orgs := []kintone.Organization{
+		{Code: "sales", Name: "Sales"},
+		{Code: "hr", Name: "Human Resources"},
+		{Code: "dev", Name: "Development"},
+		{Code: "support", Name: "Support"},
+		{Code: "finance", Name: "Finance"},
+		{Code: "marketing", Name: "Marketing"},
+	}
+	titles := []kintone.Title{{Code: "manager", Name: "Manager"}, {Code: "leader", Name: "Team Leader"}}
+	return []kintonetest.Option{
+		kintonetest.WithDepartments(orgs, titles),
+		kintonetest.WithUsers(
+			kintone.UserInput{Code: "existing.user", Name: ptr("Existing User"), Password: ptr(kintone.Secret("Existing-Pass-1")), Email: ptr("existing.user@example.com"), EmployeeNumber: ptr("E0001")},
+		),
+		kintonetest.WithServices("existing.user", "kintone"),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

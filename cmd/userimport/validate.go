@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/userimport/userimport/importer"
+)
+
+func newValidateCmd(s *streams) *cobra.Command {
+	var f inputFlags
+	cmd := &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check every row of a file offline and write a per-row report (a dry run that needs no server)",
+		Long: `validate reads FILE (CSV, TSV or XLSX), maps its columns, checks every row
+against the documented field rules, and writes a report with one line per input
+row (status valid or invalid). Nothing is sent anywhere.
+
+Exit codes: 0 every row is valid, 1 some row is invalid, 2 the file cannot be read.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runValidate(cmd, s, &f, args[0])
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) error {
+	opts, err := f.options(file)
+	if err != nil {
+		return err
+	}
+	path := f.reportPath(file, "", time.Now())
+	w, err := openReport(path)
+	if err != nil {
+		return err
+	}
+	opts.Report = w
+	opts.Log = s.err
+	tick, done := progress(s, "validating")
+	opts.Progress = tick
+	sum, err := importer.Validate(cmd.Context(), opts)
+	done()
+	if cerr := w.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing the report: %w", cerr)
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	fmt.Fprintf(s.err, "%s (encoding %s)\nreport: %s\n", sum.Summary.String(), sum.Encoding, path)
+	if !sum.OK() {
+		return &exitError{code: exitRows}
+	}
+	return nil
+}

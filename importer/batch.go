@@ -1,0 +1,464 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// resumeMode says how --resume treats a row that did not end well before.
+type resumeMode int
+
+const (
+	resumeNone resumeMode = iota
+	// resumeUnseen: the previous run never reported the row (it was in
+	// flight when the run died) or its outcome was unknown. If the user now
+	// exists with exactly the row's data, the previous run created it.
+	resumeUnseen
+	// resumeSteps: the user was created or updated, but its services or
+	// departments step did not finish; only those steps run again.
+	resumeSteps
+)
+
+// item is one valid row on its way through a batch.
+type item struct {
+	seq    int
+	rec    validate.Record
+	note   string // warnings and normalisations, for the report
+	resume resumeMode
+	// prev is the status the previous run gave a resumeSteps row.
+	prev report.Status
+
+	existing  *kintone.User
+	uncertain bool // an attempt to create it had an unknown outcome
+
+	status      report.Status
+	errCode     string
+	msg         string
+	services    string
+	departments string
+	// stepFailed marks a created/updated user whose services or
+	// departments step failed: the row did not end well.
+	stepFailed  bool
+	interrupted bool
+}
+
+func (it *item) code() string { return it.rec.Values[validate.Code] }
+
+// process runs one batch of at most 100 valid rows through every step and
+// reports each row.
+func (r *runner) process(items []*item) {
+	if r.opts.Kind == validate.Guests {
+		r.processGuests(items)
+	} else {
+		r.processUsers(items)
+	}
+	for _, it := range items {
+		r.report(it)
+	}
+}
+
+func (r *runner) report(it *item) {
+	st, code := it.status, it.errCode
+	switch {
+	case st == "" && it.interrupted:
+		st = report.NotAttempted
+	case st == "":
+		st, code = report.Failed, "internal"
+		it.msg = appendMsg(it.msg, "internal error: the row reached no outcome")
+	}
+	if it.stepFailed {
+		r.stepFailures.Add(1)
+	}
+	r.finish(it, st, code, it.msg)
+}
+
+func (r *runner) processUsers(items []*item) {
+	if err := r.lookup(items); err != nil {
+		r.lookupFailed(items, err)
+		return
+	}
+	var create, update []*item
+	inputs := map[*item]kintone.UserInput{}
+	for _, it := range items {
+		switch {
+		case it.existing == nil:
+			create = append(create, it)
+		case it.resume == resumeSteps:
+			it.status = it.prev
+			it.msg = appendMsg(it.msg, "resumed: finishing the services/departments steps")
+		case r.opts.Mode == Create && it.resume == resumeUnseen && sameAsRow(it):
+			it.status = report.Created
+			it.msg = appendMsg(it.msg, "confirmed on the server: created by the interrupted run")
+		case r.opts.Mode == Create:
+			it.status, it.errCode = report.Failed, "exists"
+			it.msg = appendMsg(it.msg, fmt.Sprintf("user %q already exists; use --mode upsert to update it or --mode skip-existing to leave it", it.existing.Code))
+		case r.opts.Mode == SkipExisting:
+			it.status = report.Skipped
+			it.msg = appendMsg(it.msg, fmt.Sprintf("user %q already exists", it.existing.Code))
+		default: // Upsert
+			in, changed := updateInput(&it.rec, it.existing)
+			if !changed {
+				it.status = report.Unchanged
+				continue
+			}
+			inputs[it] = in
+			update = append(update, it)
+		}
+		if it.existing != nil && it.existing.Code != it.code() {
+			it.msg = appendMsg(it.msg, fmt.Sprintf("matched existing user %q by %s", it.existing.Code, r.opts.MatchOn))
+		}
+	}
+	if r.opts.DryRun {
+		r.plan(items, create, update)
+		return
+	}
+	r.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			in := make([]kintone.UserInput, len(g))
+			for i, it := range g {
+				in[i] = newUserInput(&it.rec)
+			}
+			return r.api.AddUsers(ctx, in)
+		},
+		ok:        func(it *item) { it.status = report.Created },
+		fail:      r.failRow,
+		reconcile: r.reconcileAdds,
+	}, create)
+	r.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			in := make([]kintone.UserInput, len(g))
+			for i, it := range g {
+				in[i] = inputs[it]
+			}
+			return r.api.UpdateUsers(ctx, in)
+		},
+		ok:   func(it *item) { it.status = report.Updated },
+		fail: r.failRow,
+	}, update)
+	r.assignServices(items)
+	r.assignOrganizations(items)
+}
+
+func (r *runner) failRow(it *item, code, msg string) {
+	it.status, it.errCode = report.Failed, code
+	it.msg = appendMsg(it.msg, msg)
+}
+
+// lookupFailed reports a batch whose existing users could not be read.
+func (r *runner) lookupFailed(items []*item, err error) {
+	if kintone.IsAuth(err) || kintone.IsPermission(err) {
+		r.setFatal(err)
+	}
+	for _, it := range items {
+		if r.fatal.Load() != nil || isInterrupted(err) {
+			it.interrupted = true
+			it.msg = appendMsg(it.msg, "not sent: "+err.Error())
+			continue
+		}
+		r.failRow(it, errorCode(err), "could not look up existing users: "+err.Error())
+	}
+}
+
+// lookup finds the existing user of every item: by code with one Get Users
+// request per batch, or from the index of all users for --match-on
+// employeeNumber|email.
+func (r *runner) lookup(items []*item) error {
+	if r.index != nil {
+		for _, it := range items {
+			it.existing = r.index.find(r.opts.MatchOn, &it.rec)
+		}
+		return nil
+	}
+	found, err := r.getByCodes(items)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if u, ok := found[it.code()]; ok {
+			it.existing = &u
+		}
+	}
+	return nil
+}
+
+func (r *runner) getByCodes(items []*item) (map[string]kintone.User, error) {
+	codes := make([]string, len(items))
+	for i, it := range items {
+		codes[i] = it.code()
+	}
+	var users []kintone.User
+	err := r.call(func(ctx context.Context) error {
+		var err error
+		users, err = r.api.GetUsers(ctx, kintone.GetUsersOptions{Codes: codes})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]kintone.User, len(users))
+	for _, u := range users {
+		found[u.Code] = u
+	}
+	return found, nil
+}
+
+// reconcileAdds asks the server which users of an Add Users request whose
+// answer was lost exist now. They were created by that request (the batch
+// was checked for existing users before it was sent), so they are done;
+// only the rest is sent again. This is what keeps a dropped connection from
+// creating a user twice or misreporting it as "exists".
+func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
+	found, err := r.getByCodes(group)
+	if err != nil {
+		return nil, err
+	}
+	var rest []*item
+	for _, it := range group {
+		if _, ok := found[it.code()]; ok {
+			it.status = report.Created
+			it.msg = appendMsg(it.msg, "confirmed on the server after the connection broke")
+			continue
+		}
+		rest = append(rest, it)
+	}
+	return rest, nil
+}
+
+// sameAsRow reports whether the existing user already carries every value
+// of the row, which is how --resume recognises a user created by the run
+// that was interrupted.
+func sameAsRow(it *item) bool {
+	_, changed := updateInput(&it.rec, it.existing)
+	return !changed
+}
+
+// plan fills in the dry-run outcome of a batch.
+func (r *runner) plan(items, create, update []*item) {
+	for _, it := range create {
+		it.status = report.WouldCreate
+	}
+	for _, it := range update {
+		it.status = report.WouldUpdate
+	}
+	for _, it := range items {
+		if it.status == report.Failed && it.errCode == "exists" {
+			// In a dry run nothing fails; the row cannot be imported in
+			// this mode, which is a problem of the input.
+			it.status = report.Invalid
+		}
+		if it.status == report.WouldCreate {
+			it.services = "would_assign: " + strings.Join(r.servicesFor(it), ";")
+			if orgs := wantedOrganizations(&it.rec); orgs != nil {
+				it.departments = "would_set: " + it.rec.Values[validate.Organizations]
+			}
+		}
+	}
+}
+
+func (r *runner) servicesFor(it *item) []string {
+	if s := wantedServices(&it.rec); s != nil {
+		return s
+	}
+	return r.opts.Services
+}
+
+// assignServices gives new users their services (a user without services
+// cannot use kintone) and brings existing users' services in line with a
+// services column.
+func (r *runner) assignServices(items []*item) {
+	var send, check []*item
+	want := map[*item][]string{}
+	for _, it := range items {
+		switch it.status {
+		case report.Created:
+			want[it] = r.servicesFor(it)
+			send = append(send, it)
+		case report.Updated, report.Unchanged:
+			if s := wantedServices(&it.rec); s != nil {
+				want[it] = s
+				check = append(check, it)
+			} else if it.resume == resumeSteps {
+				want[it] = r.servicesFor(it)
+				send = append(send, it)
+			}
+		}
+	}
+	if len(check) > 0 {
+		cur, err := r.currentServices(check)
+		for _, it := range check {
+			switch {
+			case err != nil:
+				it.services = "failed: could not read current services: " + err.Error()
+				it.stepFailed = true
+			case sameServices(cur[it.existing.Code], want[it]):
+				it.services = "unchanged"
+			default:
+				send = append(send, it)
+			}
+		}
+	}
+	r.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			in := make([]kintone.UserServices, len(g))
+			for i, it := range g {
+				in[i] = kintone.UserServices{Code: userCode(it), Services: want[it]}
+			}
+			return r.api.UpdateUserServices(ctx, in)
+		},
+		ok: func(it *item) {
+			it.services = "assigned: " + strings.Join(want[it], ";")
+			if it.status == report.Unchanged {
+				it.status = report.Updated
+			}
+		},
+		fail: func(it *item, code, msg string) {
+			it.services = "failed: " + msg
+			it.stepFailed = true
+			if it.errCode == "" {
+				it.errCode = code
+			}
+		},
+	}, send)
+	for _, it := range send {
+		if it.services == "" && it.interrupted {
+			it.services = "not_attempted"
+			it.stepFailed = true
+		}
+	}
+}
+
+func (r *runner) currentServices(items []*item) (map[string][]string, error) {
+	codes := make([]string, len(items))
+	for i, it := range items {
+		codes[i] = it.existing.Code
+	}
+	var got []kintone.UserServices
+	err := r.call(func(ctx context.Context) error {
+		var err error
+		got, err = r.api.GetUserServices(ctx, codes, 0, kintone.MaxPerRequest)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string][]string, len(got))
+	for _, us := range got {
+		m[us.Code] = us.Services
+	}
+	return m, nil
+}
+
+// userCode is the login name to address a row's user by: the existing
+// user's (it may have been matched by employee number or e-mail).
+func userCode(it *item) string {
+	if it.existing != nil {
+		return it.existing.Code
+	}
+	return it.code()
+}
+
+// assignOrganizations applies the organizations column with Update User's
+// Departments. It replaces the user's departments, so it is only sent for
+// rows that fill the column, and for existing users only when the
+// departments differ.
+func (r *runner) assignOrganizations(items []*item) {
+	var send []*item
+	want := map[*item][]kintone.OrganizationAssignment{}
+	for _, it := range items {
+		orgs := wantedOrganizations(&it.rec)
+		if orgs == nil {
+			continue
+		}
+		switch it.status {
+		case report.Created:
+		case report.Updated, report.Unchanged:
+			if it.resume != resumeSteps {
+				var cur []kintone.OrganizationTitle
+				err := r.call(func(ctx context.Context) error {
+					var err error
+					cur, err = r.api.GetUserOrganizations(ctx, it.existing.Code)
+					return err
+				})
+				if err != nil {
+					it.departments = "failed: could not read current departments: " + err.Error()
+					it.stepFailed = true
+					continue
+				}
+				if sameOrganizations(orgs, cur) {
+					it.departments = "unchanged"
+					continue
+				}
+			}
+		default:
+			continue
+		}
+		want[it] = orgs
+		send = append(send, it)
+	}
+	r.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			in := make([]kintone.UserOrganizations, len(g))
+			for i, it := range g {
+				in[i] = kintone.UserOrganizations{Code: userCode(it), Organizations: want[it]}
+			}
+			return r.api.UpdateUserOrganizations(ctx, in)
+		},
+		ok: func(it *item) {
+			it.departments = "assigned: " + it.rec.Values[validate.Organizations]
+			if it.status == report.Unchanged {
+				it.status = report.Updated
+			}
+		},
+		fail: func(it *item, code, msg string) {
+			it.departments = "failed: " + msg
+			it.stepFailed = true
+			if it.errCode == "" {
+				it.errCode = code
+			}
+		},
+	}, send)
+	for _, it := range send {
+		if it.departments == "" && it.interrupted {
+			it.departments = "not_attempted"
+			it.stepFailed = true
+		}
+	}
+}
+
+// processGuests sends a batch through Add Guests. The API cannot list
+// guests, so existence is learnt from the server's "already exists" answer.
+func (r *runner) processGuests(items []*item) {
+	if r.opts.DryRun {
+		for _, it := range items {
+			it.status = report.WouldCreate
+		}
+		return
+	}
+	r.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			in := make([]kintone.GuestInput, len(g))
+			for i, it := range g {
+				in[i] = newGuestInput(&it.rec)
+			}
+			return r.api.AddGuests(ctx, in)
+		},
+		ok: func(it *item) { it.status = report.Created },
+		fail: func(it *item, code, msg string) {
+			if r.opts.Mode == SkipExisting && mentionsExists([]string{msg}) {
+				it.status = report.Skipped
+				it.msg = appendMsg(it.msg, "guest already exists")
+				return
+			}
+			r.failRow(it, code, msg)
+		},
+		existsMeansDone: true,
+	}, items)
+}
+
+func isInterrupted(err error) bool { return errors.Is(err, errInterrupted) }

@@ -1,0 +1,206 @@
+package importer
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/validate"
+)
+
+// stringField maps the validate fields that are plain strings in the API to
+// the UserInput field that carries them and the User field they are read
+// back from. One table keeps conversion and comparison from drifting apart.
+var stringFields = []struct {
+	f   validate.Field
+	in  func(*kintone.UserInput) **string
+	out func(*kintone.User) string
+}{
+	{validate.Name, func(u *kintone.UserInput) **string { return &u.Name }, func(u *kintone.User) string { return u.Name }},
+	{validate.SurName, func(u *kintone.UserInput) **string { return &u.SurName }, func(u *kintone.User) string { return u.SurName }},
+	{validate.GivenName, func(u *kintone.UserInput) **string { return &u.GivenName }, func(u *kintone.User) string { return u.GivenName }},
+	{validate.SurNameReading, func(u *kintone.UserInput) **string { return &u.SurNameReading }, func(u *kintone.User) string { return u.SurNameReading }},
+	{validate.GivenNameReading, func(u *kintone.UserInput) **string { return &u.GivenNameReading }, func(u *kintone.User) string { return u.GivenNameReading }},
+	{validate.LocalName, func(u *kintone.UserInput) **string { return &u.LocalName }, func(u *kintone.User) string { return u.LocalName }},
+	{validate.LocalNameLocale, func(u *kintone.UserInput) **string { return &u.LocalNameLocale }, func(u *kintone.User) string { return u.LocalNameLocale }},
+	{validate.Timezone, func(u *kintone.UserInput) **string { return &u.Timezone }, func(u *kintone.User) string { return u.Timezone }},
+	{validate.Locale, func(u *kintone.UserInput) **string { return &u.Locale }, func(u *kintone.User) string { return u.Locale }},
+	{validate.Description, func(u *kintone.UserInput) **string { return &u.Description }, func(u *kintone.User) string { return u.Description }},
+	{validate.Phone, func(u *kintone.UserInput) **string { return &u.Phone }, func(u *kintone.User) string { return u.Phone }},
+	{validate.MobilePhone, func(u *kintone.UserInput) **string { return &u.MobilePhone }, func(u *kintone.User) string { return u.MobilePhone }},
+	{validate.ExtensionNumber, func(u *kintone.UserInput) **string { return &u.ExtensionNumber }, func(u *kintone.User) string { return u.ExtensionNumber }},
+	{validate.Email, func(u *kintone.UserInput) **string { return &u.Email }, func(u *kintone.User) string { return u.Email }},
+	{validate.Callto, func(u *kintone.UserInput) **string { return &u.Callto }, func(u *kintone.User) string { return u.Callto }},
+	{validate.URL, func(u *kintone.UserInput) **string { return &u.URL }, func(u *kintone.User) string { return u.URL }},
+	{validate.EmployeeNumber, func(u *kintone.UserInput) **string { return &u.EmployeeNumber }, func(u *kintone.User) string { return u.EmployeeNumber }},
+	{validate.BirthDate, func(u *kintone.UserInput) **string { return &u.BirthDate }, func(u *kintone.User) string { return u.BirthDate }},
+	{validate.JoinDate, func(u *kintone.UserInput) **string { return &u.JoinDate }, func(u *kintone.User) string { return u.JoinDate }},
+}
+
+// newUserInput builds the Add Users payload of a validated row. Empty values
+// are omitted: on creation "empty" and "absent" mean the same thing, and an
+// omitted field gets the service's default.
+func newUserInput(rec *validate.Record) kintone.UserInput {
+	u := kintone.UserInput{Code: rec.Values[validate.Code]}
+	for _, sf := range stringFields {
+		if v := rec.Values[sf.f]; rec.Set[sf.f] && v != "" {
+			*sf.in(&u) = ptr(v)
+		}
+	}
+	if v := rec.Values[validate.Valid]; rec.Set[validate.Valid] && v != "" {
+		u.Valid = ptr(v == "true")
+	}
+	if v := rec.Values[validate.Password]; v != "" {
+		u.Password = ptr(kintone.Secret(v))
+	}
+	if n, ok := sortOrder(rec); ok {
+		u.SortOrder = &n
+	}
+	for _, c := range rec.Custom {
+		u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: c.Code, Value: c.Value})
+	}
+	return u
+}
+
+// updateInput returns the Update Users payload that makes cur look like the
+// row, and whether anything differs. Only columns present in the file are
+// compared: a missing column means "leave as is", an empty cell means
+// "clear". The password is never sent on update: an upsert that re-runs
+// the same HR file must not reset every user's password. valid and locale
+// are always sent because the Update Users page documents that omitting
+// them resets them to their defaults (§2 Update Users, an open question).
+func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool) {
+	u := kintone.UserInput{Code: cur.Code}
+	changed := false
+	for _, sf := range stringFields {
+		if !rec.Set[sf.f] {
+			continue
+		}
+		if v := rec.Values[sf.f]; v != sf.out(cur) {
+			*sf.in(&u) = ptr(v)
+			changed = true
+		}
+	}
+	valid := cur.Valid
+	if v := rec.Values[validate.Valid]; rec.Set[validate.Valid] && v != "" && (v == "true") != cur.Valid {
+		valid = v == "true"
+		changed = true
+	}
+	u.Valid = &valid
+	if u.Locale == nil {
+		u.Locale = ptr(cur.Locale)
+	}
+	if rec.Set[validate.SortOrder] {
+		n, ok := sortOrder(rec)
+		switch {
+		case ok && (cur.SortOrder == nil || *cur.SortOrder != n):
+			u.SortOrder = &n
+			changed = true
+		}
+	}
+	if customDiffers(rec.Custom, cur.CustomItemValues) {
+		for _, c := range rec.Custom {
+			u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: c.Code, Value: c.Value})
+		}
+		changed = true
+	}
+	return u, changed
+}
+
+func customDiffers(want []validate.CustomValue, have []kintone.CustomItemValue) bool {
+	for _, c := range want {
+		found := ""
+		for _, h := range have {
+			if h.Code == c.Code {
+				found = h.Value
+				break
+			}
+		}
+		if found != c.Value {
+			return true
+		}
+	}
+	return false
+}
+
+func sortOrder(rec *validate.Record) (int64, bool) {
+	v := rec.Values[validate.SortOrder]
+	if !rec.Set[validate.SortOrder] || v == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil
+}
+
+// newGuestInput builds the Add Guests payload of a validated row.
+func newGuestInput(rec *validate.Record) kintone.GuestInput {
+	v := &rec.Values
+	return kintone.GuestInput{
+		Code:             v[validate.Code],
+		Password:         kintone.Secret(v[validate.Password]),
+		Timezone:         v[validate.Timezone],
+		Name:             v[validate.Name],
+		Locale:           v[validate.Locale],
+		SurNameReading:   v[validate.SurNameReading],
+		GivenNameReading: v[validate.GivenNameReading],
+		Company:          v[validate.Company],
+		Division:         v[validate.Division],
+		Phone:            v[validate.Phone],
+		Callto:           v[validate.Callto],
+	}
+}
+
+// wantedServices returns the service list a row asks for, or nil when the
+// row has no services value (new users then get Options.Services, existing
+// users keep theirs).
+func wantedServices(rec *validate.Record) []string {
+	if !rec.Set[validate.Services] || strings.TrimSpace(rec.Values[validate.Services]) == "" {
+		return nil
+	}
+	return validate.ParseServices(rec.Values[validate.Services])
+}
+
+// wantedOrganizations returns the departments a row asks for, or nil when
+// the column is absent or empty: Update User's Departments replaces the
+// whole list, so it is only sent for rows that fill the column.
+func wantedOrganizations(rec *validate.Record) []kintone.OrganizationAssignment {
+	if !rec.Set[validate.Organizations] || strings.TrimSpace(rec.Values[validate.Organizations]) == "" {
+		return nil
+	}
+	ots, err := validate.ParseOrganizations(rec.Values[validate.Organizations])
+	if err != nil {
+		return nil // validation already rejected the row
+	}
+	out := make([]kintone.OrganizationAssignment, len(ots))
+	for i, ot := range ots {
+		out[i] = kintone.OrganizationAssignment{OrgCode: ot.Org, TitleCode: ot.Title}
+	}
+	return out
+}
+
+func sameServices(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func sameOrganizations(want []kintone.OrganizationAssignment, have []kintone.OrganizationTitle) bool {
+	if len(want) != len(have) {
+		return false
+	}
+	for i, w := range want {
+		h := have[i]
+		title := ""
+		if h.Title != nil {
+			title = h.Title.Code
+		}
+		if w.OrgCode != h.Organization.Code || w.TitleCode != title {
+			return false
+		}
+	}
+	return true
+}
+
+func ptr[T any](v T) *T { return &v }

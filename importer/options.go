@@ -1,0 +1,158 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// API is the part of the cybozu.com User API the importer uses. *kintone.Client
+// implements it; tests may wrap it to count or fail calls.
+type API interface {
+	GetUsers(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error)
+	AllUsers(ctx context.Context) iter.Seq2[kintone.User, error]
+	AddUsers(ctx context.Context, users []kintone.UserInput) error
+	UpdateUsers(ctx context.Context, users []kintone.UserInput) error
+	GetUserServices(ctx context.Context, codes []string, offset, size int) ([]kintone.UserServices, error)
+	UpdateUserServices(ctx context.Context, users []kintone.UserServices) error
+	GetUserOrganizations(ctx context.Context, code string) ([]kintone.OrganizationTitle, error)
+	UpdateUserOrganizations(ctx context.Context, users []kintone.UserOrganizations) error
+	AddGuests(ctx context.Context, guests []kintone.GuestInput) error
+	DeleteGuests(ctx context.Context, codes []string) error
+}
+
+// Mode says what to do with a row whose user already exists.
+type Mode string
+
+// Import modes (the --mode flag).
+const (
+	// Create adds new users; a row whose user exists fails with "exists".
+	Create Mode = "create"
+	// Upsert adds new users and updates existing ones (reporting
+	// "unchanged", without a request, when nothing differs).
+	Upsert Mode = "upsert"
+	// SkipExisting adds new users and reports existing ones as skipped.
+	SkipExisting Mode = "skip-existing"
+)
+
+// ParseMode checks a --mode value.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case Create, Upsert, SkipExisting:
+		return m, nil
+	case "":
+		return Create, nil
+	}
+	return "", fmt.Errorf("unknown mode %q: want create, upsert or skip-existing", s)
+}
+
+// MatchOn says which field identifies an existing user.
+type MatchOn string
+
+// Matching keys (the --match-on flag).
+const (
+	MatchCode           MatchOn = "code"
+	MatchEmployeeNumber MatchOn = "employeeNumber"
+	MatchEmail          MatchOn = "email"
+)
+
+// ParseMatchOn checks a --match-on value (case-insensitive).
+func ParseMatchOn(s string) (MatchOn, error) {
+	switch s {
+	case "", "code":
+		return MatchCode, nil
+	case "employeeNumber", "employeenumber", "employee-number":
+		return MatchEmployeeNumber, nil
+	case "email", "e-mail":
+		return MatchEmail, nil
+	}
+	return "", fmt.Errorf("unknown --match-on %q: want code, employeeNumber or email", s)
+}
+
+// MaxConcurrency is the domain-wide connection cap documented for kintone:
+// request 101 in flight is refused with 429, so more workers can only hurt.
+const MaxConcurrency = 100
+
+// Options configures Import and Validate.
+type Options struct {
+	// File is the input file (CSV, TSV or XLSX).
+	File string
+	// Source says how to read it (encoding, sheet, header row).
+	Source SourceOptions
+	// Kind selects users or guests.
+	Kind validate.Kind
+	// Mapping, if non-nil, renames columns and builds values (--mapping).
+	Mapping *Mapping
+
+	// Mode and MatchOn decide what happens to users that already exist.
+	Mode    Mode
+	MatchOn MatchOn
+	// Services are given to new users whose row has no services column
+	// value. Nil means ["kintone"]: a user without services cannot use
+	// kintone, the mistake the seed forum post made.
+	Services []string
+	// Concurrency is the number of requests in flight (default 4, at most
+	// MaxConcurrency).
+	Concurrency int
+	// Rate caps requests per second across all workers (0 = no cap).
+	Rate float64
+	// Retry bounds the retries of transient failures.
+	Retry RetryPolicy
+
+	// Report receives one row per input row, in input order.
+	Report report.Writer
+	// Resume, if set, is the path of a previous report of the same file:
+	// rows that ended well there are copied, the rest are run again.
+	Resume string
+	// DryRun plans without writing.
+	DryRun bool
+
+	// Progress, if set, is called with the number of rows finished so far
+	// (it must be cheap; the command drives a progress bar with it).
+	Progress func(done int)
+	// Log receives warnings and notes for a person (stderr). Nil discards.
+	Log io.Writer
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+func (o *Options) setDefaults() error {
+	if o.Mode == "" {
+		o.Mode = Create
+	}
+	if o.MatchOn == "" {
+		o.MatchOn = MatchCode
+	}
+	if o.Services == nil {
+		o.Services = []string{"kintone"}
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = 4
+	}
+	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
+		return fmt.Errorf("concurrency %d out of range 1..%d (kintone refuses more than %d requests in flight per domain)", o.Concurrency, MaxConcurrency, MaxConcurrency)
+	}
+	if o.Rate < 0 {
+		return fmt.Errorf("rate %v must not be negative", o.Rate)
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.Retry.setDefaults()
+	if o.Kind == validate.Guests && o.MatchOn != MatchCode {
+		return fmt.Errorf("--match-on %s is for users; guests are matched by their e-mail login", o.MatchOn)
+	}
+	if o.Kind == validate.Guests && o.Mode == Upsert {
+		return fmt.Errorf("--mode upsert is not available for guests: the API has no way to read or update guests")
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"path/filepath"
+	"strings"
+
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// resumeState walks a previous report alongside the input. Both are in
+// input order, so the previous report is streamed, not loaded: resuming a
+// million-row file needs no more memory than running it.
+type resumeState struct {
+	path string
+	next func() (report.Row, error, bool)
+	stop func()
+	cur  *report.Row
+}
+
+var errStopReading = errors.New("stop")
+
+// loadResume opens a previous report and checks that it belongs to the
+// input: the file name must match (a report of another file is refused); a
+// changed file is accepted with rows matched by row number and login name,
+// which is the retry-after-fixing workflow.
+func loadResume(path, fingerprint string) (*resumeState, error) {
+	seq := func(yield func(report.Row, error) bool) {
+		err := report.Read(path, func(r report.Row) error {
+			if !yield(r, nil) {
+				return errStopReading
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopReading) {
+			yield(report.Row{}, err)
+		}
+	}
+	next, stop := iter.Pull2(iter.Seq2[report.Row, error](seq))
+	rs := &resumeState{path: path, next: next, stop: stop}
+	first, err, ok := next()
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("reading the report to resume: %w", err)
+	}
+	if ok {
+		if name := inputName(first.Input); name != inputName(fingerprint) {
+			stop()
+			return nil, fmt.Errorf("%s is the report of %q, not of %q: refusing to resume from it", path, name, inputName(fingerprint))
+		}
+		rs.cur = &first
+	}
+	return rs, nil
+}
+
+func inputName(fp string) string {
+	name, _, _ := strings.Cut(fp, " sha256:")
+	return filepath.Base(name)
+}
+
+// seek returns the previous report's line for an input row, if any.
+func (rs *resumeState) seek(row int) *report.Row {
+	for rs.cur != nil && rs.cur.Row < row {
+		r, err, ok := rs.next()
+		if err != nil || !ok {
+			rs.cur = nil
+			break
+		}
+		rs.cur = &r
+	}
+	if rs.cur != nil && rs.cur.Row == row {
+		return rs.cur
+	}
+	return nil
+}
+
+// endedWell reports whether a previous line needs no further work.
+func endedWell(r *report.Row) bool {
+	switch r.Status {
+	case report.Created, report.Updated, report.Unchanged, report.Skipped:
+	default:
+		return false
+	}
+	return !stepUnfinished(r.Services) && !stepUnfinished(r.Departments)
+}
+
+func stepUnfinished(s string) bool {
+	return strings.HasPrefix(s, "failed") || strings.HasPrefix(s, "not_attempted")
+}
+
+// done returns a copy of the previous line when the row ended well there.
+func (rs *resumeState) done(rec *validate.Record) (*report.Row, bool) {
+	if rs == nil {
+		return nil, false
+	}
+	prev := rs.seek(rec.Row)
+	if prev == nil || prev.Code != rec.Values[validate.Code] || !endedWell(prev) {
+		return nil, false
+	}
+	cp := *prev
+	return &cp, true
+}
+
+// mode says how to treat a row that did not end well before.
+func (rs *resumeState) mode(rec *validate.Record) (resumeMode, report.Status) {
+	prev := rs.seek(rec.Row)
+	switch {
+	case prev == nil || prev.Code != rec.Values[validate.Code]:
+		return resumeUnseen, ""
+	case prev.Status == report.Failed && prev.ErrorCode == "outcome_unknown":
+		return resumeUnseen, ""
+	case (prev.Status == report.Created || prev.Status == report.Updated || prev.Status == report.Unchanged) &&
+		(stepUnfinished(prev.Services) || stepUnfinished(prev.Departments)):
+		return resumeSteps, prev.Status
+	}
+	return resumeNone, ""
+}
+
+func (rs *resumeState) close() {
+	if rs != nil {
+		rs.stop()
+	}
+}

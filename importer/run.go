@@ -1,0 +1,329 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// Summary describes a finished (or interrupted) run.
+type Summary struct {
+	report.Summary
+	// Requests is the number of HTTP requests sent, retries included.
+	Requests int64
+	// Elapsed is the wall time of the run.
+	Elapsed time.Duration
+	// Encoding is the input encoding that was used.
+	Encoding string
+	// StepFailures counts rows whose user was created or updated but whose
+	// services or departments step failed (visible in those columns).
+	StepFailures int64
+	// Interrupted is true when the context was cancelled before every row
+	// was attempted; the remaining rows are reported not_attempted.
+	Interrupted bool
+}
+
+// OK reports whether every row ended well.
+func (s *Summary) OK() bool {
+	for st, n := range s.Counts {
+		if n == 0 {
+			continue
+		}
+		switch st {
+		case report.Invalid, report.Failed, report.NotAttempted:
+			return false
+		}
+	}
+	return !s.Interrupted && s.StepFailures == 0
+}
+
+// String renders the summary for a person (stderr).
+func (s *Summary) String() string {
+	return fmt.Sprintf("%s; %d requests in %s", s.Summary.String(), s.Requests, s.Elapsed.Round(time.Millisecond))
+}
+
+// FatalError stops a whole run: the server refused the credentials or the
+// account's rights, so no further row can succeed. Rows not finished are
+// reported not_attempted.
+type FatalError struct {
+	Err error
+}
+
+func (e *FatalError) Error() string { return e.Err.Error() }
+func (e *FatalError) Unwrap() error { return e.Err }
+
+// Import reads opts.File, validates every row, and creates (or updates) the
+// users or guests it describes through api, writing one report row per input
+// row. Cancelling ctx is a soft stop (Ctrl-C): nothing new is sent, requests
+// in flight finish or are reconciled, every remaining row is reported
+// not_attempted, and Summary.Interrupted is set. The returned error is
+// non-nil only when the run itself could not proceed (unreadable file,
+// refused credentials, report write failure); row failures are in the report.
+func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
+	if err := opts.setDefaults(); err != nil {
+		return nil, err
+	}
+	start := opts.Now()
+	r := &runner{opts: opts, api: api}
+	if opts.Rate > 0 {
+		r.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate)))
+	} else {
+		r.limiter = rate.NewLimiter(rate.Inf, 1)
+	}
+	sum, err := r.run(ctx)
+	if sum != nil {
+		sum.Requests = r.requests.Load()
+		sum.Elapsed = opts.Now().Sub(start)
+	}
+	return sum, err
+}
+
+// Validate is the offline dry run of `userimport validate`: it reads, maps
+// and validates every row and reports each as valid or invalid. It sends
+// nothing and needs no credentials.
+func Validate(ctx context.Context, opts Options) (*Summary, error) {
+	if err := opts.setDefaults(); err != nil {
+		return nil, err
+	}
+	start := opts.Now()
+	r := &runner{opts: opts, offline: true}
+	sum, err := r.run(ctx)
+	if sum != nil {
+		sum.Elapsed = opts.Now().Sub(start)
+	}
+	return sum, err
+}
+
+type runner struct {
+	opts     Options
+	api      API
+	offline  bool // validate only: no server at all
+	limiter  *rate.Limiter
+	requests atomic.Int64
+	// stepFailures counts users created or updated whose services or
+	// departments step failed: those rows did not end well.
+	stepFailures atomic.Int64
+	seq          *sequencer
+
+	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
+	// send is what requests run under: it survives a soft stop so that
+	// requests in flight can finish or be reconciled.
+	stop       context.Context
+	cancelStop context.CancelFunc
+	send       context.Context
+
+	index       *userIndex // all users, for --match-on employeeNumber|email
+	resume      *resumeState
+	fingerprint string
+	fatal       atomic.Pointer[FatalError]
+}
+
+func (r *runner) run(ctx context.Context) (*Summary, error) {
+	o := &r.opts
+	src, err := OpenSource(o.File, o.Source)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	mapper, err := NewMapper(src.Header(), o.Kind, o.Mapping)
+	if err != nil {
+		return nil, &FileError{File: o.File, Err: err}
+	}
+	for _, w := range mapper.Warnings() {
+		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
+	}
+	if r.fingerprint, err = Fingerprint(o.File); err != nil {
+		return nil, err
+	}
+	if o.Resume != "" {
+		if r.resume, err = loadResume(o.Resume, r.fingerprint); err != nil {
+			return nil, err
+		}
+		defer r.resume.close()
+	}
+
+	stop, cancelStop := context.WithCancel(ctx)
+	defer cancelStop()
+	r.stop, r.cancelStop = stop, cancelStop
+	r.send = context.WithoutCancel(ctx)
+
+	if !r.offline {
+		if err := r.preflight(); err != nil {
+			return nil, err
+		}
+		if o.Kind == validate.Users && o.MatchOn != MatchCode {
+			if r.index, err = r.loadIndex(stop); err != nil {
+				return nil, r.fatalOr(err)
+			}
+		}
+	}
+
+	r.seq = newSequencer(o.Report, o.Progress)
+	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns()})
+
+	g := new(errgroup.Group)
+	g.SetLimit(o.Concurrency)
+	var window []*item
+	launch := func() {
+		b := window
+		window = nil
+		if stop.Err() != nil {
+			r.abandon(b)
+			return
+		}
+		g.Go(func() error {
+			r.process(b)
+			r.seq.flush()
+			return nil
+		})
+	}
+
+	seq := 0
+	var readErr error
+	for ; ; seq++ {
+		row, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var fe *FileError
+			if errors.As(err, &fe) && fe.Row > 0 {
+				// A bad row (ragged, bad encoding, huge cell) is reported on
+				// its own line; the rows around it still run.
+				r.seq.put(seq, &report.Row{Row: fe.Row, Status: report.Invalid, ErrorCode: "file." + fileErrorCode(err), Message: err.Error(), Input: r.fingerprint})
+				continue
+			}
+			readErr = err
+			break
+		}
+		var rec validate.Record
+		if err := mapper.Map(row, &rec); err != nil {
+			r.seq.put(seq, &report.Row{Row: row.Line, Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
+			continue
+		}
+		res := v.Check(&rec)
+		if !res.Valid() {
+			r.seq.put(seq, r.invalidRow(&rec, &res))
+			continue
+		}
+		it := &item{seq: seq, rec: rec, note: notes(&res)}
+		if r.offline {
+			r.finish(it, report.Valid, "", "")
+			continue
+		}
+		if prev, ok := r.resume.done(&rec); ok {
+			prev.Input = r.fingerprint
+			r.seq.put(seq, prev)
+			continue
+		}
+		if r.resume != nil {
+			it.resume, it.prev = r.resume.mode(&rec)
+		}
+		window = append(window, it)
+		if len(window) == kintone.MaxPerRequest {
+			launch()
+		}
+	}
+	if len(window) > 0 {
+		launch()
+	}
+	g.Wait()
+	sum, pending, werr := r.seq.result()
+	out := &Summary{Summary: sum, Encoding: src.Encoding(), Interrupted: ctx.Err() != nil, StepFailures: r.stepFailures.Load()}
+	if readErr != nil {
+		return out, readErr
+	}
+	if werr != nil {
+		return out, fmt.Errorf("writing the report: %w", werr)
+	}
+	if pending != 0 {
+		return out, fmt.Errorf("internal error: %d report rows were never written", pending)
+	}
+	if f := r.fatal.Load(); f != nil {
+		return out, f
+	}
+	return out, nil
+}
+
+// abandon reports a batch that will not be sent because the run is
+// stopping.
+func (r *runner) abandon(items []*item) {
+	why := "not sent: the run was interrupted"
+	if f := r.fatal.Load(); f != nil {
+		why = "not sent: the run stopped: " + f.Error()
+	}
+	for _, it := range items {
+		it.msg = why
+		r.finish(it, report.NotAttempted, it.errCode, "")
+	}
+}
+
+func (r *runner) fatalOr(err error) error {
+	if kintone.IsAuth(err) || kintone.IsPermission(err) {
+		return &FatalError{Err: err}
+	}
+	return err
+}
+
+func fileErrorCode(err error) string {
+	switch {
+	case errors.Is(err, ErrRaggedRow):
+		return "ragged_row"
+	case errors.Is(err, ErrEncoding):
+		return "encoding"
+	case errors.Is(err, ErrCellTooLarge):
+		return "cell_too_large"
+	case errors.Is(err, ErrFormula):
+		return "formula"
+	}
+	return "unreadable_row"
+}
+
+// invalidRow turns a failed validation into its report line: the first
+// error's rule is the error code; the message lists every error so that one
+// pass over the file shows everything to fix.
+func (r *runner) invalidRow(rec *validate.Record, res *validate.Result) *report.Row {
+	var msgs []string
+	code := ""
+	for _, is := range res.Issues {
+		if is.Severity != validate.Error {
+			continue
+		}
+		if code == "" {
+			code = string(is.Rule)
+		}
+		msgs = append(msgs, is.Message)
+	}
+	return &report.Row{Row: rec.Row, Code: rec.Values[validate.Code], Status: report.Invalid, ErrorCode: code, Message: strings.Join(msgs, "; "), Input: r.fingerprint}
+}
+
+// notes renders warnings and normalisations of a valid row, so the report
+// says what was changed.
+func notes(res *validate.Result) string {
+	var parts []string
+	for _, is := range res.Issues {
+		if is.Severity == validate.Warning {
+			parts = append(parts, "warning: "+is.Message)
+		}
+	}
+	for _, c := range res.Changes {
+		col := c.Column
+		if col == "" {
+			col = c.Field.String()
+		}
+		parts = append(parts, fmt.Sprintf("normalised %s: %q → %q", col, c.From, c.To))
+	}
+	return strings.Join(parts, "; ")
+}

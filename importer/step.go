@@ -1,0 +1,244 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// errInterrupted marks work that was not sent because the run is stopping.
+var errInterrupted = errors.New("interrupted before it could be sent")
+
+// call sends one request through the shared rate limiter and retries it
+// while the failure is transient. It never retries a request whose outcome
+// is unknown (the caller reconciles), and it stops retrying at once when the
+// run is stopping: a transient failure means nothing was committed, so the
+// rows can honestly be reported not_attempted.
+func (r *runner) call(fn func(ctx context.Context) error) error {
+	p := &r.opts.Retry
+	for attempt := 1; ; attempt++ {
+		if err := r.limiter.Wait(r.send); err != nil {
+			return err
+		}
+		r.requests.Add(1)
+		err := fn(r.send)
+		if err == nil || !kintone.IsRetryable(err) || kintone.IsOutcomeUnknown(err) {
+			return err
+		}
+		if attempt >= p.MaxAttempts {
+			return fmt.Errorf("%w (%d attempts): %w", errRetriesExhausted, attempt, err)
+		}
+		if r.stop.Err() != nil {
+			return fmt.Errorf("%w: %w", errInterrupted, err)
+		}
+		if p.Sleep(r.stop, p.backoff(attempt, err)) != nil {
+			return fmt.Errorf("%w: %w", errInterrupted, err)
+		}
+	}
+}
+
+// step is one kind of write (add users, update users, set services...) that
+// runStep sends in groups, isolating the rows the server rejects.
+type step struct {
+	send func(ctx context.Context, items []*item) error
+	ok   func(it *item)
+	fail func(it *item, code, msg string)
+	// reconcile asks the server what an outcome-unknown request committed
+	// and returns the items still to send. Nil means the write is
+	// idempotent (a PUT that replaces state) and is simply sent again.
+	reconcile func(items []*item) (rest []*item, err error)
+	// existsMeansDone, for writes that cannot be read back (Add Guests),
+	// accepts an "already exists" rejection of an item whose earlier
+	// attempt had an unknown outcome: that attempt created it.
+	existsMeansDone bool
+}
+
+// runStep sends items in one request, then handles the answer:
+//   - rejected with indexed field errors: those rows fail with the server's
+//     message, the rest are sent again;
+//   - rejected without an index (users.code): the group is halved until the
+//     bad rows are alone, so one bad row never fails the other 99;
+//   - outcome unknown: reconcile, then send only what is missing;
+//   - transient failure after the retry budget: the group fails, resumable.
+func (r *runner) runStep(s *step, items []*item) {
+	queue := [][]*item{items}
+	unknown := 0
+	for len(queue) > 0 {
+		group := queue[0]
+		queue = queue[1:]
+		if len(group) == 0 {
+			continue
+		}
+		if f := r.fatal.Load(); f != nil {
+			r.notAttempted(group, "not sent: the run stopped: "+f.Error())
+			continue
+		}
+		err := r.call(func(ctx context.Context) error { return s.send(ctx, group) })
+		var apiErr *kintone.APIError
+		switch {
+		case err == nil:
+			for _, it := range group {
+				s.ok(it)
+			}
+		case kintone.IsOutcomeUnknown(err):
+			unknown++
+			for _, it := range group {
+				it.uncertain = true
+			}
+			if unknown > r.opts.Retry.MaxAttempts {
+				r.failGroup(s, group, "outcome_unknown", "the connection broke after the request was sent, repeatedly; the change may have been applied: run again with --resume to check")
+				continue
+			}
+			if s.reconcile == nil {
+				queue = append(queue, group)
+				continue
+			}
+			rest, rerr := s.reconcile(group)
+			if rerr != nil {
+				r.failGroup(s, group, "outcome_unknown", "the connection broke after the request was sent and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
+				continue
+			}
+			queue = append(queue, rest)
+		case kintone.IsAuth(err) || kintone.IsPermission(err):
+			r.setFatal(err)
+			r.notAttempted(group, "not sent: "+err.Error())
+		case errors.Is(err, errInterrupted):
+			r.notAttempted(group, "not sent: the run was interrupted")
+		case errors.As(err, &apiErr) && apiErr.Status == 400 && !apiErr.HTML:
+			queue = append(queue, r.isolate(s, group, apiErr)...)
+		default:
+			r.failGroup(s, group, errorCode(err), err.Error())
+		}
+	}
+}
+
+// isolate handles a rejected group and returns the groups to send again.
+func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item {
+	byIndex := map[int][]string{}
+	for _, fe := range e.Errors {
+		if fe.Index >= 0 && fe.Index < len(group) {
+			byIndex[fe.Index] = append(byIndex[fe.Index], fieldMessage(fe))
+		}
+	}
+	if len(byIndex) > 0 {
+		var rest []*item
+		for i, it := range group {
+			msgs, bad := byIndex[i]
+			switch {
+			case !bad:
+				rest = append(rest, it)
+			case s.existsMeansDone && it.uncertain && mentionsExists(msgs):
+				it.msg = appendMsg(it.msg, "confirmed: the request whose answer was lost had created it")
+				s.ok(it)
+			default:
+				s.fail(it, e.Code, "the server rejected this row: "+strings.Join(msgs, "; "))
+			}
+		}
+		return [][]*item{rest}
+	}
+	if len(group) > 1 {
+		half := len(group) / 2
+		return [][]*item{group[:half], group[half:]}
+	}
+	it := group[0]
+	var msgs []string
+	for _, fe := range e.Errors {
+		msgs = append(msgs, fieldMessage(fe))
+	}
+	if len(msgs) == 0 {
+		msgs = []string{e.Message}
+	}
+	if s.existsMeansDone && it.uncertain && mentionsExists(msgs) {
+		it.msg = appendMsg(it.msg, "confirmed: the request whose answer was lost had created it")
+		s.ok(it)
+		return nil
+	}
+	s.fail(it, e.Code, "the server rejected this row: "+strings.Join(msgs, "; "))
+	return nil
+}
+
+func fieldMessage(fe kintone.FieldError) string {
+	f := fe.Field
+	if f == "" {
+		f = fe.Key
+	}
+	return f + ": " + strings.Join(fe.Messages, ", ")
+}
+
+func mentionsExists(msgs []string) bool {
+	for _, m := range msgs {
+		l := strings.ToLower(m)
+		if strings.Contains(l, "already exists") || strings.Contains(m, "すでに") || strings.Contains(m, "已存在") {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *runner) failGroup(s *step, group []*item, code, msg string) {
+	for _, it := range group {
+		s.fail(it, code, msg)
+	}
+}
+
+func (r *runner) notAttempted(group []*item, msg string) {
+	for _, it := range group {
+		it.interrupted = true
+		it.msg = appendMsg(it.msg, msg)
+	}
+}
+
+func (r *runner) setFatal(err error) {
+	if r.fatal.CompareAndSwap(nil, &FatalError{Err: err}) {
+		r.cancelStop()
+	}
+}
+
+// errorCode names a failure for the report's error_code column: the
+// server's code when it sent one.
+func errorCode(err error) string {
+	var e *kintone.APIError
+	switch {
+	case errors.As(err, &e) && e.Code != "":
+		return e.Code
+	case errors.As(err, &e) && e.HTML:
+		return "html_error"
+	case errors.As(err, &e):
+		return fmt.Sprintf("http_%d", e.Status)
+	case errors.Is(err, errInterrupted):
+		return "interrupted"
+	case kintone.IsOutcomeUnknown(err):
+		return "outcome_unknown"
+	}
+	return "network"
+}
+
+func appendMsg(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// finish writes an item's report line.
+func (r *runner) finish(it *item, st report.Status, code, msg string) {
+	row := &report.Row{
+		Row:         it.rec.Row,
+		Code:        it.rec.Values[validate.Code],
+		Status:      st,
+		Services:    it.services,
+		ErrorCode:   code,
+		Message:     appendMsg(msg, it.note),
+		Departments: it.departments,
+		Input:       r.fingerprint,
+	}
+	r.seq.put(it.seq, row)
+}
