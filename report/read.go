@@ -28,10 +28,12 @@ type ParseError struct {
 	Err  error
 }
 
+// Error returns "path:line: problem", the form editors jump to.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
 }
 
+// Unwrap returns the problem, so that errors.Is(err, ErrNotReport) works.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // maxLine bounds one JSONL line, so a damaged file cannot make Read take

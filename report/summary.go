@@ -21,8 +21,8 @@ func (s Status) Known() bool {
 // Summary counts report rows per status, for the line printed at the end of
 // a run.
 type Summary struct {
-	Counts map[Status]int
-	Rows   int
+	Counts map[Status]int // rows per status; Add creates it
+	Rows   int            // rows added
 }
 
 // Add counts r.
