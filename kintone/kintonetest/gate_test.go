@@ -97,6 +97,12 @@ func TestLatency(t *testing.T) {
 // connection was dropped without a response.
 func outcome(t *testing.T, s *Server, method, path, body string) (int, http.Header, string) {
 	t.Helper()
+	return outcomeB(t, s, method, path, body)
+}
+
+// outcomeB is outcome for tests and benchmarks alike.
+func outcomeB(t testing.TB, s *Server, method, path, body string) (int, http.Header, string) {
+	t.Helper()
 	hr, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -61,6 +61,7 @@ type Server struct {
 
 	mu        sync.Mutex // guards the domain state below
 	users     map[string]*record
+	byID      []*record // the same records in id order: ids only grow, so adds append
 	nextID    uint64
 	orgs      map[string]kintone.Organization
 	nextOrgID int
@@ -348,6 +349,7 @@ func newServer(opts ...Option) (*Server, error) {
 	}}
 	s.nextID++
 	s.users[AdminLogin] = admin
+	s.byID = append(s.byID, admin)
 	if err := s.AddDepartments(cfg.orgs, cfg.titles); err != nil {
 		return nil, err
 	}
@@ -612,13 +614,26 @@ func preloadError(what string, errs *errList) error {
 	return &PreloadError{What: what, Fields: f}
 }
 
-func (s *Server) sortedRecords() []*record {
-	recs := make([]*record, 0, len(s.users))
-	for _, r := range s.users {
-		recs = append(recs, r)
+// sortedRecords returns the users in id order (caller holds s.mu; the
+// slice is shared and must not be modified).
+func (s *Server) sortedRecords() []*record { return s.byID }
+
+// insertRecord adds a new user; its id is the largest so far.
+func (s *Server) insertRecord(rec *record) {
+	s.users[rec.user.Code] = rec
+	s.byID = append(s.byID, rec)
+}
+
+// removeRecords deletes users by code, keeping byID in order.
+func (s *Server) removeRecords(codes []string) {
+	gone := map[*record]bool{}
+	for _, c := range codes {
+		if r, ok := s.users[c]; ok {
+			gone[r] = true
+			delete(s.users, c)
+		}
 	}
-	sort.Slice(recs, func(i, j int) bool { return recs[i].id < recs[j].id })
-	return recs
+	s.byID = slices.DeleteFunc(s.byID, func(r *record) bool { return gone[r] })
 }
 
 func copyUser(u kintone.User) kintone.User {

@@ -63,15 +63,19 @@ func (s *Server) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 		codeSet[code] = true
 	}
 	s.mu.Lock()
-	var sel []wireUser
+	var sel []*record
 	for _, r := range s.sortedRecords() {
 		if (len(idSet) > 0 && !idSet[r.id]) || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
 			continue
 		}
-		sel = append(sel, toWire(r.user))
+		sel = append(sel, r)
+	}
+	out := []wireUser{}
+	for _, r := range page(sel, offset, size) {
+		out = append(out, toWire(r.user))
 	}
 	s.mu.Unlock()
-	writeJSON(w, map[string][]wireUser{"users": append([]wireUser{}, page(sel, offset, size)...)})
+	writeJSON(w, map[string][]wireUser{"users": out})
 }
 
 func (s *Server) addUsers(w http.ResponseWriter, _ *http.Request, c *call) {
@@ -123,7 +127,7 @@ func (s *Server) validateAddUsers(raws []json.RawMessage, errs *errList) func() 
 				CustomItemValues: []kintone.CustomItemValue{},
 			}
 			applyItem(rec, it)
-			s.users[rec.user.Code] = rec
+			s.insertRecord(rec)
 		}
 	}
 }
@@ -261,11 +265,7 @@ func (s *Server) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 				errs.add(path{}.field("codes").at(i), msgUserNotFound, code)
 			}
 		}
-		return func() {
-			for _, code := range codes {
-				delete(s.users, code)
-			}
-		}
+		return func() { s.removeRecords(codes) }
 	})
 }
 
@@ -292,15 +292,19 @@ func (s *Server) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
 		codeSet[code] = true
 	}
 	s.mu.Lock()
-	sel := []wireServices{}
+	var sel []*record
 	for _, r := range s.sortedRecords() {
 		if r.user.Code == AdminLogin || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
 			continue
 		}
-		sel = append(sel, wireServices{Code: r.user.Code, Services: append([]string{}, r.services...)})
+		sel = append(sel, r)
+	}
+	out := []wireServices{}
+	for _, r := range page(sel, offset, size) {
+		out = append(out, wireServices{Code: r.user.Code, Services: append([]string{}, r.services...)})
 	}
 	s.mu.Unlock()
-	writeJSON(w, map[string][]wireServices{"users": page(sel, offset, size)})
+	writeJSON(w, map[string][]wireServices{"users": out})
 }
 
 func (s *Server) updateServices(w http.ResponseWriter, _ *http.Request, c *call) {
