@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"runtime"
 	"strconv"
 	"testing"
 )
@@ -60,28 +61,36 @@ func validRow() Record {
 // login names and e-mail addresses (so the duplicate maps grow as in a
 // real import), and an invalid row with five problems.
 func BenchmarkCheck(b *testing.B) {
-	b.Run("valid", func(b *testing.B) {
-		emails := benchEmails()
-		tmpl := validRow()
-		v := New(Options{File: "users.csv"})
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			j := i & (len(benchCodes) - 1)
-			if j == 0 && i > 0 {
-				b.StopTimer()
-				v = New(Options{File: "users.csv"})
-				b.StartTimer()
+	for _, bc := range []struct {
+		name string
+		opts Options
+	}{
+		{"valid", Options{File: "users.csv"}},
+		{"valid-presized", Options{File: "users.csv", ExpectedRows: len(benchCodes)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			emails := benchEmails()
+			tmpl := validRow()
+			v := New(bc.opts)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				j := i & (len(benchCodes) - 1)
+				if j == 0 && i > 0 {
+					b.StopTimer()
+					v = New(bc.opts)
+					b.StartTimer()
+				}
+				rec := tmpl
+				rec.Row = j + 2
+				rec.Values[Code] = benchCodes[j]
+				rec.Values[Email] = emails[j]
+				if res := v.Check(&rec); res.Issues != nil || res.Changes != nil {
+					b.Fatalf("row %d: %+v", rec.Row, res)
+				}
 			}
-			rec := tmpl
-			rec.Row = j + 2
-			rec.Values[Code] = benchCodes[j]
-			rec.Values[Email] = emails[j]
-			if res := v.Check(&rec); res.Issues != nil || res.Changes != nil {
-				b.Fatalf("row %d: %+v", rec.Row, res)
-			}
-		}
-	})
+		})
+	}
 	b.Run("normalised", func(b *testing.B) {
 		tmpl := validRow()
 		tmpl.Values[Valid] = "1"
@@ -132,4 +141,29 @@ func BenchmarkCheck(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRetainedPerRow reports the heap a Validator keeps per row (the
+// duplicate sets) after 65,536 distinct rows with e-mail addresses: the
+// import's memory budget is 200 bytes per row. Run with -benchtime 1x.
+func BenchmarkRetainedPerRow(b *testing.B) {
+	emails := benchEmails()
+	tmpl := validRow()
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		v := New(Options{})
+		for j, code := range benchCodes {
+			rec := tmpl
+			rec.Row = j + 2
+			rec.Values[Code] = code
+			rec.Values[Email] = emails[j]
+			v.Check(&rec)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(benchCodes)), "B/row")
+		runtime.KeepAlive(v)
+	}
 }

@@ -70,6 +70,9 @@ type Options struct {
 	// or time zone means "leave unchanged" and the importer omits it.
 	// Ignored for guests, which can only be added.
 	Update bool
+	// ExpectedRows, when known (or estimated from the file size), sizes the
+	// duplicate sets up front so they do not grow in steps.
+	ExpectedRows int
 }
 
 // Validator checks the rows of one file. It remembers the login names and
@@ -103,11 +106,12 @@ const maxBadTimezones = 1024
 
 // New returns a Validator for one file.
 func New(opts Options) *Validator {
+	hint := min(max(opts.ExpectedRows, 0), 1<<24) // a wild estimate must not allocate gigabytes
 	return &Validator{
 		opts:        opts,
-		codes:       make(map[string]int32),
-		foldedCodes: make(map[uint64]int32),
-		emails:      make(map[uint64]int32),
+		codes:       make(map[string]int32, hint),
+		foldedCodes: make(map[uint64]int32, hint),
+		emails:      make(map[uint64]int32, hint),
 		tz:          make(map[string]bool),
 	}
 }
@@ -502,20 +506,22 @@ func (v *Validator) custom(res *Result, rec *Record) {
 func (v *Validator) duplicates(res *Result, rec *Record) {
 	row := int32(min(rec.Row, 1<<31-1))
 	if code := rec.Values[Code]; code != "" {
-		if first, dup := v.codes[code]; dup {
+		// Look the case-folded hash up first: in the common case it is new,
+		// and then the exact login name is new too and needs no lookup.
+		h := foldHash(code)
+		firstFolded, seen := v.foldedCodes[h]
+		if !seen {
+			v.foldedCodes[h] = row
+			v.codes[v.arena.intern(code)] = row
+		} else if first, dup := v.codes[code]; dup {
 			v.add(res, rec, RuleCodeDuplicate, Code, "", fmt.Sprintf(
 				"%s is already the login name of row %d; login names must be unique, so this row is not sent; fix or remove one of the rows.",
 				v.show(Code, code), first))
 		} else {
 			v.codes[v.arena.intern(code)] = row
-			h := foldHash(code)
-			if first, dup := v.foldedCodes[h]; dup {
-				v.add(res, rec, RuleCodeCaseDuplicate, Code, "", fmt.Sprintf(
-					"%s differs from the login name of row %d only in upper/lower case; the service treats them as two users, so check that they are not the same person.",
-					v.show(Code, code), first))
-			} else {
-				v.foldedCodes[h] = row
-			}
+			v.add(res, rec, RuleCodeCaseDuplicate, Code, "", fmt.Sprintf(
+				"%s differs from the login name of row %d only in upper/lower case; the service treats them as two users, so check that they are not the same person.",
+				v.show(Code, code), firstFolded))
 		}
 	}
 	// An address already reported as invalid is not sent, so it cannot
