@@ -165,7 +165,7 @@ func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
 	case Password:
 		v.password(res, rec, s)
 	case LocalName:
-		if v.length(res, rec, f, s) && rec.Values[LocalNameLocale] == "" {
+		if v.length(res, rec, f, s) && trimBlank(rec.Values[LocalNameLocale]) == "" { // not trimmed yet
 			v.add(res, rec, RuleLocalNameNoLocale, f, "", fmt.Sprintf(
 				"%s is set but the language of the localized name is blank, so it is never shown; fill in %s (ja, en, zh, zh-TW, es, pt-BR or th).",
 				v.show(f, s), quoteCol(v.column(LocalNameLocale))))

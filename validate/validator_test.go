@@ -125,6 +125,7 @@ func TestRules(t *testing.T) {
 		{name: "localName 128", set: map[Field]string{LocalName: ja128, LocalNameLocale: "en"}},
 		{name: "localName 129", set: map[Field]string{LocalName: ja129, LocalNameLocale: "en"}, want: []Rule{RuleLocalNameTooLong}},
 		{name: "localName without locale", set: map[Field]string{LocalName: "Taro"}, want: []Rule{RuleLocalNameNoLocale}},
+		{name: "localName with blank locale", set: map[Field]string{LocalName: "Taro", LocalNameLocale: "  "}, want: []Rule{RuleLocalNameNoLocale}},
 
 		// Languages.
 		{name: "localNameLocale th", set: map[Field]string{LocalNameLocale: "th"}},
