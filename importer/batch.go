@@ -124,7 +124,7 @@ func (r *runner) processUsers(items []*item) {
 			for i, it := range g {
 				in[i] = newUserInput(&it.rec)
 			}
-			return r.api.AddUsers(ctx, in)
+			return gatewayUnknown(r.api.AddUsers(ctx, in))
 		},
 		ok:        func(it *item) { it.status = report.Created },
 		fail:      r.failRow,
@@ -446,7 +446,7 @@ func (r *runner) processGuests(items []*item) {
 			for i, it := range g {
 				in[i] = newGuestInput(&it.rec)
 			}
-			return r.api.AddGuests(ctx, in)
+			return gatewayUnknown(r.api.AddGuests(ctx, in))
 		},
 		ok: func(it *item) { it.status = report.Created },
 		fail: func(it *item, code, msg string) {
@@ -462,3 +462,16 @@ func (r *runner) processGuests(items []*item) {
 }
 
 func isInterrupted(err error) bool { return errors.Is(err, errInterrupted) }
+
+// gatewayUnknown treats a 502 or 504 answer to a create as an unknown
+// outcome. Those come from a proxy in front of the service, which may have
+// given up after the service committed the request; blindly re-sending a
+// create could then be rejected as a duplicate and misreported. (A 503 or a
+// 429 comes from the service itself, before it did anything.)
+func gatewayUnknown(err error) error {
+	var e *kintone.APIError
+	if errors.As(err, &e) && (e.Status == 502 || e.Status == 504) {
+		return &kintone.OutcomeUnknownError{Err: err}
+	}
+	return err
+}
