@@ -194,7 +194,42 @@ func templateFuncs(col func(string) (string, error)) template.FuncMap {
 		"trimPrefix": func(prefix, s string) string { return strings.TrimPrefix(s, prefix) },
 		"trimSuffix": func(suffix, s string) string { return strings.TrimSuffix(s, suffix) },
 		"substr":     substr,
+		"printf":     printf,
 	}
+}
+
+// printf is fmt.Sprintf without huge widths: "%099999999d" would make fmt
+// allocate the padding before the output limit could stop it.
+func printf(format string, args ...any) (string, error) {
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		run := 0
+		for i++; i < len(format) && strings.IndexByte("+-# 0123456789.[]*", format[i]) >= 0; i++ {
+			if c := format[i]; c >= '0' && c <= '9' {
+				if run++; run > 4 {
+					return "", errors.New("printf: width or precision too large")
+				}
+			} else {
+				run = 0
+			}
+		}
+	}
+	return fmt.Sprintf(format, args...), nil
+}
+
+// limitedBuffer caps a template's output at MaxCellBytes, so a template
+// that multiplies its input cannot exhaust memory.
+type limitedBuffer struct{ bytes.Buffer }
+
+var errTemplateOutput = fmt.Errorf("%w: the template produced more than %d bytes", ErrCellTooLarge, MaxCellBytes)
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > MaxCellBytes {
+		return 0, errTemplateOutput
+	}
+	return b.Buffer.Write(p)
 }
 
 func cmpOr(s, def string) string {
@@ -328,7 +363,7 @@ type Mapper struct {
 	dotCols  map[string]int // identifier headers for {{.Name}}
 	data     map[string]string
 	cur      []string
-	buf      bytes.Buffer
+	buf      limitedBuffer
 }
 
 // NewMapper plans how each column of header becomes a field for kind,

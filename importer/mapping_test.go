@@ -230,7 +230,7 @@ defaults: {valid: "true", customItem.department: none, locale: ja}
 	}
 	rec := validate.Record{Custom: make([]validate.CustomValue, 0, 8)}
 	must(t, mp.Map(Row{Line: 2, Cells: []string{"a", "G3", "", ""}}, &rec))
-	wantCustom := []validate.CustomValue{{"grade", "G3"}, {"department", "none"}, {"source", "hr"}}
+	wantCustom := []validate.CustomValue{{Code: "grade", Value: "G3"}, {Code: "department", Value: "none"}, {Code: "source", Value: "hr"}}
 	if !reflect.DeepEqual(rec.Custom, wantCustom) {
 		t.Errorf("custom %+v, want %+v", rec.Custom, wantCustom)
 	}
@@ -297,5 +297,28 @@ func TestLegacySample(t *testing.T) {
 	}
 	if cols := mp.Columns(); cols[validate.Code] != `mapping "code"` || cols[validate.EmployeeNumber] != "WdEmployeeId" || cols[validate.Password] != "Password" {
 		t.Errorf("columns %q", cols)
+	}
+}
+
+func TestTemplateOutputLimits(t *testing.T) {
+	tests := []struct{ tmpl, want string }{
+		{`{{ printf "ID-123456-%05d" 7 }}`, "ID-123456-00007"},
+		{`{{ printf "%099999999d" 1 }}`, "width or precision too large"},
+		{`{{ range split "" (col "a") }}{{ col "a" }}{{ end }}`, "the template produced more than"},
+	}
+	for _, tt := range tests {
+		mp, err := NewMapper([]string{"a"}, validate.Users, &Mapping{Fields: map[string]string{"name": tt.tmpl}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec validate.Record
+		err = mp.Map(Row{Line: 2, Cells: []string{strings.Repeat("x", 1000)}}, &rec)
+		got := rec.Values[validate.Name]
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("%s: got %.100q, want %q", tt.tmpl, got, tt.want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -67,7 +68,8 @@ type cellStyle struct {
 
 type xlsxSource struct {
 	file     string
-	zr       *zip.ReadCloser
+	zr       *zip.Reader
+	closer   io.Closer // the file, if the source opened it
 	part     io.ReadCloser
 	dec      *xml.Decoder
 	sst      []string
@@ -86,7 +88,30 @@ type xlsxSource struct {
 
 func openXLSX(p string, opts SourceOptions) (Source, error) {
 	name := filepath.Base(p)
-	zr, err := zip.OpenReader(p)
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, &FileError{File: name, Err: err}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &FileError{File: name, Err: err}
+	}
+	s, err := newXLSXSource(name, f, fi.Size(), opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.closer = f
+	return s, nil
+}
+
+// newXLSXSource reads a workbook from r (size bytes) up to its header row.
+func newXLSXSource(name string, r io.ReaderAt, size int64, opts SourceOptions) (*xlsxSource, error) {
+	if opts.HeaderRow < 1 {
+		opts.HeaderRow = 1
+	}
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
 			err = fmt.Errorf("%w: not an .xlsx workbook (a password-protected or legacy .xls file? save it as .xlsx without a password): %v", ErrNotTabular, err)
@@ -204,11 +229,11 @@ func (s *xlsxSource) Close() error {
 		err = s.part.Close()
 		s.part = nil
 	}
-	if s.zr != nil {
-		if e := s.zr.Close(); err == nil {
+	if s.closer != nil {
+		if e := s.closer.Close(); err == nil {
 			err = e
 		}
-		s.zr = nil
+		s.closer = nil
 	}
 	return err
 }
@@ -371,6 +396,9 @@ func (s *xlsxSource) readRow() (int, []string, error) {
 			case "rPh":
 				inRPh = false
 			case "c":
+				if !inCell || col < 1 {
+					continue // a stray </c>: RawToken does not match tags
+				}
 				inCell = false
 				var v string
 				var err error

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -197,9 +198,13 @@ func TestXLSXDate1904(t *testing.T) {
 func rawXLSX(t testing.TB, sheetData, sst string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "raw.xlsx")
-	out, err := os.Create(p)
-	must(t, err)
-	zw := zip.NewWriter(out)
+	must(t, os.WriteFile(p, rawXLSXBytes(t, sheetData, sst), 0o644))
+	return p
+}
+
+func rawXLSXBytes(t testing.TB, sheetData, sst string) []byte {
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
 	files := map[string]string{
 		"_rels/.rels":                `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
 		"xl/workbook.xml":            `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
@@ -214,8 +219,7 @@ func rawXLSX(t testing.TB, sheetData, sst string) string {
 		must(t, err)
 	}
 	must(t, zw.Close())
-	must(t, out.Close())
-	return p
+	return out.Bytes()
 }
 
 func TestXLSXRawShapes(t *testing.T) {
@@ -248,6 +252,11 @@ func TestXLSXRawShapes(t *testing.T) {
 			sheet: `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>` + strings.Repeat("x", 100<<10) + `</t></is></c></row><row r="3"><c r="A3"><v>1</v></c></row>`,
 			rows:  []Row{{3, []string{"1", ""}}},
 			errs:  []string{"2: cell too large"},
+		},
+		{
+			name:  "a stray end tag (found by FuzzXLSXSource)",
+			sheet: `<row><c t="s"><v>0</v></c></row><row></c><c><v>1</v></c></row>`,
+			rows:  []Row{{2, []string{"1"}}},
 		},
 		{
 			name:    "no header",
