@@ -74,6 +74,8 @@ func BenchmarkCheck(b *testing.B) {
 			v := New(bc.opts)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := processCPU()
+			defer func() { reportCPU(b, cpu) }()
 			for i := 0; i < b.N; i++ {
 				j := i & (len(benchCodes) - 1)
 				if j == 0 && i > 0 {
@@ -100,6 +102,8 @@ func BenchmarkCheck(b *testing.B) {
 		v := New(Options{})
 		b.ReportAllocs()
 		b.ResetTimer()
+		cpu := processCPU()
+		defer func() { reportCPU(b, cpu) }()
 		for i := 0; i < b.N; i++ {
 			j := i & (len(benchCodes) - 1)
 			if j == 0 && i > 0 {
@@ -126,6 +130,8 @@ func BenchmarkCheck(b *testing.B) {
 		v := New(Options{File: "users.csv"})
 		b.ReportAllocs()
 		b.ResetTimer()
+		cpu := processCPU()
+		defer func() { reportCPU(b, cpu) }()
 		for i := 0; i < b.N; i++ {
 			j := i & (len(benchCodes) - 1)
 			if j == 0 && i > 0 {

@@ -180,3 +180,38 @@ func FuzzParseDate(f *testing.F) {
 }
 
 func parseStd(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }
+
+// cleanRef is the obvious definition text() must agree with.
+func cleanRef(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			if multiline && (r == '\t' || r == '\n' || r == '\r') {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzText checks the word-at-a-time text scan against cleanRef.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"plain ascii text", "abcdefg\x7fhijklmno", "abcdefgh\x1fijk", "日本語テキストです", "a\xffbcdefghijk", "12345678\u0085", "line\nbreak\ttab\r"} {
+		f.Add(s, false)
+	}
+	v := New(Options{})
+	f.Fuzz(func(t *testing.T, s string, multiline bool) {
+		fld := Name
+		if multiline {
+			fld = Description
+		}
+		var res Result
+		got := v.text(&res, &Record{}, fld, "", s)
+		if want := cleanRef(s, multiline); got != want {
+			t.Fatalf("text(%q, multiline=%v) = %v, want %v", s, multiline, got, want)
+		}
+	})
+}

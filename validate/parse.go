@@ -37,6 +37,11 @@ var serviceAliases = [...]struct{ alias, name string }{
 var serviceNames = [...]string{"kintone", "garoon", "office", "mailwise", "secure_access"}
 
 func canonicalService(tok string) (idx int, ok bool) {
+	for i, n := range serviceNames { // the usual spelling, without case folding
+		if tok == n {
+			return i, true
+		}
+	}
 	for _, a := range serviceAliases {
 		if strings.EqualFold(tok, a.alias) {
 			for i, n := range serviceNames {
@@ -63,7 +68,10 @@ func isServiceSep(r rune) bool {
 // the position after it; tok is "" when no token is left.
 func nextService(s string, i int) (tok string, next int) {
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		if !isServiceSep(r) {
 			break
 		}
@@ -71,7 +79,10 @@ func nextService(s string, i int) (tok string, next int) {
 	}
 	start := i
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		if isServiceSep(r) {
 			break
 		}
@@ -181,10 +192,11 @@ func (sc *orgScanner) next() (org, title string, ok bool, err *OrganizationsErro
 			return "", "", false, &OrganizationsError{RuleOrganizationsInvalid, sc.entry, "title without a department code"}
 		}
 	}
-	if utf8.RuneCountInString(org) > maxOrgCodeLen {
+	// Byte length bounds rune count, so short codes need no counting.
+	if len(org) > maxOrgCodeLen && utf8.RuneCountInString(org) > maxOrgCodeLen {
 		return "", "", false, &OrganizationsError{RuleOrganizationsTooLong, sc.entry, "department code longer than 128 characters"}
 	}
-	if utf8.RuneCountInString(title) > maxOrgCodeLen {
+	if len(title) > maxOrgCodeLen && utf8.RuneCountInString(title) > maxOrgCodeLen {
 		return "", "", false, &OrganizationsError{RuleOrganizationsTooLong, sc.entry, "title code longer than 128 characters"}
 	}
 	return org, title, true, nil
@@ -352,13 +364,16 @@ func emailProblem(s string) string {
 	case at == len(s)-1:
 		return "has no domain after the @"
 	}
-	for _, r := range s {
-		switch r {
-		case ' ', '\u3000', '\t':
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; emailBad[c] {
+		case 1:
 			return "contains a space"
-		case '(', ')', '<', '>', '[', ']', '\\', ',', ';', ':', '"':
-			return "contains " + strconv.QuoteRune(r) + ", which cannot appear in an address"
+		case 2:
+			return "contains " + strconv.QuoteRune(rune(c)) + ", which cannot appear in an address"
 		}
+	}
+	if strings.Contains(s, "\u3000") {
+		return "contains a space"
 	}
 	domain := s[at+1:]
 	if strings.IndexByte(domain, '.') < 0 {
@@ -369,6 +384,17 @@ func emailProblem(s string) string {
 	}
 	return ""
 }
+
+// emailBad classifies the ASCII bytes an address cannot hold: 1 for white
+// space, 2 for the RFC 5322 specials. Bytes of multi-byte characters are
+// all 0x80 or above, so a byte table is exact for these ASCII characters.
+var emailBad = func() (t [256]uint8) {
+	t[' '], t['\t'] = 1, 1
+	for _, c := range []byte(`()<>[]\,;:"`) {
+		t[c] = 2
+	}
+	return t
+}()
 
 // locales lists the API values of locale and localNameLocale.
 var (

@@ -252,3 +252,23 @@ func TestTimezoneCacheBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTextEveryByte puts every byte value at every position of a 17-byte
+// value, so each lane of the word-at-a-time scan sees it.
+func TestTextEveryByte(t *testing.T) {
+	v := New(Options{})
+	base := []byte("abcdefghijklmnopq")
+	for c := 0; c < 256; c++ {
+		for pos := range base {
+			b := append([]byte(nil), base...)
+			b[pos] = byte(c)
+			for _, f := range []Field{Name, Description} {
+				var res Result
+				got := v.text(&res, &Record{}, f, "", string(b))
+				if want := cleanRef(string(b), f == Description); got != want {
+					t.Fatalf("byte %#x at %d (%v): got %v, want %v", c, pos, f, got, want)
+				}
+			}
+		}
+	}
+}

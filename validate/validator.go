@@ -218,9 +218,7 @@ func (v *Validator) code(res *Result, rec *Record, s string) {
 		v.missing(res, rec, Code, true)
 		return
 	}
-	first, _ := utf8.DecodeRuneInString(s)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+	if edgeSpace(s) {
 		v.add(res, rec, RuleCodeEdgeSpace, Code, "", fmt.Sprintf(
 			"%s starts or ends with a space (such as a full-width space), which login names cannot; remove it.", v.show(Code, s)))
 		return
@@ -546,6 +544,22 @@ func (v *Validator) duplicates(res *Result, rec *Record) {
 func (v *Validator) text(res *Result, rec *Record, f Field, custom, s string) bool {
 	multiline := f == Description
 	for i := 0; i < len(s); {
+		// Skip eight printable ASCII bytes at a time, the bulk of most
+		// files. A word is flagged if any byte is below 0x20 or above
+		// 0x7e; borrows and carries between bytes only ever start at a
+		// byte that is itself flagged, so a clear word is exact and a
+		// flagged one is rechecked byte by byte.
+		for i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if ((w-0x2020202020202020)|(w+0x0101010101010101)|w)&0x8080808080808080 != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
 			i++
@@ -681,6 +695,9 @@ func quoteValue(s string) string {
 func quoteCol(c string) string { return strconv.Quote(c) }
 
 func isAllSpace(s string) bool {
+	if s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf {
+		return false // the common case, decided by the first byte
+	}
 	for _, r := range s {
 		if !unicode.IsSpace(r) {
 			return false
@@ -697,4 +714,20 @@ func hasError(res *Result, f Field) bool {
 		}
 	}
 	return false
+}
+
+// edgeSpace reports whether s starts or ends with white space of any kind
+// (half-width spaces are trimmed before this; full-width ones are not).
+func edgeSpace(s string) bool {
+	if s == "" {
+		return false
+	}
+	first, last := rune(s[0]), rune(s[len(s)-1])
+	if first >= utf8.RuneSelf {
+		first, _ = utf8.DecodeRuneInString(s)
+	}
+	if last >= utf8.RuneSelf {
+		last, _ = utf8.DecodeLastRuneInString(s)
+	}
+	return unicode.IsSpace(first) || unicode.IsSpace(last)
 }
