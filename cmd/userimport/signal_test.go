@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/report"
+)
+
+// TestMain lets a test run the real binary: the test executable re-executes
+// itself with USERIMPORT_RUN_MAIN=1 and behaves as `userimport`.
+func TestMain(m *testing.M) {
+	if os.Getenv("USERIMPORT_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// TestCtrlC sends SIGINT to a real import process in the middle of a run:
+// it must stop sending, report every row (the rest as not_attempted) and
+// exit 130; --resume then finishes the job.
+func TestCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a subprocess")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("code,name,password\n")
+	const n = 2000
+	for i := range n {
+		fmt.Fprintf(&b, "sig%05d,User %d,Pass-%d-word\n", i, i, i)
+	}
+	in := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := kintonetest.NewServer(kintonetest.WithLatency(20 * time.Millisecond))
+	defer srv.Close()
+
+	start := func(reportPath string, extra ...string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], append([]string{"import", in, "--concurrency", "1", "--report", reportPath}, extra...)...)
+		cmd.Env = append(os.Environ(), "USERIMPORT_RUN_MAIN=1",
+			"KINTONE_BASE_URL="+srv.URL, "KINTONE_USERNAME="+srv.AdminUser, "KINTONE_PASSWORD="+srv.AdminPassword, "KINTONE_API_TOKEN=")
+		return cmd
+	}
+	first := filepath.Join(dir, "first.csv")
+	cmd := start(first)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until some users exist, then press Ctrl-C.
+	deadline := time.Now().Add(20 * time.Second)
+	for len(srv.Users()) < 200 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Fatalf("exit %d (%v), want %d", code, err, exitInterrupted)
+	}
+	counts := map[report.Status]int{}
+	rows := readReport(t, first)
+	for _, r := range rows {
+		counts[r.Status]++
+	}
+	if len(rows) != n || counts[report.NotAttempted] == 0 || counts[report.Created] == 0 {
+		t.Fatalf("report after Ctrl-C: %d rows, %v", len(rows), counts)
+	}
+	if counts[report.Created] != len(srv.Users())-1 { // the Administrator
+		t.Errorf("report says %d created, server has %d users", counts[report.Created], len(srv.Users())-1)
+	}
+
+	second := filepath.Join(dir, "second.csv")
+	cmd = start(second, "--resume", first)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	for _, r := range readReport(t, second) {
+		if r.Status != report.Created {
+			t.Errorf("row %d after resume: %s %s", r.Row, r.Status, r.Message)
+		}
+	}
+	if got := len(srv.Users()) - 1; got != n {
+		t.Errorf("server has %d users after resume, want %d", got, n)
+	}
+	if srv.Requests().DuplicateAdds != 0 {
+		t.Errorf("resume re-sent existing users")
+	}
+}
