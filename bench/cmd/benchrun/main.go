@@ -1,0 +1,467 @@
+// Command benchrun measures userimport against its performance targets and
+// prints one table, every figure measured in the same run:
+//
+//   - `userimport validate` on a 1,000,000-row CSV ÷ a bare encoding/csv
+//     read of the same file (target ≤ 2.0);
+//   - `userimport validate` on a 100,000-row XLSX ÷ a bare excelize Rows()
+//     pass with default options (target ≤ 1.0);
+//   - peak RSS growth per row of `userimport validate` between 100k and 1M
+//     CSV rows (target ≤ 200 bytes/row);
+//   - a 10,000-user import into the simulator with 50 ms latency and
+//     concurrency 8: elapsed ÷ lower bound (target ≤ 1.3) and requests ÷
+//     minimum (target 1.0).
+//
+// Validate and the bare baselines all run as child processes (the bare
+// readers are this same binary, invoked as `benchrun bare-csv FILE` and
+// `benchrun bare-xlsx FILE`), so both sides of each ratio pay the same
+// process start and are timed the same way: wall time from Start to Wait.
+// Runs alternate (bare, validate, bare, validate, ...) so that a noisy
+// neighbour hurts both sides alike; the table shows medians.
+//
+// The import runs in this process against kintonetest, like
+// BenchmarkImport10k in importer: the simulator shares the machine's
+// cores with the importer, as it does in the tests.
+//
+// bench/run.sh builds the binaries and runs this; see bench/README.md.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/userimport/userimport/bench/gen"
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+func main() {
+	if len(os.Args) >= 2 {
+		if sub, ok := subcommands[os.Args[1]]; ok {
+			if err := sub(os.Args[2:]); err != nil {
+				fmt.Fprintln(os.Stderr, "benchrun:", err)
+				os.Exit(1)
+			}
+			return
+		}
+	}
+	var cfg config
+	flag.StringVar(&cfg.bin, "bin", "/tmp/userimport", "the userimport binary to measure")
+	flag.StringVar(&cfg.dir, "dir", "", "directory for the generated files (default: a new temporary directory, removed at the end)")
+	flag.IntVar(&cfg.runs, "runs", 3, "runs of each timed command; the median is reported")
+	flag.IntVar(&cfg.csvRows, "csv-rows", 1_000_000, "rows of the large CSV")
+	flag.IntVar(&cfg.smallRows, "small-csv-rows", 100_000, "rows of the small CSV (RSS baseline)")
+	flag.IntVar(&cfg.xlsxRows, "xlsx-rows", 100_000, "rows of the XLSX")
+	flag.IntVar(&cfg.importRows, "import-rows", 10_000, "users in the import run")
+	flag.DurationVar(&cfg.latency, "latency", 50*time.Millisecond, "simulator latency per request")
+	flag.IntVar(&cfg.concurrency, "concurrency", 8, "import concurrency")
+	flag.Parse()
+	if err := run(&cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "benchrun:", err)
+		os.Exit(1)
+	}
+}
+
+// subcommands run in child processes: the timed baselines, and the file
+// generator (kept out of this process so that its memory does not show in
+// the children's peak RSS, see measure).
+var subcommands = map[string]func(args []string) error{
+	"bare-csv":  func(a []string) error { return oneArg(a, bareCSV) },
+	"bare-xlsx": func(a []string) error { return oneArg(a, bareXLSX) },
+	"gen":       genFile,
+	"noop":      func([]string) error { return nil },
+}
+
+func oneArg(args []string, f func(string) error) error {
+	if len(args) != 1 {
+		return errors.New("want one file argument")
+	}
+	return f(args[0])
+}
+
+// genFile is `benchrun gen FILE ROWS INVALID`: FILE's extension (.csv or
+// .xlsx) chooses the format.
+func genFile(args []string) error {
+	if len(args) != 3 {
+		return errors.New("usage: benchrun gen FILE ROWS INVALID-SHARE")
+	}
+	rows, err := strconv.Atoi(args[1])
+	if err != nil {
+		return err
+	}
+	invalid, err := strconv.ParseFloat(args[2], 64)
+	if err != nil {
+		return err
+	}
+	write := gen.WriteCSV
+	if strings.HasSuffix(args[0], ".xlsx") {
+		write = gen.WriteXLSX
+	}
+	f, err := os.Create(args[0])
+	if err != nil {
+		return err
+	}
+	if err := write(f, gen.Options{Rows: rows, Invalid: invalid, Seed: seed}); err != nil {
+		f.Close()
+		return fmt.Errorf("generating %s: %w", args[0], err)
+	}
+	return f.Close()
+}
+
+type config struct {
+	bin, dir                                 string
+	self                                     string
+	runs                                     int
+	csvRows, smallRows, xlsxRows, importRows int
+	latency                                  time.Duration
+	concurrency                              int
+}
+
+// seed is shared by every file, so the small CSV is the first rows of the
+// large one.
+const seed = 42
+
+// invalidShare is the share of rows broken on purpose in validate inputs.
+const invalidShare = 0.05
+
+func run(cfg *config) error {
+	var err error
+	if cfg.self, err = os.Executable(); err != nil {
+		return err
+	}
+	if _, err := os.Stat(cfg.bin); err != nil {
+		return fmt.Errorf("-bin: %w (build it with: go build -o %s ./cmd/userimport)", err, cfg.bin)
+	}
+	if cfg.runs < 1 {
+		return errors.New("-runs must be at least 1")
+	}
+	if cfg.dir == "" {
+		if cfg.dir, err = os.MkdirTemp("", "userimport-bench"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(cfg.dir)
+	}
+	logf("files in %s", cfg.dir)
+
+	bigCSV := filepath.Join(cfg.dir, fmt.Sprintf("users_%d.csv", cfg.csvRows))
+	smallCSV := filepath.Join(cfg.dir, fmt.Sprintf("users_%d.csv", cfg.smallRows))
+	xlsx := filepath.Join(cfg.dir, fmt.Sprintf("users_%d.xlsx", cfg.xlsxRows))
+	importCSV := filepath.Join(cfg.dir, fmt.Sprintf("import_%d.csv", cfg.importRows))
+	for _, g := range []struct {
+		path    string
+		rows    int
+		invalid float64
+	}{
+		{bigCSV, cfg.csvRows, invalidShare},
+		{smallCSV, cfg.smallRows, invalidShare},
+		{xlsx, cfg.xlsxRows, invalidShare},
+		{importCSV, cfg.importRows, 0},
+	} {
+		m, err := measure([]string{cfg.self, "gen", g.path, strconv.Itoa(g.rows), strconv.FormatFloat(g.invalid, 'g', -1, 64)})
+		if err != nil {
+			return err
+		}
+		fi, err := os.Stat(g.path)
+		if err != nil {
+			return err
+		}
+		logf("generated %s: %d rows, %.1f MB in %.2fs (rss %.0f MB)", filepath.Base(g.path), g.rows, float64(fi.Size())/1e6, m.wall.Seconds(), float64(m.maxRSS)/1e6)
+	}
+	floor, err := measure([]string{cfg.self, "noop"})
+	if err != nil {
+		return err
+	}
+	logf("peak RSS floor of a child (benchrun noop): %.1f MB", float64(floor.maxRSS)/1e6)
+
+	report := filepath.Join(cfg.dir, "report.csv")
+	validateCmd := func(file string) []string { return []string{cfg.bin, "validate", file, "--report", report} }
+
+	logf("CSV: bare encoding/csv vs userimport validate, %d rows, %d runs each", cfg.csvRows, cfg.runs)
+	csvBare, csvVal, err := pair(cfg.runs, []string{cfg.self, "bare-csv", bigCSV}, validateCmd(bigCSV))
+	if err != nil {
+		return err
+	}
+	logf("XLSX: bare excelize Rows() vs userimport validate, %d rows, %d runs each", cfg.xlsxRows, cfg.runs)
+	xlsxBare, xlsxVal, err := pair(cfg.runs, []string{cfg.self, "bare-xlsx", xlsx}, validateCmd(xlsx))
+	if err != nil {
+		return err
+	}
+	logf("RSS: userimport validate, %d rows, %d runs", cfg.smallRows, cfg.runs)
+	smallVal, err := repeat(cfg.runs, validateCmd(smallCSV))
+	if err != nil {
+		return err
+	}
+	logf("import: %d users, latency %s, concurrency %d, %d runs", cfg.importRows, cfg.latency, cfg.concurrency, cfg.runs)
+	imps := make([]importRun, cfg.runs)
+	for i := range imps {
+		if imps[i], err = runImport(importCSV, cfg); err != nil {
+			return err
+		}
+		logf("  run %d: %s, %d requests", i+1, imps[i].elapsed.Round(time.Millisecond), imps[i].requests)
+	}
+
+	printTable(os.Stdout, cfg, floor, csvBare, csvVal, xlsxBare, xlsxVal, smallVal, imps)
+	return nil
+}
+
+// measurement is one child process run.
+type measurement struct {
+	wall   time.Duration
+	cpu    time.Duration // user + system
+	maxRSS int64         // bytes
+}
+
+// pair runs a and b alternately, runs times each.
+func pair(runs int, a, b []string) (ma, mb []measurement, err error) {
+	for i := range runs {
+		x, err := measure(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		y, err := measure(b)
+		if err != nil {
+			return nil, nil, err
+		}
+		logf("  run %d: %s %s, %s %s", i+1, name(a), x, name(b), y)
+		ma, mb = append(ma, x), append(mb, y)
+	}
+	return ma, mb, nil
+}
+
+func repeat(runs int, args []string) ([]measurement, error) {
+	var ms []measurement
+	for i := range runs {
+		m, err := measure(args)
+		if err != nil {
+			return nil, err
+		}
+		logf("  run %d: %s %s", i+1, name(args), m)
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+func name(args []string) string {
+	if strings.HasSuffix(args[0], "benchrun") {
+		return args[1]
+	}
+	return filepath.Base(args[0]) + " " + args[1]
+}
+
+func (m measurement) String() string {
+	return fmt.Sprintf("%.2fs (cpu %.2fs, rss %.0f MB)", m.wall.Seconds(), m.cpu.Seconds(), float64(m.maxRSS)/1e6)
+}
+
+// measure runs args as a child process and returns its wall time, CPU time
+// and peak RSS (getrusage ru_maxrss of the child).
+//
+// Linux records in a child's ru_maxrss the peak RSS of the memory it had
+// before exec, and os/exec starts children with CLONE_VM, so that memory is
+// this process's: a child's figure is never below this process's own peak.
+// That is why the generator runs as a child too and the in-process import
+// comes last; the table's RSS detail shows the floor (`benchrun noop`). `userimport validate`
+// exits 1 when some rows are invalid, as the generated files have; that
+// is success here.
+func measure(args []string) (measurement, error) {
+	cmd := exec.Command(args[0], args[1:]...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	cmd.Stdout = io.Discard
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1 && args[1] == "validate") {
+		return measurement{}, fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return measurement{}, errors.New("no rusage for the child process")
+	}
+	return measurement{
+		wall:   wall,
+		cpu:    cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
+		maxRSS: ru.Maxrss * 1024, // Linux reports KiB
+	}, nil
+}
+
+// bareCSV is the CSV floor: encoding/csv with ReuseRecord, every record
+// read, nothing done with it.
+func bareCSV(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.ReuseRecord = true
+	n := 0
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		n++
+	}
+	fmt.Println(n, "records")
+	return nil
+}
+
+// bareXLSX is the XLSX comparison: excelize's streaming Rows() iterator
+// with default options (dates formatted by excelize), every cell fetched.
+func bareXLSX(path string) error {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := f.Rows(f.GetSheetName(0))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n, cells := 0, 0
+	for rows.Next() {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		n++
+		cells += len(cols)
+	}
+	if err := rows.Error(); err != nil {
+		return err
+	}
+	fmt.Println(n, "rows", cells, "cells")
+	return nil
+}
+
+type importRun struct {
+	elapsed  time.Duration
+	requests int
+}
+
+// runImport imports path into a fresh simulator and checks that every
+// user was created.
+func runImport(path string, cfg *config) (importRun, error) {
+	srv := kintonetest.NewServer(kintonetest.WithLatency(cfg.latency))
+	defer srv.Close()
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	if err != nil {
+		return importRun{}, err
+	}
+	w, err := report.New(io.Discard, report.CSV)
+	if err != nil {
+		return importRun{}, err
+	}
+	start := time.Now()
+	sum, err := importer.Import(context.Background(), c, importer.Options{
+		File: path, Kind: validate.Users, Concurrency: cfg.concurrency, Report: w,
+	})
+	elapsed := time.Since(start)
+	if err != nil {
+		return importRun{}, err
+	}
+	if !sum.OK() || sum.Counts[report.Created] != cfg.importRows {
+		return importRun{}, fmt.Errorf("import did not create every user: %s", sum)
+	}
+	return importRun{elapsed: elapsed, requests: srv.Requests().Total}, nil
+}
+
+func median[T any](xs []T, key func(T) float64) float64 {
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = key(x)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func wallS(m measurement) float64 { return m.wall.Seconds() }
+func rss(m measurement) float64   { return float64(m.maxRSS) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISS"
+}
+
+func printTable(out io.Writer, cfg *config, floor measurement, csvBare, csvVal, xlsxBare, xlsxVal, smallVal []measurement, imps []importRun) {
+	csvRatio := median(csvVal, wallS) / median(csvBare, wallS)
+	xlsxRatio := median(xlsxVal, wallS) / median(xlsxBare, wallS)
+	rssBig, rssSmall := median(csvVal, rss), median(smallVal, rss)
+	growth := (rssBig - rssSmall) / float64(cfg.csvRows-cfg.smallRows)
+
+	// The minimum requests: the 2 pre-flight calls, then per batch of 100
+	// one lookup (Get Users by code), one Add Users, one Update User
+	// Services. The lower bound on time is what those requests cost if
+	// every connection were always waiting on the server.
+	batches := int(math.Ceil(float64(cfg.importRows) / kintone.MaxPerRequest))
+	minimum := 2 + 3*batches
+	ratios := make([]float64, len(imps))
+	worst := 0
+	for i, r := range imps {
+		bound := time.Duration(r.requests) * cfg.latency / time.Duration(cfg.concurrency)
+		ratios[i] = r.elapsed.Seconds() / bound.Seconds()
+		worst = max(worst, r.requests)
+	}
+	reqRatio := float64(worst) / float64(minimum)
+	impRatio := median(ratios, func(x float64) float64 { return x })
+	impElapsed := median(imps, func(r importRun) float64 { return r.elapsed.Seconds() })
+
+	fmt.Fprintln(out)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "measure\tvalue\ttarget\tresult\tdetail")
+	fmt.Fprintf(tw, "CSV validate ÷ bare encoding/csv (%s rows)\t%.2f\t≤ 2.0\t%s\tvalidate %.2fs, bare %.2fs (medians of %d)\n",
+		count(cfg.csvRows), csvRatio, verdict(csvRatio <= 2.0), median(csvVal, wallS), median(csvBare, wallS), cfg.runs)
+	fmt.Fprintf(tw, "XLSX validate ÷ bare excelize Rows() (%s rows)\t%.2f\t≤ 1.0\t%s\tvalidate %.2fs, bare %.2fs (medians of %d)\n",
+		count(cfg.xlsxRows), xlsxRatio, verdict(xlsxRatio <= 1.0), median(xlsxVal, wallS), median(xlsxBare, wallS), cfg.runs)
+	fmt.Fprintf(tw, "peak RSS growth per row, validate %s → %s CSV rows\t%.0f B/row\t≤ 200\t%s\tmax RSS %.1f MB → %.1f MB (medians; a child's floor is %.1f MB)\n",
+		count(cfg.smallRows), count(cfg.csvRows), growth, verdict(growth <= 200), rssSmall/1e6, rssBig/1e6, float64(floor.maxRSS)/1e6)
+	fmt.Fprintf(tw, "import %s users: elapsed ÷ lower bound\t%.2f\t≤ 1.3\t%s\tmedian %.2fs; bound = requests × %s ÷ %d = %.2fs\n",
+		count(cfg.importRows), impRatio, verdict(impRatio <= 1.3), impElapsed, cfg.latency, cfg.concurrency,
+		(time.Duration(worst) * cfg.latency / time.Duration(cfg.concurrency)).Seconds())
+	fmt.Fprintf(tw, "import %s users: requests ÷ minimum\t%.3f\t= 1.0\t%s\t%d requests (worst run); minimum 2 + 3 × %d batches = %d\n",
+		count(cfg.importRows), reqRatio, verdict(reqRatio == 1.0), worst, batches, minimum)
+	tw.Flush()
+}
+
+// count writes 1000000 as 1M and 100000 as 100k.
+func count(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
