@@ -171,7 +171,10 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 
 	r.seq = newSequencer(o.Report, o.Progress)
-	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns()})
+	// In upsert mode a row may name an existing user, for which only the
+	// login name is needed (an export has no password column); a new user
+	// without a password or name is then refused by Add Users itself.
+	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns(), Update: o.Mode == Upsert})
 
 	g := new(errgroup.Group)
 	g.SetLimit(o.Concurrency)
@@ -192,6 +195,11 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 
 	seq := 0
 	var readErr error
+	// rec is reused across rows: Map keeps rec.Custom's backing array, so a
+	// row that is only reported (invalid, or valid in a validate run)
+	// allocates no record. A row that goes on to a batch takes the array
+	// with it (see below).
+	var rec validate.Record
 	for ; ; seq++ {
 		row, err := src.Next()
 		if err == io.EOF {
@@ -208,7 +216,6 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			readErr = err
 			break
 		}
-		var rec validate.Record
 		if err := mapper.Map(row, &rec); err != nil {
 			r.seq.put(seq, &report.Row{Row: row.Line, Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
 			continue
@@ -218,9 +225,8 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			r.seq.put(seq, r.invalidRow(&rec, &res))
 			continue
 		}
-		it := &item{seq: seq, rec: rec, note: notes(&res)}
 		if r.offline {
-			r.finish(it, report.Valid, "", "")
+			r.seq.put(seq, &report.Row{Row: rec.Row, Code: rec.Values[validate.Code], Status: report.Valid, Message: notes(&res), Input: r.fingerprint})
 			continue
 		}
 		if prev, ok := r.resume.done(&rec); ok {
@@ -228,6 +234,8 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			r.seq.put(seq, prev)
 			continue
 		}
+		it := &item{seq: seq, rec: rec, note: notes(&res)}
+		rec.Custom = nil // the item owns the array now
 		if r.resume != nil {
 			it.resume, it.prev = r.resume.mode(&rec)
 		}
