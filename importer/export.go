@@ -1,0 +1,543 @@
+package importer
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// ExportAPI is the part of the cybozu.com User API that Export reads. It is
+// read-only: an export never needs more than Get rights. *kintone.Client
+// implements it, and so does every API.
+type ExportAPI interface {
+	GetUsers(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error)
+	GetUserServices(ctx context.Context, codes []string, offset, size int) ([]kintone.UserServices, error)
+	GetUserOrganizations(ctx context.Context, code string) ([]kintone.OrganizationTitle, error)
+}
+
+// ErrGuestsNotListable is returned by Export for validate.Guests: the
+// API can add and delete guests but has no call that lists them, so there
+// is nothing to export.
+var ErrGuestsNotListable = errors.New("guests cannot be exported: the cybozu.com API has no way to list guest users (Get Users returns cybozu.com users only); keep the file you imported them from")
+
+// ExportOptions configures Export.
+type ExportOptions struct {
+	// Kind must be validate.Users (the zero value); Guests is refused with
+	// ErrGuestsNotListable.
+	Kind validate.Kind
+	// Concurrency is the number of requests in flight. Get User's
+	// Departments takes one user per request, so it dominates an export;
+	// default 4, at most MaxConcurrency.
+	Concurrency int
+	// Rate caps requests per second (0 = no cap).
+	Rate float64
+	// Retry bounds the retries of transient failures.
+	Retry RetryPolicy
+	// Progress, if set, is called with the number of users written so far,
+	// once per page of up to 100.
+	Progress func(done int)
+	// Log receives warnings for a person (stderr). Nil discards.
+	Log io.Writer
+}
+
+func (o *ExportOptions) setDefaults() error {
+	if o.Kind == validate.Guests {
+		return ErrGuestsNotListable
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = 4
+	}
+	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
+		return fmt.Errorf("concurrency %d out of range 1..%d (kintone refuses more than %d requests in flight per domain)", o.Concurrency, MaxConcurrency, MaxConcurrency)
+	}
+	if o.Rate < 0 {
+		return fmt.Errorf("rate %v must not be negative", o.Rate)
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	o.Retry.setDefaults()
+	return nil
+}
+
+// exportFields are the User API fields of an export, in the order of the
+// API's User object (the reference's §3.2), which is also the order an
+// admin reading Get Users output expects. services, organizations and the
+// custom items follow.
+var exportFields = []validate.Field{
+	validate.Code, validate.Valid, validate.Name, validate.SurName, validate.GivenName,
+	validate.SurNameReading, validate.GivenNameReading, validate.LocalName,
+	validate.LocalNameLocale, validate.Locale, validate.Timezone, validate.Description,
+	validate.Phone, validate.MobilePhone, validate.ExtensionNumber, validate.Email,
+	validate.Callto, validate.URL, validate.EmployeeNumber, validate.BirthDate,
+	validate.JoinDate, validate.SortOrder, validate.Services, validate.Organizations,
+}
+
+// ExportHeader returns the header row Export writes for the given custom
+// item codes: API field names, services, organizations, then
+// customItem.<code> for each code. Every name is one the importer's reader
+// maps back to the same field, and there is no password column.
+func ExportHeader(customCodes []string) []string {
+	h := make([]string, 0, len(exportFields)+len(customCodes))
+	for _, f := range exportFields {
+		h = append(h, f.String())
+	}
+	for _, c := range customCodes {
+		h = append(h, "customItem."+c)
+	}
+	return h
+}
+
+// Export writes every user of the domain to path (.csv or .xlsx, by
+// extension) in exactly the format Import reads, and returns how many users
+// it wrote. Importing an untouched export with Upsert reports every row
+// unchanged and sends no write.
+//
+// Users are read in pages of 100 (Get Users by offset, in id order) and
+// written as each page arrives, so memory does not grow with the domain.
+// Because the header must name every custom item before the first row,
+// the users are listed twice: once to collect the custom item codes (a few
+// strings), then to write. For each page, one Get User Services request
+// (100 codes) and one Get User's Departments request per user (the API
+// takes one user at a time) run concurrently, at most opts.Concurrency in
+// flight, through one rate limiter and the same retries as Import.
+//
+// The file is written under a temporary name and renamed at the end, so an
+// interrupted or failed export never leaves a partial file that looks
+// complete. CSV files are UTF-8 with a BOM (Excel needs it) and cells that
+// a spreadsheet would run as a formula are escaped with a leading ' (see
+// report.EscapeFormula); XLSX cells are written as strings, which
+// spreadsheets never run, so they hold the values unchanged.
+//
+// Paging by offset is not a snapshot: users added meanwhile get higher ids
+// and are simply included or not; a user deleted during the export may
+// hide another from it, or make the export fail when its departments are
+// read.
+//
+// The Administrator user is listed by Get Users but not by Get User
+// Services; it is exported with an empty services cell, which Import reads
+// as "leave the services as they are".
+func Export(ctx context.Context, api ExportAPI, path string, opts ExportOptions) (int, error) {
+	if err := opts.setDefaults(); err != nil {
+		return 0, err
+	}
+	e := &exporter{api: api, opts: opts, ctx: ctx}
+	e.limiter = rate.NewLimiter(rate.Inf, 1)
+	if opts.Rate > 0 {
+		e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate)))
+	}
+	open, err := exportFormat(path)
+	if err != nil {
+		return 0, err
+	}
+	customs, err := e.customCodes()
+	if err != nil {
+		return 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w, err := open(tmp)
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	n, err := e.write(w, customs)
+	if err != nil {
+		return n, err
+	}
+	if err := w.close(); err != nil {
+		return n, fmt.Errorf("export: writing %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return n, fmt.Errorf("export: writing %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	ok = true
+	return n, nil
+}
+
+type exporter struct {
+	api     ExportAPI
+	opts    ExportOptions
+	ctx     context.Context
+	limiter *rate.Limiter
+}
+
+// call runs one read with the rate limiter and the retry policy. Reads are
+// always safe to repeat, so every retryable failure is retried.
+func (e *exporter) call(ctx context.Context, fn func(ctx context.Context) error) error {
+	p := &e.opts.Retry
+	for attempt := 1; ; attempt++ {
+		if err := e.limiter.Wait(ctx); err != nil {
+			return err
+		}
+		err := fn(ctx)
+		if err == nil {
+			return nil
+		}
+		if kintone.IsAuth(err) || kintone.IsPermission(err) {
+			return &FatalError{Err: err}
+		}
+		if !kintone.IsRetryable(err) {
+			return err
+		}
+		if attempt >= p.MaxAttempts {
+			return fmt.Errorf("%w (%d attempts): %w", errRetriesExhausted, attempt, err)
+		}
+		if err := p.Sleep(ctx, p.backoff(attempt, err)); err != nil {
+			return err
+		}
+	}
+}
+
+// pages calls fn with each page of users in id order.
+func (e *exporter) pages(fn func([]kintone.User) error) error {
+	for offset := 0; ; {
+		if err := e.ctx.Err(); err != nil {
+			return err
+		}
+		var page []kintone.User
+		err := e.call(e.ctx, func(ctx context.Context) error {
+			var err error
+			page, err = e.api.GetUsers(ctx, kintone.GetUsersOptions{Offset: offset, Size: kintone.MaxPerRequest})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("export: listing users from #%d: %w", offset+1, err)
+		}
+		if len(page) > 0 {
+			if err := fn(page); err != nil {
+				return err
+			}
+		}
+		if len(page) < kintone.MaxPerRequest {
+			return nil
+		}
+		offset += len(page)
+	}
+}
+
+// customCodes lists the custom item codes any user has, in first-seen
+// order (Get Users returns them in the admin's display order). A domain
+// has at most 50, so this is the only state that outlives a page.
+func (e *exporter) customCodes() ([]string, error) {
+	var codes []string
+	seen := map[string]bool{}
+	err := e.pages(func(page []kintone.User) error {
+		for _, u := range page {
+			for _, c := range u.CustomItemValues {
+				if !seen[c.Code] {
+					seen[c.Code] = true
+					codes = append(codes, c.Code)
+				}
+			}
+		}
+		return nil
+	})
+	return codes, err
+}
+
+// write lists the users again and writes them page by page.
+func (e *exporter) write(w exportWriter, customs []string) (int, error) {
+	header := ExportHeader(customs)
+	if err := w.row(header); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	customCol := make(map[string]int, len(customs))
+	for i, c := range customs {
+		customCol[c] = len(exportFields) + i
+	}
+	cells := make([]string, len(header))
+	var late map[string]bool
+	n := 0
+	err := e.pages(func(page []kintone.User) error {
+		services, orgs, err := e.details(page)
+		if err != nil {
+			return err
+		}
+		for i := range page {
+			u := &page[i]
+			clear(cells)
+			userCells(cells, u)
+			cells[len(exportFields)-2] = strings.Join(services[u.Code], ";")
+			cells[len(exportFields)-1] = orgs[i]
+			for _, c := range u.CustomItemValues {
+				j, ok := customCol[c.Code]
+				if !ok {
+					// Defined after the first listing: the header is out,
+					// so the value cannot be written. Leaving the column out
+					// makes Import leave the item alone, never clear it.
+					if late == nil {
+						late = map[string]bool{}
+					}
+					if !late[c.Code] {
+						late[c.Code] = true
+						fmt.Fprintf(e.opts.Log, "warning: custom item %q appeared during the export and is not in the file; export again to include it\n", c.Code)
+					}
+					continue
+				}
+				cells[j] = c.Value
+			}
+			if err := w.row(cells); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+		}
+		n += len(page)
+		if e.opts.Progress != nil {
+			e.opts.Progress(n)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// details reads the services of a page (one request) and each user's
+// departments (one request per user), concurrently. orgs[i] is the
+// organizations cell of page[i].
+func (e *exporter) details(page []kintone.User) (map[string][]string, []string, error) {
+	g, ctx := errgroup.WithContext(e.ctx)
+	g.SetLimit(e.opts.Concurrency)
+	services := make(map[string][]string, len(page))
+	g.Go(func() error {
+		codes := make([]string, len(page))
+		for i, u := range page {
+			codes[i] = u.Code
+		}
+		var got []kintone.UserServices
+		err := e.call(ctx, func(ctx context.Context) error {
+			var err error
+			got, err = e.api.GetUserServices(ctx, codes, 0, kintone.MaxPerRequest)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("export: reading services: %w", err)
+		}
+		for _, us := range got {
+			services[us.Code] = us.Services
+		}
+		return nil
+	})
+	orgs := make([]string, len(page))
+	for i, u := range page {
+		if ctx.Err() != nil {
+			break // g.Go does not look at ctx; stop launching after a failure
+		}
+		g.Go(func() error {
+			var ots []kintone.OrganizationTitle
+			err := e.call(ctx, func(ctx context.Context) error {
+				var err error
+				ots, err = e.api.GetUserOrganizations(ctx, u.Code)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("export: reading the departments of %q: %w", u.Code, err)
+			}
+			orgs[i] = organizationsCell(ots)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	if err := e.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return services, orgs, nil
+}
+
+// userCells fills the API field cells of u, in exportFields order.
+func userCells(cells []string, u *kintone.User) {
+	for i, f := range exportFields {
+		var v string
+		switch f {
+		case validate.Code:
+			v = u.Code
+		case validate.Valid:
+			v = strconv.FormatBool(u.Valid)
+		case validate.SortOrder:
+			if u.SortOrder != nil {
+				v = strconv.FormatInt(*u.SortOrder, 10)
+			}
+		case validate.Services, validate.Organizations:
+			continue
+		default:
+			v = stringFieldOf(f, u)
+		}
+		cells[i] = v
+	}
+}
+
+// stringFieldOf reads a plain string field of u through the same table
+// that Import compares with, so export and import cannot disagree on
+// which User field a column is.
+func stringFieldOf(f validate.Field, u *kintone.User) string {
+	for _, sf := range stringFields {
+		if sf.f == f {
+			return sf.out(u)
+		}
+	}
+	return ""
+}
+
+// organizationsCell renders departments the way the organizations column
+// is written: "sales:manager;hr", primary first.
+func organizationsCell(ots []kintone.OrganizationTitle) string {
+	var b strings.Builder
+	for i, ot := range ots {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(ot.Organization.Code)
+		if ot.Title != nil && ot.Title.Code != "" {
+			b.WriteByte(':')
+			b.WriteString(ot.Title.Code)
+		}
+	}
+	return b.String()
+}
+
+// exportWriter writes the rows of one export file.
+type exportWriter interface {
+	row(cells []string) error
+	close() error
+}
+
+// exportFormat picks the writer for path's extension.
+func exportFormat(path string) (func(*os.File) (exportWriter, error), error) {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".csv":
+		return newCSVExport, nil
+	case ".xlsx":
+		return newXLSXExport, nil
+	default:
+		return nil, fmt.Errorf("export: unknown file extension %q (want .csv or .xlsx)", ext)
+	}
+}
+
+// utf8BOM makes Excel open a CSV file as UTF-8 instead of the system code
+// page; the importer's reader strips it.
+const utf8BOM = "\uFEFF"
+
+type csvExport struct {
+	bw  *bufio.Writer
+	cw  *csv.Writer
+	esc []string
+}
+
+func newCSVExport(f *os.File) (exportWriter, error) {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if _, err := bw.WriteString(utf8BOM); err != nil {
+		return nil, err
+	}
+	return &csvExport{bw: bw, cw: csv.NewWriter(bw)}, nil
+}
+
+// row escapes formula-like cells: a CSV file has no cell types, so a
+// spreadsheet opening it would run "=HYPERLINK(...)" from a user's
+// description. The leading ' is what Excel shows as "text"; the reader
+// must drop it again (report.UnescapeFormula) for the round trip.
+func (w *csvExport) row(cells []string) error {
+	w.esc = w.esc[:0]
+	for _, c := range cells {
+		w.esc = append(w.esc, report.EscapeFormula(c))
+	}
+	return w.cw.Write(w.esc)
+}
+
+func (w *csvExport) close() error {
+	w.cw.Flush()
+	if err := w.cw.Error(); err != nil {
+		return err
+	}
+	return w.bw.Flush()
+}
+
+// xlsxSheet is the name of the exported sheet; the reader takes the first
+// visible sheet whatever its name.
+const xlsxSheet = "users"
+
+type xlsxExport struct {
+	f      *excelize.File
+	out    *os.File
+	sw     *excelize.StreamWriter
+	rowNum int
+	header int // style of the header row
+	buf    []any
+}
+
+func newXLSXExport(out *os.File) (exportWriter, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
+		f.Close()
+		return nil, err
+	}
+	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(xlsxSheet)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &xlsxExport{f: f, out: out, sw: sw, header: header}, nil
+}
+
+// row writes the cells as strings. A string cell is never evaluated by a
+// spreadsheet, so unlike CSV nothing needs escaping and the file holds the
+// server's values exactly.
+func (w *xlsxExport) row(cells []string) error {
+	w.rowNum++
+	w.buf = w.buf[:0]
+	for _, c := range cells {
+		if w.rowNum == 1 {
+			w.buf = append(w.buf, excelize.Cell{StyleID: w.header, Value: c})
+		} else {
+			w.buf = append(w.buf, c)
+		}
+	}
+	cell, err := excelize.CoordinatesToCellName(1, w.rowNum)
+	if err != nil {
+		return err
+	}
+	return w.sw.SetRow(cell, w.buf)
+}
+
+func (w *xlsxExport) close() error {
+	defer w.f.Close()
+	if err := w.sw.Flush(); err != nil {
+		return err
+	}
+	_, err := w.f.WriteTo(w.out)
+	return err
+}
