@@ -87,6 +87,7 @@ func (r *runner) processUsers(items []*item) {
 	inputs := map[*item]kintone.UserInput{}
 	for _, it := range items {
 		switch {
+		case it.existing == nil && r.missingForCreate(it):
 		case it.existing == nil:
 			create = append(create, it)
 		case it.resume == resumeSteps:
@@ -143,6 +144,25 @@ func (r *runner) processUsers(items []*item) {
 	}, update)
 	r.assignServices(items)
 	r.assignOrganizations(items)
+}
+
+// missingForCreate marks a row invalid when its user does not exist and the
+// row lacks what Add Users requires. Outside create mode validation lets
+// such rows through (an existing user needs no password to be updated, and
+// an export has no password column); this is where a new user is caught.
+func (r *runner) missingForCreate(it *item) bool {
+	if r.opts.Mode == Create {
+		return false // validation already required both
+	}
+	for _, f := range []validate.Field{validate.Name, validate.Password} {
+		if it.rec.Values[f] != "" {
+			continue
+		}
+		it.status, it.errCode = report.Invalid, f.String()+".required"
+		it.msg = appendMsg(it.msg, fmt.Sprintf("user %q does not exist yet, and creating it needs a %s; fill in the %s column", it.code(), f, f))
+		return true
+	}
+	return false
 }
 
 func (r *runner) failRow(it *item, code, msg string) {

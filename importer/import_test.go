@@ -215,7 +215,8 @@ func TestImportInterruptThenResume(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	opts := baseOptions(path, w)
-	stopAt := int64(500 + rand.IntN(1500))
+	// Early enough that more batches remain than can be in flight (8).
+	stopAt := int64(300 + rand.IntN(900))
 	var once atomic.Bool
 	opts.Progress = func(done int) {
 		if int64(done) >= stopAt && once.CompareAndSwap(false, true) {
@@ -592,5 +593,31 @@ func TestGuests(t *testing.T) {
 	}
 	if len(srv.Users()) > 1 {
 		t.Errorf("guests appeared among users")
+	}
+}
+
+// TestUpsertWithoutPasswords: an upsert file (like an export) has no
+// password column; existing users update, a new user is invalid for want of
+// a password rather than failing at the server.
+func TestUpsertWithoutPasswords(t *testing.T) {
+	srv := kintonetest.NewServer(kintonetest.WithUsers(
+		kintone.UserInput{Code: "alice", Name: ptr("Alice"), Password: ptr(kintone.Secret("Alice-pw-1"))},
+	))
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name\nalice,Alice Liddell\nnewbie,New Person\n")
+	rep := &memReport{}
+	opts := baseOptions(path, rep)
+	opts.Mode = importer.Upsert
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.rows[0]; got.Status != report.Updated {
+		t.Errorf("alice: %s (%s)", got.Status, got.Message)
+	}
+	if got := rep.rows[1]; got.Status != report.Invalid || got.ErrorCode != "password.required" {
+		t.Errorf("newbie: %s %s (%s), want invalid password.required", got.Status, got.ErrorCode, got.Message)
+	}
+	if srv.Requests().ByEndpoint["POST /v1/users.json"] != 0 {
+		t.Errorf("a create was sent for a row without a password")
 	}
 }

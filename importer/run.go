@@ -171,10 +171,11 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 
 	r.seq = newSequencer(o.Report, o.Progress)
-	// In upsert mode a row may name an existing user, for which only the
-	// login name is needed (an export has no password column); a new user
-	// without a password or name is then refused by Add Users itself.
-	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns(), Update: o.Mode == Upsert})
+	// Outside create mode a row may name an existing user, for which only
+	// the login name is needed (an export has no password column); what
+	// creating a user needs is checked once the batch knows which users are
+	// new (missingForCreate), before anything is sent.
+	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns(), Update: o.Mode != Create})
 
 	g := new(errgroup.Group)
 	g.SetLimit(o.Concurrency)
