@@ -119,7 +119,7 @@ func ExportHeader(customCodes []string) []string {
 //
 // The file is written under a temporary name and renamed at the end, so an
 // interrupted or failed export never leaves a partial file that looks
-// complete. CSV files are UTF-8 with a BOM (Excel needs it) and cells that
+// complete. It is readable by its owner only: it holds personal data. CSV files are UTF-8 with a BOM (Excel needs it) and cells that
 // a spreadsheet would run as a formula are escaped with a leading ' (see
 // report.EscapeFormula); XLSX cells are written as strings, which
 // spreadsheets never run, so they hold the values unchanged.

@@ -32,7 +32,7 @@ const (
 )
 
 var (
-	testOrgs   = []kintone.Organization{{Code: "sales", Name: "Sales"}, {Code: "hr", Name: "HR"}, {Code: "dev", Name: "Development"}}
+	testOrgs   = []kintone.Organization{{ID: "101", Code: "sales", Name: "Sales"}, {ID: "102", Code: "hr", Name: "HR"}, {ID: "103", Code: "dev", Name: "Development"}}
 	testTitles = []kintone.Title{{Code: "manager", Name: "Manager"}, {Code: "leader", Name: "Leader"}}
 )
 
@@ -279,6 +279,9 @@ func TestExportFormat(t *testing.T) {
 		t.Run(ext, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "users"+ext)
 			export(t, client(t, srv), path)
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("export file mode %v (%v), want readable by its owner only", fi.Mode(), err)
+			}
 			got := readExport(t, path)
 			wantHeader := importer.ExportHeader([]string{"shoe", "nick"})
 			if !slices.Equal(got.header, wantHeader) {
@@ -701,5 +704,189 @@ func assertNoPartialFile(t *testing.T, dir, path string) {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
+	}
+}
+
+// orgsAPI records the Update User's Departments requests of an import.
+type orgsAPI struct {
+	importer.API
+	mu   sync.Mutex
+	sent [][]kintone.UserOrganizations
+}
+
+func (a *orgsAPI) UpdateUserOrganizations(ctx context.Context, users []kintone.UserOrganizations) error {
+	a.mu.Lock()
+	a.sent = append(a.sent, slices.Clone(users))
+	a.mu.Unlock()
+	return a.API.UpdateUserOrganizations(ctx, users)
+}
+
+func (a *orgsAPI) codes() []string {
+	var out []string
+	for _, req := range a.sent {
+		for _, u := range req {
+			out = append(out, u.Code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// orgID is the id of a test department (User.PrimaryOrganization holds
+// ids, not codes).
+func orgID(t *testing.T, code string) string {
+	t.Helper()
+	for _, o := range testOrgs {
+		if o.Code == code {
+			return o.ID
+		}
+	}
+	t.Fatalf("no department %s", code)
+	return ""
+}
+
+func orgsString(a []kintone.OrganizationAssignment) string {
+	var parts []string
+	for _, o := range a {
+		s := o.OrgCode
+		if o.TitleCode != "" {
+			s += ":" + o.TitleCode
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ";")
+}
+
+// TestDepartmentsOnCreate: the organizations column is applied to new
+// users as its own step, primary first; an unknown department or title
+// fails that row's departments step with the server's message, while the
+// user is created and the other rows are untouched.
+func TestDepartmentsOnCreate(t *testing.T) {
+	srv := kintonetest.NewServer(kintonetest.WithDepartments(testOrgs, testTitles))
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name,password,timezone,organizations\n"+
+		"d1,D One,Pass-word-1,UTC,sales:manager;hr\n"+
+		"d2,D Two,Pass-word-2,UTC,\n"+
+		"d3,D Three,Pass-word-3,UTC,nosuch\n"+
+		"d4,D Four,Pass-word-4,UTC,dev:nosuchtitle\n"+
+		"d5,D Five,Pass-word-5,UTC,hr;dev:leader\n")
+	rep := &memReport{}
+	api := &orgsAPI{API: client(t, srv)}
+	sum, err := importer.Import(t.Context(), api, baseOptions(path, rep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		departments string // report column (prefix)
+		server      string
+	}{
+		"d1": {"assigned: sales:manager;hr", "sales:manager;hr"},
+		"d2": {"", ""},
+		"d3": {"failed: ", ""},
+		"d4": {"failed: ", ""},
+		"d5": {"assigned: hr;dev:leader", "hr;dev:leader"},
+	}
+	for _, r := range rep.rows {
+		w := want[r.Code]
+		if r.Status != report.Created {
+			t.Errorf("%s: %s, want created (departments are a separate step)", r.Code, r.Status)
+		}
+		if !strings.HasPrefix(r.Departments, w.departments) || (w.departments == "" && r.Departments != "") {
+			t.Errorf("%s: departments %q, want %q", r.Code, r.Departments, w.departments)
+		}
+		if got := orgsString(srv.Organizations(r.Code)); got != w.server {
+			t.Errorf("%s: server departments %q, want %q", r.Code, got, w.server)
+		}
+	}
+	byCode := map[string]report.Row{}
+	for _, r := range rep.rows {
+		byCode[r.Code] = r
+	}
+	for code, msg := range map[string]string{"d3": "department (code: nosuch) is not found", "d4": "title (code: nosuchtitle) is not found"} {
+		if r := byCode[code]; !strings.Contains(r.Departments, msg) || r.ErrorCode == "" {
+			t.Errorf("%s: departments %q, error code %q: want the server's message %q", code, r.Departments, r.ErrorCode, msg)
+		}
+	}
+	if u, _ := srv.User("d1"); u.PrimaryOrganization != orgID(t, "sales") {
+		t.Errorf("d1 primary department id %q, want sales (the first listed)", u.PrimaryOrganization)
+	}
+	if u, _ := srv.User("d5"); u.PrimaryOrganization != orgID(t, "hr") {
+		t.Errorf("d5 primary department id %q, want hr (the first listed)", u.PrimaryOrganization)
+	}
+	if slices.Contains(api.codes(), "d2") {
+		t.Errorf("departments were sent for d2, whose organizations cell is empty")
+	}
+	if sum.StepFailures != 2 || sum.OK() {
+		t.Errorf("summary: %d step failures, OK=%v; want 2, false", sum.StepFailures, sum.OK())
+	}
+}
+
+// TestDepartmentsReplaceOnUpsert: a changed organizations value replaces
+// the user's departments entirely (the documented full replacement; the
+// first is the new primary), an equal one sends nothing, and an empty cell
+// leaves them alone.
+func TestDepartmentsReplaceOnUpsert(t *testing.T) {
+	var users []kintone.UserInput
+	for _, c := range []string{"alice", "bob", "carol", "dave", "erin"} {
+		users = append(users, kintone.UserInput{Code: c, Name: ptr(c), Password: ptr(kintone.Secret("Pass-word-1"))})
+	}
+	srv := kintonetest.NewServer(kintonetest.WithDepartments(testOrgs, testTitles), kintonetest.WithUsers(users...))
+	defer srv.Close()
+	c := client(t, srv)
+	two := []kintone.OrganizationAssignment{{OrgCode: "sales", TitleCode: "manager"}, {OrgCode: "hr"}}
+	if err := c.UpdateUserOrganizations(t.Context(), []kintone.UserOrganizations{
+		{Code: "alice", Organizations: two},
+		{Code: "bob", Organizations: []kintone.OrganizationAssignment{{OrgCode: "dev"}}},
+		{Code: "carol", Organizations: []kintone.OrganizationAssignment{{OrgCode: "dev"}}},
+		{Code: "dave", Organizations: two},
+		{Code: "erin", Organizations: two},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "users.csv", "code,organizations\n"+
+		"alice,dev:leader\n"+ // replaced: sales and hr removed
+		"bob,dev\n"+ // the same: nothing sent
+		"carol,\n"+ // empty: left alone
+		"dave,hr;sales:manager\n"+ // same set, other primary: replaced
+		"erin,sales:manager;nosuch\n") // unknown: the step fails, erin keeps hers
+	rep := &memReport{}
+	opts := baseOptions(path, rep)
+	opts.Mode = importer.Upsert
+	api := &orgsAPI{API: c}
+	sum, err := importer.Import(t.Context(), api, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		status      report.Status
+		departments string
+		server      string
+	}{
+		"alice": {report.Updated, "assigned: dev:leader", "dev:leader"},
+		"bob":   {report.Unchanged, "unchanged", "dev"},
+		"carol": {report.Unchanged, "", "dev"},
+		"dave":  {report.Updated, "assigned: hr;sales:manager", "hr;sales:manager"},
+		"erin":  {report.Unchanged, "failed: ", "sales:manager;hr"},
+	}
+	for _, r := range rep.rows {
+		w := want[r.Code]
+		if r.Status != w.status || !strings.HasPrefix(r.Departments, w.departments) || (w.departments == "" && r.Departments != "") {
+			t.Errorf("%s: %s, departments %q; want %s, %q", r.Code, r.Status, r.Departments, w.status, w.departments)
+		}
+		if got := orgsString(srv.Organizations(r.Code)); got != w.server {
+			t.Errorf("%s: server departments %q, want %q", r.Code, got, w.server)
+		}
+	}
+	if got := api.codes(); !slices.Equal(got, []string{"alice", "dave", "erin"}) && !slices.Equal(got, []string{"alice", "alice", "dave", "dave", "erin"}) {
+		t.Errorf("departments sent for %v, want alice, dave and erin only (re-sent after erin's rejection)", got)
+	}
+	if u, _ := srv.User("dave"); u.PrimaryOrganization != orgID(t, "hr") {
+		t.Errorf("dave's primary department id %q, want hr", u.PrimaryOrganization)
+	}
+	if u, _ := srv.User("alice"); u.PrimaryOrganization != orgID(t, "dev") {
+		t.Errorf("alice's primary department id %q, want dev", u.PrimaryOrganization)
+	}
+	if sum.StepFailures != 1 {
+		t.Errorf("%d step failures, want 1 (erin)", sum.StepFailures)
 	}
 }

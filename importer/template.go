@@ -213,7 +213,16 @@ func writeXLSXTemplate(path string, kind validate.Kind) error {
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("template: %w", err)
 	}
-	if err := f.SaveAs(path); err != nil {
+	// Not SaveAs: it creates the file executable (0777 before umask).
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("template: %w", err)
+	}
+	if _, err := f.WriteTo(out); err != nil {
+		out.Close()
+		return fmt.Errorf("template: %w", err)
+	}
+	if err := out.Close(); err != nil {
 		return fmt.Errorf("template: %w", err)
 	}
 	return nil
