@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/transform"
+
+	"github.com/userimport/userimport/report"
 )
 
 // The CSV reader is encoding/csv with our own header map, not gocsv: the
@@ -250,6 +252,14 @@ func (s *csvSource) Next() (Row, error) {
 			if rec[i] != "" && strings.TrimSpace(h) == "" {
 				return Row{}, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: column %d has a value but no name in the header row", ErrEmptyHeader, i+1)}
 			}
+		}
+		// Undo the OWASP escape our own exports and reports put on
+		// formula-like cells ('=…, '+…, '-…, '@…), so that an exported file
+		// imports back unchanged. Excel never writes that quote into a CSV
+		// (it is a display prefix there), so a cell that starts with it was
+		// escaped by a program like ours.
+		for i, c := range rec {
+			rec[i] = report.UnescapeFormula(c)
 		}
 		return Row{Line: line, Cells: rec}, nil
 	}
