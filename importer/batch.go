@@ -117,6 +117,8 @@ func (r *runner) processUsers(items []*item) {
 	}
 	if r.opts.DryRun {
 		r.plan(items, create, update)
+		r.assignServices(items)
+		r.assignOrganizations(items)
 		return
 	}
 	r.runStep(&step{
@@ -272,11 +274,17 @@ func (r *runner) plan(items, create, update []*item) {
 			// this mode, which is a problem of the input.
 			it.status = report.Invalid
 		}
-		if it.status == report.WouldCreate {
-			it.services = "would_assign: " + strings.Join(r.servicesFor(it), ";")
-			if orgs := wantedOrganizations(&it.rec); orgs != nil {
-				it.departments = "would_set: " + it.rec.Values[validate.Organizations]
-			}
+	}
+}
+
+// wouldChange records, in a dry run, a services or departments step that a
+// real run would send; a user whose only change is that step would be
+// updated.
+func wouldChange(items []*item, set func(*item)) {
+	for _, it := range items {
+		set(it)
+		if it.status == report.Unchanged {
+			it.status = report.WouldUpdate
 		}
 	}
 }
@@ -296,10 +304,10 @@ func (r *runner) assignServices(items []*item) {
 	want := map[*item][]string{}
 	for _, it := range items {
 		switch it.status {
-		case report.Created:
+		case report.Created, report.WouldCreate:
 			want[it] = r.servicesFor(it)
 			send = append(send, it)
-		case report.Updated, report.Unchanged:
+		case report.Updated, report.Unchanged, report.WouldUpdate:
 			if s := wantedServices(&it.rec); s != nil {
 				want[it] = s
 				check = append(check, it)
@@ -322,6 +330,10 @@ func (r *runner) assignServices(items []*item) {
 				send = append(send, it)
 			}
 		}
+	}
+	if r.opts.DryRun {
+		wouldChange(send, func(it *item) { it.services = "would_assign: " + strings.Join(want[it], ";") })
+		return
 	}
 	r.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
@@ -396,8 +408,8 @@ func (r *runner) assignOrganizations(items []*item) {
 			continue
 		}
 		switch it.status {
-		case report.Created:
-		case report.Updated, report.Unchanged:
+		case report.Created, report.WouldCreate:
+		case report.Updated, report.Unchanged, report.WouldUpdate:
 			if it.resume != resumeSteps {
 				var cur []kintone.OrganizationTitle
 				err := r.call(func(ctx context.Context) error {
@@ -420,6 +432,10 @@ func (r *runner) assignOrganizations(items []*item) {
 		}
 		want[it] = orgs
 		send = append(send, it)
+	}
+	if r.opts.DryRun {
+		wouldChange(send, func(it *item) { it.departments = "would_set: " + it.rec.Values[validate.Organizations] })
+		return
 	}
 	r.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {

@@ -621,3 +621,46 @@ func TestUpsertWithoutPasswords(t *testing.T) {
 		t.Errorf("a create was sent for a row without a password")
 	}
 }
+
+// TestDryRunPlansSteps: a dry run reports the services and departments a
+// real run would change, and a user whose only change is one of those steps
+// as would_update — the same outcome the real run then reports.
+func TestDryRunPlansSteps(t *testing.T) {
+	srv := kintonetest.NewServer(
+		kintonetest.WithDepartments([]kintone.Organization{{Code: "sales", Name: "Sales"}, {Code: "hr", Name: "HR"}}, nil),
+		kintonetest.WithUsers(
+			kintone.UserInput{Code: "alice", Name: ptr("Alice"), Password: ptr(kintone.Secret("Alice-pw-1"))},
+			kintone.UserInput{Code: "bob", Name: ptr("Bob"), Password: ptr(kintone.Secret("Bob-pw-1"))},
+			kintone.UserInput{Code: "carol", Name: ptr("Carol"), Password: ptr(kintone.Secret("Carol-pw-1"))},
+		),
+		kintonetest.WithServices("alice", "kintone"), kintonetest.WithServices("bob", "kintone"), kintonetest.WithServices("carol", "kintone"),
+	)
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name,services,organizations\nalice,Alice,kintone;garoon,\nbob,Bob,kintone,hr\ncarol,Carol,kintone,\n")
+	for _, dry := range []bool{true, false} {
+		rep := &memReport{}
+		opts := baseOptions(path, rep)
+		opts.Mode, opts.DryRun = importer.Upsert, dry
+		if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+			t.Fatal(err)
+		}
+		changed, prefix := report.Updated, "assigned: "
+		if dry {
+			changed, prefix = report.WouldUpdate, "would_"
+		}
+		want := []struct {
+			st                    report.Status
+			services, departments string
+		}{
+			{changed, prefix, ""},
+			{changed, "unchanged", prefix},
+			{report.Unchanged, "unchanged", ""},
+		}
+		for i, r := range rep.rows {
+			w := want[i]
+			if r.Status != w.st || !strings.HasPrefix(r.Services, w.services) || !strings.HasPrefix(r.Departments, w.departments) || (w.departments == "" && r.Departments != "") {
+				t.Errorf("dry=%v %s: %s services %q departments %q, want %s %q… %q…", dry, r.Code, r.Status, r.Services, r.Departments, w.st, w.services, w.departments)
+			}
+		}
+	}
+}
