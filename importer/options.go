@@ -122,7 +122,10 @@ type Options struct {
 	Now func() time.Time
 }
 
-func (o *Options) setDefaults() error {
+// Prepare fills in defaults and checks that the options make sense
+// together. Import and Validate call it; a command calls it first too, so
+// that a usage error is reported before a report file is created.
+func (o *Options) Prepare() error {
 	if o.Mode == "" {
 		o.Mode = Create
 	}

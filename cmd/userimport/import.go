@@ -90,6 +90,9 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	opts.Resume = f.resume
 	opts.DryRun = f.dryRun
 	opts.Log = s.err
+	if err := opts.Prepare(); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 
 	var client *kintone.Client
 	if f.sim {
