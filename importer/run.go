@@ -72,7 +72,7 @@ func (e *FatalError) Unwrap() error { return e.Err }
 // non-nil only when the run itself could not proceed (unreadable file,
 // refused credentials, report write failure); row failures are in the report.
 func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
-	if err := opts.setDefaults(); err != nil {
+	if err := opts.Prepare(); err != nil {
 		return nil, err
 	}
 	start := opts.Now()
@@ -94,7 +94,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 // and validates every row and reports each as valid or invalid. It sends
 // nothing and needs no credentials.
 func Validate(ctx context.Context, opts Options) (*Summary, error) {
-	if err := opts.setDefaults(); err != nil {
+	if err := opts.Prepare(); err != nil {
 		return nil, err
 	}
 	start := opts.Now()
@@ -194,56 +194,49 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		})
 	}
 
-	seq := 0
+	// Reading and mapping run in their own goroutine, a few chunks ahead of
+	// validation: on a large file the two halves cost about the same, so
+	// this nearly halves the wall time of a validate run on two cores.
+	// Chunks are recycled; a record that only gets reported reuses its
+	// slot's Custom array, one that joins a batch takes the array with it.
+	chunks, free := make(chan *rowChunk, readAhead), make(chan *rowChunk, readAhead+1)
+	for range readAhead + 1 {
+		free <- new(rowChunk)
+	}
 	var readErr error
-	// rec is reused across rows: Map keeps rec.Custom's backing array, so a
-	// row that is only reported (invalid, or valid in a validate run)
-	// allocates no record. A row that goes on to a batch takes the array
-	// with it (see below).
-	var rec validate.Record
-	for ; ; seq++ {
-		row, err := src.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var fe *FileError
-			if errors.As(err, &fe) && fe.Row > 0 {
-				// A bad row (ragged, bad encoding, huge cell) is reported on
-				// its own line; the rows around it still run.
-				r.seq.put(seq, &report.Row{Row: fe.Row, Status: report.Invalid, ErrorCode: "file." + fileErrorCode(err), Message: err.Error(), Input: r.fingerprint})
+	go func() {
+		err := r.readRows(src, mapper, chunks, free)
+		readErr = err // read after chunks is closed
+		close(chunks)
+	}()
+	for c := range chunks {
+		for i := range c.n {
+			seq, rec := c.seq[i], &c.recs[i]
+			res := v.Check(rec)
+			if !res.Valid() {
+				r.seq.put(seq, r.invalidRow(rec, &res))
 				continue
 			}
-			readErr = err
-			break
+			if r.offline {
+				r.seq.put(seq, &report.Row{Row: rec.Row, Code: rec.Values[validate.Code], Status: report.Valid, Message: notes(&res), Input: r.fingerprint})
+				continue
+			}
+			if prev, ok := r.resume.done(rec); ok {
+				prev.Input = r.fingerprint
+				r.seq.put(seq, prev)
+				continue
+			}
+			it := &item{seq: seq, rec: *rec, note: notes(&res)}
+			rec.Custom = nil // the item owns the array now
+			if r.resume != nil {
+				it.resume, it.prev = r.resume.mode(&it.rec)
+			}
+			window = append(window, it)
+			if len(window) == kintone.MaxPerRequest {
+				launch()
+			}
 		}
-		if err := mapper.Map(row, &rec); err != nil {
-			r.seq.put(seq, &report.Row{Row: row.Line, Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
-			continue
-		}
-		res := v.Check(&rec)
-		if !res.Valid() {
-			r.seq.put(seq, r.invalidRow(&rec, &res))
-			continue
-		}
-		if r.offline {
-			r.seq.put(seq, &report.Row{Row: rec.Row, Code: rec.Values[validate.Code], Status: report.Valid, Message: notes(&res), Input: r.fingerprint})
-			continue
-		}
-		if prev, ok := r.resume.done(&rec); ok {
-			prev.Input = r.fingerprint
-			r.seq.put(seq, prev)
-			continue
-		}
-		it := &item{seq: seq, rec: rec, note: notes(&res)}
-		rec.Custom = nil // the item owns the array now
-		if r.resume != nil {
-			it.resume, it.prev = r.resume.mode(&rec)
-		}
-		window = append(window, it)
-		if len(window) == kintone.MaxPerRequest {
-			launch()
-		}
+		free <- c
 	}
 	if len(window) > 0 {
 		launch()
@@ -264,6 +257,60 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		return out, f
 	}
 	return out, nil
+}
+
+// readAhead is how many chunks of rows the reader may be ahead of
+// validation.
+const readAhead = 2
+
+// rowChunk carries mapped rows from the reader to validation.
+type rowChunk struct {
+	n    int
+	seq  [chunkRows]int // input position of each row
+	recs [chunkRows]validate.Record
+}
+
+const chunkRows = 256
+
+// readRows reads and maps every row into chunks taken from free and sent
+// to out, numbering rows by input position. Rows that cannot be read or
+// mapped are reported here, straight to the sequencer. It returns the
+// error that stopped reading, if any.
+func (r *runner) readRows(src Source, mapper *Mapper, out chan<- *rowChunk, free <-chan *rowChunk) error {
+	c := <-free
+	c.n = 0
+	defer func() {
+		if c.n > 0 {
+			out <- c
+		}
+	}()
+	for seq := 0; ; seq++ {
+		row, err := src.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var fe *FileError
+			if errors.As(err, &fe) && fe.Row > 0 {
+				// A bad row (ragged, bad encoding, huge cell) is reported on
+				// its own line; the rows around it still run.
+				r.seq.put(seq, &report.Row{Row: fe.Row, Status: report.Invalid, ErrorCode: "file." + fileErrorCode(err), Message: err.Error(), Input: r.fingerprint})
+				continue
+			}
+			return err
+		}
+		if err := mapper.Map(row, &c.recs[c.n]); err != nil {
+			r.seq.put(seq, &report.Row{Row: row.Line, Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
+			continue
+		}
+		c.seq[c.n] = seq
+		c.n++
+		if c.n == chunkRows {
+			out <- c
+			c = <-free
+			c.n = 0
+		}
+	}
 }
 
 // abandon reports a batch that will not be sent because the run is
