@@ -433,3 +433,14 @@ func canonicalLocale(s string, list []string) (string, bool) {
 	}
 	return "", false
 }
+
+// KnownService reports whether name is a service the User API accepts in
+// Update User Services (after ParseServices has normalised it).
+func KnownService(name string) bool {
+	for _, s := range serviceNames {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}

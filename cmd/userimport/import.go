@@ -15,6 +15,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/validate"
 )
 
 // importFlags are the flags of `userimport import`. Their names are a
@@ -84,7 +85,12 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	if f.concurrency < 1 || f.concurrency > importer.MaxConcurrency {
 		return usageErr("--concurrency %d: want 1..%d (Kintone refuses more than %d requests in flight per domain)", f.concurrency, importer.MaxConcurrency, importer.MaxConcurrency)
 	}
-	opts.Services = f.services
+	opts.Services = validate.ParseServices(strings.Join(f.services, ";"))
+	for _, svc := range opts.Services {
+		if !validate.KnownService(svc) {
+			return usageErr("--services: unknown service %q; use kintone, garoon, office, mailwise or secure_access", svc)
+		}
+	}
 	opts.Concurrency = f.concurrency
 	opts.Rate = f.rate
 	opts.Resume = f.resume

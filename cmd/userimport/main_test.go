@@ -138,6 +138,7 @@ func TestImportFlagErrors(t *testing.T) {
 		{"import", "--sim", "--match-on", "phone", sample("users.csv")},
 		{"import", "--sim", "--report", filepath.Join(dir, "r.txt"), sample("users.csv")},
 		{"import", "--sim", "--kind", "guests", "--mode", "upsert", sample("guests.csv")},
+		{"import", "--sim", "--services", "kintone,excel", sample("users.csv")},
 	} {
 		if code, _, stderr := runCmd(t, t.Context(), args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, stderr)
