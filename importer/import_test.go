@@ -664,3 +664,31 @@ func TestDryRunPlansSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeRefusesOtherFile: a report is tied to its input by name; a
+// report of another file is refused before anything is sent.
+func TestResumeRefusesOtherFile(t *testing.T) {
+	srv := kintonetest.NewServer()
+	defer srv.Close()
+	a := writeFile(t, "a.csv", "code,name,password\nalice,Alice,Pw-1-abcdef\n")
+	b := writeFile(t, "b.csv", "code,name,password\nbob,Bob,Pw-2-abcdef\n")
+	rp := filepath.Join(t.TempDir(), "a-report.csv")
+	w, err := report.Create(rp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Import(t.Context(), client(t, srv), baseOptions(a, w)); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	opts := baseOptions(b, &memReport{})
+	opts.Resume = rp
+	before := srv.Requests().Total
+	_, err = importer.Import(t.Context(), client(t, srv), opts)
+	if err == nil || !strings.Contains(err.Error(), "a.csv") {
+		t.Fatalf("resume from another file's report: %v, want a refusal naming a.csv", err)
+	}
+	if srv.Requests().Total != before {
+		t.Errorf("requests were sent before the refusal")
+	}
+}

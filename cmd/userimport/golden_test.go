@@ -1,0 +1,43 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// TestValidateGolden pins the whole report of the errors sample: every rule
+// id, every message a person reads, the column order. A change to any of
+// them shows up here as a diff to review (go test -update to accept).
+func TestValidateGolden(t *testing.T) {
+	for _, tc := range []struct{ name, file string }{
+		{"users-with-errors", "users-with-errors.csv"},
+		{"users-sjis", "users-sjis.csv"},
+		{"users-xlsx", "users.xlsx"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rp := filepath.Join(t.TempDir(), "r.csv")
+			runCmd(t, t.Context(), "validate", sample(tc.file), "--report", rp)
+			got, err := os.ReadFile(rp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", tc.name+".report.golden")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("report differs from %s (go test -update to accept):\n--- got\n%s\n--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
