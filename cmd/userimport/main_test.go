@@ -197,7 +197,7 @@ func TestSimCommand(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"sim", "--addr", "127.0.0.1:0", "--seed", "3"}, strings.NewReader(""), pw, io.Discard)
+		done <- run(ctx, []string{"sim", "--addr", "127.0.0.1:0", "--seed", "3", "--users", sample("users.xlsx")}, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	env := map[string]string{}
@@ -220,6 +220,11 @@ func TestSimCommand(t *testing.T) {
 	rp := filepath.Join(t.TempDir(), "r.csv")
 	if code, _, stderr := runCmd(t, t.Context(), "import", sample("users.csv"), "--report", rp); code != exitOK {
 		t.Fatalf("import into the sim: exit %d: %s", code, stderr)
+	}
+	// The preloaded users exist: importing their file again skips them all.
+	rp = filepath.Join(t.TempDir(), "r2.csv")
+	if code, _, stderr := runCmd(t, t.Context(), "import", sample("users.xlsx"), "--mode", "skip-existing", "--report", rp); code != exitOK || !strings.Contains(stderr, "skipped 15") {
+		t.Fatalf("re-import of the preloaded users: exit %d: %s", code, stderr)
 	}
 	cancel()
 	select {
