@@ -597,6 +597,16 @@ func (mp *Mapper) Warnings() []string { return mp.warnings }
 // field is absent. Messages use it to talk in the user's terms.
 func (mp *Mapper) Columns() [validate.NumFields]string { return mp.columns }
 
+// CustomColumns maps each custom item code to the user's column name (or
+// `mapping "…"`), so that messages about custom items name their column.
+func (mp *Mapper) CustomColumns() map[string]string {
+	m := make(map[string]string, len(mp.customs))
+	for _, p := range mp.customs {
+		m[p.target.custom] = p.label
+	}
+	return m
+}
+
 // Map fills rec from row. It resets rec first (keeping rec.Custom's
 // backing array) and sets rec.Row to row.Line. A template that fails is a
 // *FileError naming the row and the field.

@@ -175,7 +175,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
 	// new (missingForCreate), before anything is sent.
-	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns(), Update: o.Mode != Create})
+	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns(), CustomColumns: mapper.CustomColumns(), Update: o.Mode != Create})
 
 	g := new(errgroup.Group)
 	g.SetLimit(o.Concurrency)
