@@ -214,6 +214,30 @@ func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	return m, true
 }
 
+// decodeString is json.Unmarshal into a string, without reflection for
+// the common case: a quoted value with no escapes, no control characters
+// and valid UTF-8, whose bytes are the string itself. Anything else,
+// including what Unmarshal would reject or repair, goes to Unmarshal, so
+// the result is always the same. String fields are most of the
+// simulator's CPU time under a bulk import.
+func decodeString(v json.RawMessage, s *string) error {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		body := v[1 : len(v)-1]
+		plain := true
+		for _, c := range body {
+			if c < 0x20 || c == '"' || c == '\\' {
+				plain = false
+				break
+			}
+		}
+		if plain && utf8.Valid(body) {
+			*s = string(body)
+			return nil
+		}
+	}
+	return json.Unmarshal(v, s)
+}
+
 func isJSONObject(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) > 0 && t[0] == '{'
@@ -266,7 +290,7 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 			it.custom, it.hasCustom = parseCustom(v, fp, errs), true
 		default:
 			var s string
-			if json.Unmarshal(v, &s) != nil {
+			if decodeString(v, &s) != nil {
 				errs.add(fp, msgType)
 				continue
 			}
@@ -339,12 +363,12 @@ func parseCustom(v json.RawMessage, at path, errs *errList) []customValue {
 			continue
 		}
 		var cv customValue
-		if json.Unmarshal(obj["code"], &cv.Code) != nil || cv.Code == "" {
+		if decodeString(obj["code"], &cv.Code) != nil || cv.Code == "" {
 			errs.add(ip.field("code"), msgRequired)
 			continue
 		}
 		if raw, ok := obj["value"]; ok && !isNull(raw) {
-			if json.Unmarshal(raw, &cv.Value) != nil {
+			if decodeString(raw, &cv.Value) != nil {
 				errs.add(ip.field("value"), msgType)
 				continue
 			}
