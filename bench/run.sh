@@ -2,7 +2,7 @@
 # Measures userimport against its performance targets (issues 3 and 4) and
 # prints a table with PASS/MISS. See bench/README.md.
 #
-#   bash bench/run.sh                 # full run (about 3 minutes on 2 cores)
+#   bash bench/run.sh                 # full run (about 2.5 minutes on 2 cores)
 #   bash bench/run.sh -runs 5         # more runs per median
 #   bash bench/run.sh -csv-rows 200000 -small-csv-rows 20000 -xlsx-rows 10000   # quick look
 #
