@@ -331,35 +331,47 @@ func (r *runner) assignServices(items []*item) {
 			}
 		}
 	}
-	if r.opts.DryRun {
-		wouldChange(send, func(it *item) { it.services = "would_assign: " + strings.Join(want[it], ";") })
-		return
-	}
-	r.runStep(&step{
-		send: func(ctx context.Context, g []*item) error {
+	r.followUp(send, func(it *item) *string { return &it.services },
+		func(it *item) string { return strings.Join(want[it], ";") }, "would_assign: ",
+		func(ctx context.Context, g []*item) error {
 			in := make([]kintone.UserServices, len(g))
 			for i, it := range g {
 				in[i] = kintone.UserServices{Code: userCode(it), Services: want[it]}
 			}
 			return r.api.UpdateUserServices(ctx, in)
-		},
+		})
+}
+
+// followUp sends a step that follows the user write (services,
+// departments). Its outcome goes in its own report column (*outcome(it)):
+// "assigned: …", "failed: …" or "not_attempted", the last two marking a row
+// that did not end well and that --resume finishes; a user whose only
+// change is this step counts as updated. A dry run records what would be
+// sent instead.
+func (r *runner) followUp(items []*item, outcome func(*item) *string, value func(*item) string, dryPrefix string, send func(ctx context.Context, g []*item) error) {
+	if r.opts.DryRun {
+		wouldChange(items, func(it *item) { *outcome(it) = dryPrefix + value(it) })
+		return
+	}
+	r.runStep(&step{
+		send: send,
 		ok: func(it *item) {
-			it.services = "assigned: " + strings.Join(want[it], ";")
+			*outcome(it) = "assigned: " + value(it)
 			if it.status == report.Unchanged {
 				it.status = report.Updated
 			}
 		},
 		fail: func(it *item, code, msg string) {
-			it.services = "failed: " + msg
+			*outcome(it) = "failed: " + msg
 			it.stepFailed = true
 			if it.errCode == "" {
 				it.errCode = code
 			}
 		},
-	}, send)
-	for _, it := range send {
-		if it.services == "" && it.interrupted {
-			it.services = "not_attempted"
+	}, items)
+	for _, it := range items {
+		if *outcome(it) == "" && it.interrupted {
+			*outcome(it) = "not_attempted"
 			it.stepFailed = true
 		}
 	}
@@ -433,38 +445,15 @@ func (r *runner) assignOrganizations(items []*item) {
 		want[it] = orgs
 		send = append(send, it)
 	}
-	if r.opts.DryRun {
-		wouldChange(send, func(it *item) { it.departments = "would_set: " + it.rec.Values[validate.Organizations] })
-		return
-	}
-	r.runStep(&step{
-		send: func(ctx context.Context, g []*item) error {
+	r.followUp(send, func(it *item) *string { return &it.departments },
+		func(it *item) string { return it.rec.Values[validate.Organizations] }, "would_set: ",
+		func(ctx context.Context, g []*item) error {
 			in := make([]kintone.UserOrganizations, len(g))
 			for i, it := range g {
 				in[i] = kintone.UserOrganizations{Code: userCode(it), Organizations: want[it]}
 			}
 			return r.api.UpdateUserOrganizations(ctx, in)
-		},
-		ok: func(it *item) {
-			it.departments = "assigned: " + it.rec.Values[validate.Organizations]
-			if it.status == report.Unchanged {
-				it.status = report.Updated
-			}
-		},
-		fail: func(it *item, code, msg string) {
-			it.departments = "failed: " + msg
-			it.stepFailed = true
-			if it.errCode == "" {
-				it.errCode = code
-			}
-		},
-	}, send)
-	for _, it := range send {
-		if it.departments == "" && it.interrupted {
-			it.departments = "not_attempted"
-			it.stepFailed = true
-		}
-	}
+		})
 }
 
 // processGuests sends a batch through Add Guests. The API cannot list
