@@ -59,14 +59,8 @@ func (o *ExportOptions) setDefaults() error {
 	if o.Kind == validate.Guests {
 		return ErrGuestsNotListable
 	}
-	if o.Concurrency == 0 {
-		o.Concurrency = 4
-	}
-	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
-		return fmt.Errorf("concurrency %d out of range 1..%d (kintone refuses more than %d requests in flight per domain)", o.Concurrency, MaxConcurrency, MaxConcurrency)
-	}
-	if o.Rate < 0 {
-		return fmt.Errorf("rate %v must not be negative", o.Rate)
+	if err := checkLimits(&o.Concurrency, o.Rate); err != nil {
+		return err
 	}
 	if o.Log == nil {
 		o.Log = io.Discard

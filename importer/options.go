@@ -135,14 +135,8 @@ func (o *Options) Prepare() error {
 	if o.Services == nil {
 		o.Services = []string{"kintone"}
 	}
-	if o.Concurrency == 0 {
-		o.Concurrency = 4
-	}
-	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
-		return fmt.Errorf("concurrency %d out of range 1..%d (kintone refuses more than %d requests in flight per domain)", o.Concurrency, MaxConcurrency, MaxConcurrency)
-	}
-	if o.Rate < 0 {
-		return fmt.Errorf("rate %v must not be negative", o.Rate)
+	if err := checkLimits(&o.Concurrency, o.Rate); err != nil {
+		return err
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
@@ -156,6 +150,21 @@ func (o *Options) Prepare() error {
 	}
 	if o.Kind == validate.Guests && o.Mode == Upsert {
 		return fmt.Errorf("--mode upsert is not available for guests: the API has no way to read or update guests")
+	}
+	return nil
+}
+
+// checkLimits defaults the concurrency to 4 and checks it and the rate: more
+// than MaxConcurrency requests in flight can only earn 429s.
+func checkLimits(concurrency *int, rate float64) error {
+	if *concurrency == 0 {
+		*concurrency = 4
+	}
+	if *concurrency < 0 || *concurrency > MaxConcurrency {
+		return fmt.Errorf("concurrency %d out of range 1..%d (kintone refuses more than %d requests in flight per domain)", *concurrency, MaxConcurrency, MaxConcurrency)
+	}
+	if rate < 0 {
+		return fmt.Errorf("rate %v must not be negative", rate)
 	}
 	return nil
 }
