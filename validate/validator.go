@@ -82,15 +82,18 @@ type Validator struct {
 	opts Options
 
 	// Duplicate detection, the only state that grows with the file (the
-	// import must stay under 200 bytes per row): exact login names, because
-	// a duplicate is an error and must never be a false positive; 64-bit
-	// hashes of case-folded login names and e-mail addresses, because those
-	// findings are warnings, where a hash collision (odds about 3e-8 for a
-	// million rows) costs a spurious warning but saves the string.
-	codes       map[string]int32
-	foldedCodes map[uint64]int32
-	emails      map[uint64]int32
-	arena       arena
+	// import must stay under 200 bytes per row). Login names are found by
+	// the 64-bit hash of their case-folded form; the first name with each
+	// hash is kept, so that an exact duplicate, an error, is confirmed by
+	// comparing the strings and is never a false positive. Names that only
+	// share the folded hash (other spellings, rare) are kept in variants.
+	// E-mail addresses are kept as hashes only: a duplicate is a warning,
+	// where a hash collision (odds about 3e-8 for a million rows) costs a
+	// spurious warning but saves the string.
+	codes    hashSet // folded hash → first row, reference to its name
+	names    nameStore
+	variants map[string]int32 // other spellings → first row
+	emails   hashSet          // folded hash → first row
 
 	tz     map[string]bool // time.LoadLocation costs 9 µs and 11 allocations
 	tzBad  int             // rejected IDs cached so far (bounded)
@@ -108,11 +111,10 @@ const maxBadTimezones = 1024
 func New(opts Options) *Validator {
 	hint := min(max(opts.ExpectedRows, 0), 1<<24) // a wild estimate must not allocate gigabytes
 	return &Validator{
-		opts:        opts,
-		codes:       make(map[string]int32, hint),
-		foldedCodes: make(map[uint64]int32, hint),
-		emails:      make(map[uint64]int32, hint),
-		tz:          make(map[string]bool),
+		opts:   opts,
+		codes:  newHashSet(hint, true),
+		emails: newHashSet(hint, false),
+		tz:     make(map[string]bool),
 	}
 }
 
@@ -504,22 +506,23 @@ func (v *Validator) custom(res *Result, rec *Record) {
 func (v *Validator) duplicates(res *Result, rec *Record) {
 	row := int32(min(rec.Row, 1<<31-1))
 	if code := rec.Values[Code]; code != "" {
-		// Look the case-folded hash up first: in the common case it is new,
-		// and then the exact login name is new too and needs no lookup.
 		h := foldHash(code)
-		firstFolded, seen := v.foldedCodes[h]
+		v.codes.reserve()
+		slot, seen := v.codes.find(h)
 		if !seen {
-			v.foldedCodes[h] = row
-			v.codes[v.arena.intern(code)] = row
-		} else if first, dup := v.codes[code]; dup {
+			v.codes.set(slot, h, row, v.names.add(code))
+		} else if first, dup := v.exactRow(slot, code); dup {
 			v.add(res, rec, RuleCodeDuplicate, Code, "", fmt.Sprintf(
 				"%s is already the login name of row %d; login names must be unique, so this row is not sent; fix or remove one of the rows.",
 				v.show(Code, code), first))
 		} else {
-			v.codes[v.arena.intern(code)] = row
+			if v.variants == nil {
+				v.variants = make(map[string]int32)
+			}
+			v.variants[strings.Clone(code)] = row
 			v.add(res, rec, RuleCodeCaseDuplicate, Code, "", fmt.Sprintf(
 				"%s differs from the login name of row %d only in upper/lower case; the service treats them as two users, so check that they are not the same person.",
-				v.show(Code, code), firstFolded))
+				v.show(Code, code), v.codes.row[slot]))
 		}
 	}
 	// An address already reported as invalid is not sent, so it cannot
@@ -527,15 +530,35 @@ func (v *Validator) duplicates(res *Result, rec *Record) {
 	if v.opts.Kind == Users && !hasError(res, Email) {
 		if email := rec.Values[Email]; email != "" {
 			h := foldHash(email)
-			if first, dup := v.emails[h]; dup {
+			v.emails.reserve()
+			if slot, dup := v.emails.find(h); dup {
 				v.add(res, rec, RuleEmailDuplicate, Email, "", fmt.Sprintf(
 					"%s is also the e-mail address of row %d; the service allows it, but password reset by e-mail will not work for these users; give each user their own address.",
-					v.show(Email, email), first))
+					v.show(Email, email), v.emails.row[slot]))
 			} else {
-				v.emails[h] = row
+				v.emails.set(slot, h, row, 0)
 			}
 		}
 	}
+}
+
+// exactRow returns the earlier row whose login name is exactly code, given
+// the slot of code's folded hash in v.codes.
+func (v *Validator) exactRow(slot int, code string) (int32, bool) {
+	if v.names.get(v.codes.ref[slot]) == code {
+		return v.codes.row[slot], true
+	}
+	first, ok := v.variants[code]
+	return first, ok
+}
+
+// codeRow returns the first row with exactly the login name code.
+func (v *Validator) codeRow(code string) (int32, bool) {
+	slot, seen := v.codes.find(foldHash(code))
+	if !seen {
+		return 0, false
+	}
+	return v.exactRow(slot, code)
 }
 
 // text rejects values that are not clean text: invalid UTF-8 and control

@@ -450,10 +450,9 @@ func TestDuplicateKeysAreCopied(t *testing.T) {
 	rec := &Record{Row: 2, Values: baseRow(Users)}
 	rec.Values[Code] = string(buf)
 	v.Check(rec)
-	for k := range v.codes {
-		if k != "taro" {
-			t.Fatalf("stored key %q", k)
-		}
+	buf[0] = 'X' // the caller reuses its buffer
+	if first, ok := v.codeRow("taro"); !ok || first != 2 {
+		t.Fatalf("codeRow(taro) = %d, %v; want 2, true", first, ok)
 	}
 	// Many codes spill over several arena blocks and must all survive.
 	for i := range 20000 {
@@ -465,8 +464,8 @@ func TestDuplicateKeysAreCopied(t *testing.T) {
 	}
 	for i := range 20000 {
 		code := "user-" + strings.Repeat("x", i%50) + "-" + itoa(i)
-		if v.codes[code] != int32(i+3) {
-			t.Fatalf("code %q maps to row %d, want %d", code, v.codes[code], i+3)
+		if first, ok := v.codeRow(code); !ok || first != int32(i+3) {
+			t.Fatalf("code %q maps to row %d (%v), want %d", code, first, ok, i+3)
 		}
 	}
 }
