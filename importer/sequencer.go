@@ -11,18 +11,55 @@ import (
 // row, in input order; rows wait here until every earlier row is written.
 // The wait is bounded by the number of batches in flight, so memory does
 // not grow with the file.
+//
+// The rows are formatted and written by a goroutine of its own: a validate
+// run is bound by the goroutine that validates, and writing the report was
+// a sixth of its work.
 type sequencer struct {
 	mu       sync.Mutex
-	w        report.Writer
 	next     int
 	pending  map[int]*report.Row
 	summary  report.Summary
-	err      error
 	progress func(int)
+
+	out  chan writeReq
+	done chan struct{} // closed when the writer goroutine has finished
+	w    report.Writer
+	err  error // first write error; owned by the writer goroutine until done
 }
 
+// writeReq is a row to write, or (row nil) a request to flush, answered by
+// closing flushed.
+type writeReq struct {
+	row     *report.Row
+	flushed chan struct{}
+}
+
+// writeAhead is how many rows may wait for the writer goroutine.
+const writeAhead = 1024
+
 func newSequencer(w report.Writer, progress func(int)) *sequencer {
-	return &sequencer{w: w, pending: make(map[int]*report.Row), progress: progress}
+	s := &sequencer{w: w, pending: make(map[int]*report.Row), progress: progress,
+		out: make(chan writeReq, writeAhead), done: make(chan struct{})}
+	go s.writer()
+	return s
+}
+
+func (s *sequencer) writer() {
+	defer close(s.done)
+	for req := range s.out {
+		switch {
+		case req.row != nil:
+			if s.err == nil {
+				s.err = s.w.Write(req.row)
+			}
+		default:
+			if s.err == nil {
+				s.err = s.w.Flush()
+			}
+			close(req.flushed)
+		}
+	}
 }
 
 // put records the final row for input position seq (0-based) and writes
@@ -48,27 +85,29 @@ func (s *sequencer) put(seq int, r *report.Row) {
 func (s *sequencer) write(r *report.Row) {
 	s.next++
 	s.summary.Add(r)
-	if s.err == nil {
-		s.err = s.w.Write(r)
-	}
+	s.out <- writeReq{row: r}
 	if s.progress != nil {
 		s.progress(s.next)
 	}
 }
 
-// flush pushes written rows to disk; called after each batch so that a crash
-// loses no finished row.
+// flush pushes written rows to disk and returns when they are there;
+// called after each batch so that a crash loses no finished row.
 func (s *sequencer) flush() {
+	done := make(chan struct{})
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err == nil {
-		s.err = s.w.Flush()
-	}
+	s.out <- writeReq{flushed: done} // after every row written so far
+	s.mu.Unlock()
+	<-done
 }
 
-// result returns the summary and the first write error.
+// result waits for the writer, then returns the summary, the number of
+// rows never written, and the first write error. Nothing may be put after
+// it.
 func (s *sequencer) result() (report.Summary, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	close(s.out)
+	<-s.done
 	return s.summary, len(s.pending), s.err
 }
