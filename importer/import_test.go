@@ -201,7 +201,7 @@ func TestImportSurvivesFaults(t *testing.T) {
 }
 
 func TestImportInterruptThenResume(t *testing.T) {
-	const n = 3000
+	const n = 5000
 	dir := t.TempDir()
 	path, invalid, _ := genUsers(t, dir, n)
 	srv := kintonetest.NewServer(kintonetest.WithLatency(2 * time.Millisecond))
@@ -215,7 +215,7 @@ func TestImportInterruptThenResume(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	opts := baseOptions(path, w)
-	// Early enough that more batches remain than can be in flight (8).
+	// Early enough that more batches remain than can be in flight (2×8).
 	stopAt := int64(300 + rand.IntN(900))
 	var once atomic.Bool
 	opts.Progress = func(done int) {

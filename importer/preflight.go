@@ -18,21 +18,27 @@ import (
 const probeCode = "userimport:preflight/probe"
 
 // preflight checks the URL, the credentials and the account's rights with
-// two cheap calls, and explains any failure in terms of what to fix.
+// two cheap calls, and explains any failure in terms of what to fix. The
+// calls are independent (the probe cannot change anything), so they run at
+// the same time; the read's failure is the one explained when both fail,
+// since it is the more basic one.
 func (r *runner) preflight() error {
+	readErr := make(chan error, 1)
+	go func() {
+		readErr <- r.call(func(ctx context.Context) error {
+			_, err := r.api.GetUsers(ctx, kintone.GetUsersOptions{Size: 1})
+			return err
+		})
+	}()
 	err := r.call(func(ctx context.Context) error {
-		_, err := r.api.GetUsers(ctx, kintone.GetUsersOptions{Size: 1})
-		return err
-	})
-	if err != nil {
-		return explain(err)
-	}
-	err = r.call(func(ctx context.Context) error {
 		if r.opts.Kind == validate.Guests {
 			return r.api.DeleteGuests(ctx, []string{probeCode})
 		}
 		return r.api.UpdateUserServices(ctx, []kintone.UserServices{{Code: probeCode, Services: []string{}}})
 	})
+	if rerr := <-readErr; rerr != nil {
+		return explain(rerr)
+	}
 	var e *kintone.APIError
 	switch {
 	case err == nil:

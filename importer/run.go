@@ -76,7 +76,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	start := opts.Now()
-	r := &runner{opts: opts, api: api}
+	r := &runner{opts: opts, api: api, slots: make(chan struct{}, opts.Concurrency)}
 	if opts.Rate > 0 {
 		r.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate)))
 	} else {
@@ -111,6 +111,7 @@ type runner struct {
 	api      API
 	offline  bool // validate only: no server at all
 	limiter  *rate.Limiter
+	slots    chan struct{} // one per request in flight
 	requests atomic.Int64
 	// stepFailures counts users created or updated whose services or
 	// departments step failed: those rows did not end well.
@@ -177,8 +178,12 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	// new (missingForCreate), before anything is sent.
 	v := validate.New(validate.Options{Kind: o.Kind, File: filepath.Base(o.File), Columns: mapper.Columns(), CustomColumns: mapper.CustomColumns(), Update: o.Mode != Create})
 
+	// Requests in flight are capped by r.slots (Concurrency); batches may
+	// run up to twice that many, so that while one batch is between its
+	// steps (lookup, add, services) another fills the free slot, and no
+	// slot idles at the boundaries between waves of batches.
 	g := new(errgroup.Group)
-	g.SetLimit(o.Concurrency)
+	g.SetLimit(2 * o.Concurrency)
 	var window []*item
 	launch := func() {
 		b := window

@@ -26,7 +26,9 @@ func (r *runner) call(fn func(ctx context.Context) error) error {
 			return err
 		}
 		r.requests.Add(1)
+		r.slots <- struct{}{}
 		err := fn(r.send)
+		<-r.slots
 		if err == nil || !kintone.IsRetryable(err) || kintone.IsOutcomeUnknown(err) {
 			return err
 		}
