@@ -19,6 +19,10 @@ type resumeState struct {
 	next func() (report.Row, error, bool)
 	stop func()
 	cur  *report.Row
+	// changed is set when the input is not byte for byte the file the
+	// report was written for (rows were fixed since): rows are then
+	// matched by row number and login name.
+	changed bool
 }
 
 var errStopReading = errors.New("stop")
@@ -52,13 +56,18 @@ func loadResume(path, fingerprint string) (*resumeState, error) {
 			return nil, fmt.Errorf("%s is the report of %q, not of %q: refusing to resume from it", path, name, inputName(fingerprint))
 		}
 		rs.cur = &first
+		rs.changed = first.Input != fingerprint
 	}
 	return rs, nil
 }
 
+// inputName is the file name part of a Fingerprint (a name may contain
+// spaces, so it is cut at the last " crc32c:").
 func inputName(fp string) string {
-	name, _, _ := strings.Cut(fp, " sha256:")
-	return filepath.Base(name)
+	if i := strings.LastIndex(fp, " crc32c:"); i >= 0 {
+		fp = fp[:i]
+	}
+	return filepath.Base(fp)
 }
 
 // seek returns the previous report's line for an input row, if any.

@@ -153,6 +153,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			return nil, err
 		}
 		defer r.resume.close()
+		if r.resume.changed {
+			fmt.Fprintf(o.Log, "note: %s changed since %s was written; rows that ended well there are kept only where row number and login name still match\n", filepath.Base(o.File), o.Resume)
+		}
 	}
 
 	stop, cancelStop := context.WithCancel(ctx)

@@ -1,10 +1,9 @@
 package importer
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -164,19 +163,23 @@ func OpenSource(path string, opts SourceOptions) (Source, error) {
 }
 
 // Fingerprint identifies an input file by name and content:
-// "users.csv sha256:<first 16 hex digits>". A resume file records it so
-// that a report is never applied to a different input.
+// "users.csv crc32c:<8 hex digits> size:<bytes>". Every report row records
+// it so that --resume can refuse a report of another file and notice an
+// edited one. It detects change, it does not authenticate: CRC-32C is
+// computed in hardware at several GB/s, where SHA-256 cost a tenth of a
+// million-row validate run.
 func Fingerprint(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", &FileError{File: filepath.Base(path), Err: err}
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("reading %s: %w", filepath.Base(path), err)
+	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", &FileError{File: filepath.Base(path), Err: err}
 	}
-	return filepath.Base(path) + " sha256:" + hex.EncodeToString(h.Sum(nil))[:16], nil
+	return fmt.Sprintf("%s crc32c:%08x size:%d", filepath.Base(path), h.Sum32(), n), nil
 }
 
 // checkHeader rejects duplicate names (case-insensitive, after trimming).

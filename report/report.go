@@ -49,7 +49,7 @@ type Row struct {
 	Message string `csv:"message" json:"message"`
 	// Departments is the outcome of the Update User's Departments step.
 	Departments string `csv:"departments" json:"departments"`
-	// Input fingerprints the input file ("name sha256:…") so that --resume
+	// Input fingerprints the input file ("name crc32c:… size:…") so that --resume
 	// can refuse a report that belongs to another file.
 	Input string `csv:"input" json:"input"`
 }
