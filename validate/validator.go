@@ -80,6 +80,7 @@ type Options struct {
 // file order. It is not safe for concurrent use.
 type Validator struct {
 	opts Options
+	plan [NumFields]fieldPlan
 
 	// Duplicate detection, the only state that grows with the file (the
 	// import must stay under 200 bytes per row). Login names are found by
@@ -96,6 +97,7 @@ type Validator struct {
 	emails   hashSet          // folded hash → first row
 
 	tz     map[string]bool // time.LoadLocation costs 9 µs and 11 allocations
+	lastTZ string          // the last known ID, which most rows repeat
 	tzBad  int             // rejected IDs cached so far (bounded)
 	warned [NumFields + 1]bool
 
@@ -112,6 +114,7 @@ func New(opts Options) *Validator {
 	hint := min(max(opts.ExpectedRows, 0), 1<<24) // a wild estimate must not allocate gigabytes
 	return &Validator{
 		opts:   opts,
+		plan:   planFields(opts.Kind),
 		codes:  newHashSet(hint, true),
 		emails: newHashSet(hint, false),
 		tz:     make(map[string]bool),
@@ -123,29 +126,28 @@ func New(opts Options) *Validator {
 // of earlier rows. Call it once per row, in file order.
 func (v *Validator) Check(rec *Record) Result {
 	var res Result
-	k := v.opts.Kind
 	for f := Field(0); f < NumFields; f++ {
 		s := rec.Values[f]
 		if s == "" {
 			continue
 		}
-		if !Applies(k, f) {
+		p := &v.plan[f]
+		if p.op == opNotForKind {
 			v.notForKind(&res, rec, f, "")
 			continue
 		}
-		if trimmed[f] {
-			if t := trimBlank(s); t != s {
-				res.Changes = append(res.Changes, Change{f, v.column(f), s, t})
-				rec.Values[f], s = t, t
-				if s == "" {
-					continue
-				}
+		if p.trim && (isBlank(s[0]) || isBlank(s[len(s)-1])) {
+			t := trimBlank(s)
+			res.Changes = append(res.Changes, Change{f, v.column(f), s, t})
+			rec.Values[f], s = t, t
+			if s == "" {
+				continue
 			}
 		}
 		if !v.text(&res, rec, f, "", s) {
 			continue
 		}
-		v.field(&res, rec, f, s)
+		v.field(&res, rec, p, f, s)
 	}
 	v.required(&res, rec)
 	v.custom(&res, rec)
@@ -153,49 +155,56 @@ func (v *Validator) Check(rec *Record) Result {
 	return res
 }
 
-// field applies the rules of one field to a trimmed, non-empty, clean value.
-func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
-	switch f {
-	case Code:
+// field applies the rules of one field to a trimmed, non-empty, clean value;
+// p is the field's plan.
+func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s string) {
+	switch p.op {
+	case opCode:
+		if v.opts.Kind == Users && len(s) <= p.short && plainCode(s) {
+			return
+		}
 		v.code(res, rec, s)
-	case Name:
+	case opName:
 		if isAllSpace(s) {
 			v.missing(res, rec, Name, true)
 			return
 		}
 		v.length(res, rec, f, s)
-	case Password:
+	case opPassword:
 		v.password(res, rec, s)
-	case LocalName:
+	case opLocalName:
 		if v.length(res, rec, f, s) && trimBlank(rec.Values[LocalNameLocale]) == "" { // not trimmed yet
 			v.add(res, rec, RuleLocalNameNoLocale, f, "", fmt.Sprintf(
 				"%s is set but the language of the localized name is blank, so it is never shown; fill in %s (ja, en, zh, zh-TW, es, pt-BR or th).",
 				v.show(f, s), quoteCol(v.column(LocalNameLocale))))
 		}
-	case LocalNameLocale:
+	case opLocalNameLocale:
 		v.locale(res, rec, f, s, localNameLocales, RuleLocalNameLocaleUnknown)
-	case Locale:
+	case opLocale:
 		list := userLocales
 		if v.opts.Kind == Guests {
 			list = guestLocales
 		}
 		v.locale(res, rec, f, s, list, RuleLocaleUnknown)
-	case Timezone:
+	case opTimezone:
 		if !v.knownTimezone(s) {
 			v.add(res, rec, RuleTimezoneUnknown, f, "", fmt.Sprintf(
 				"%s is not a time zone ID; use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case).", v.show(f, s)))
 		}
-	case Email:
-		if v.length(res, rec, f, s) {
+	case opEmail:
+		if v.length(res, rec, f, s) && !plausibleEmail(s) {
 			if p := emailProblem(s); p != "" {
 				v.add(res, rec, RuleEmailInvalid, f, "", fmt.Sprintf("%s %s; give one address such as taro@example.com.", v.show(f, s), p))
 			}
 		}
-	case BirthDate, JoinDate:
+	case opDate:
 		v.date(res, rec, f, s)
-	case SortOrder:
+	case opSortOrder:
 		v.sortOrder(res, rec, s)
-	case Valid:
+	case opValid:
+		if s == "true" || s == "false" {
+			return
+		}
 		b, ok := ParseBool(s)
 		if !ok {
 			v.add(res, rec, RuleValidInvalid, f, "", fmt.Sprintf(
@@ -206,10 +215,14 @@ func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
 		if to != s {
 			v.change(res, rec, f, to)
 		}
-	case Services:
-		v.services(res, rec, s)
-	case Organizations:
-		v.organizations(res, rec, s)
+	case opServices:
+		if !canonicalServices(s) {
+			v.services(res, rec, s)
+		}
+	case opOrganizations:
+		if !canonicalOrganizations(s) {
+			v.organizations(res, rec, s)
+		}
 	default:
 		v.length(res, rec, f, s)
 	}
@@ -269,20 +282,18 @@ func (v *Validator) password(res *Result, rec *Record, s string) {
 // name is 384 bytes of UTF-8 and valid. It reports whether no error was
 // found.
 func (v *Validator) length(res *Result, rec *Record, f Field, s string) bool {
-	lim := limits[f]
-	max := lim.users
-	if v.opts.Kind == Guests {
-		max = lim.guests
-	}
-	doubtful := 0
-	if lim.doubtful > 0 && lim.doubtful < max {
-		doubtful = lim.doubtful
-	}
 	// A string has at least as many bytes as runes, so short strings need
 	// no counting: the common case costs one comparison.
-	if max == 0 || len(s) <= max && (doubtful == 0 || len(s) <= doubtful) {
+	if len(s) <= v.plan[f].short {
 		return true
 	}
+	return v.longValue(res, rec, f, s)
+}
+
+// longValue counts the characters of a value that may be too long.
+func (v *Validator) longValue(res *Result, rec *Record, f Field, s string) bool {
+	lim := limits[f]
+	max, doubtful := v.plan[f].max, v.plan[f].doubtful
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n > max:
@@ -298,6 +309,11 @@ func (v *Validator) length(res *Result, rec *Record, f Field, s string) bool {
 }
 
 func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []string, r Rule) {
+	for _, l := range list {
+		if s == l {
+			return // the usual spelling
+		}
+	}
 	canon, ok := canonicalLocale(s, list)
 	if !ok {
 		v.add(res, rec, r, f, "", fmt.Sprintf("%s is not a supported language; use one of %s.", v.show(f, s), strings.Join(list, ", ")))
@@ -311,6 +327,9 @@ func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []s
 // knownTimezone reports whether s is an IANA time zone ID, caching the
 // answer. "Local" is the host's zone, not an ID the service knows.
 func (v *Validator) knownTimezone(s string) bool {
+	if s == v.lastTZ && s != "" {
+		return true
+	}
 	if ok, hit := v.tz[s]; hit {
 		return ok
 	}
@@ -320,8 +339,11 @@ func (v *Validator) knownTimezone(s string) bool {
 		ok = err == nil
 	}
 	if ok || v.tzBad < maxBadTimezones {
-		v.tz[strings.Clone(s)] = ok // s may pin a whole input line
-		if !ok {
+		id := strings.Clone(s) // s may pin a whole input line
+		v.tz[id] = ok
+		if ok {
+			v.lastTZ = id
+		} else {
 			v.tzBad++
 		}
 	}
@@ -566,23 +588,11 @@ func (v *Validator) codeRow(code string) (int32, bool) {
 // multi-line). It reports whether the value is clean.
 func (v *Validator) text(res *Result, rec *Record, f Field, custom, s string) bool {
 	multiline := f == Description
+	if cleanText(s, multiline) {
+		return true
+	}
+	// Find the problem and report it.
 	for i := 0; i < len(s); {
-		// Skip eight printable ASCII bytes at a time, the bulk of most
-		// files. A word is flagged if any byte is below 0x20 or above
-		// 0x7e; borrows and carries between bytes only ever start at a
-		// byte that is itself flagged, so a clear word is exact and a
-		// flagged one is rechecked byte by byte.
-		for i+8 <= len(s) {
-			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-			if ((w-0x2020202020202020)|(w+0x0101010101010101)|w)&0x8080808080808080 != 0 {
-				break
-			}
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
 			i++

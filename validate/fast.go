@@ -1,0 +1,340 @@
+package validate
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// Check runs once per input row, a million times for a large file, and
+// almost every value it sees is fine. The functions here decide quickly
+// that a value needs no report and no change; when they cannot, Check
+// takes the slower path that works out what is wrong (or what to change)
+// and says so. Each fast test is exact in one direction only: true means
+// the slow path would find nothing, false means "look closer".
+
+// fieldOp selects the rules Check applies to a field.
+type fieldOp uint8
+
+const (
+	opLength          fieldOp = iota // the length rule only (or no rule)
+	opNotForKind                     // a field of the other kind
+	opCode                           // login name
+	opName                           // display name
+	opPassword                       // password
+	opLocalName                      // localized name
+	opLocalNameLocale                // language of the localized name
+	opLocale                         // language
+	opTimezone                       // time zone ID
+	opEmail                          // e-mail address
+	opDate                           // birth or hire date
+	opSortOrder                      // display order
+	opValid                          // status
+	opServices                       // services
+	opOrganizations                  // departments
+)
+
+// fieldPlan is what Check needs to know about a field of this Validator's
+// kind, worked out once in New instead of for every value.
+type fieldPlan struct {
+	op        fieldOp
+	trim      bool // leading and trailing half-width blanks are removed
+	multiline bool // tab, CR and LF are allowed
+	// short is the byte length up to which a value passes the length
+	// rules without counting its characters: a string has at least as
+	// many bytes as characters.
+	short    int
+	max      int // the hard limit in characters; 0 = none
+	doubtful int // the limit above which the value is doubtful; 0 = none
+}
+
+var fieldOps = [NumFields]fieldOp{
+	Code: opCode, Name: opName, Password: opPassword, LocalName: opLocalName,
+	LocalNameLocale: opLocalNameLocale, Locale: opLocale, Timezone: opTimezone,
+	Email: opEmail, BirthDate: opDate, JoinDate: opDate, SortOrder: opSortOrder,
+	Valid: opValid, Services: opServices, Organizations: opOrganizations,
+}
+
+// planFields works out the fieldPlan of every field for kind k.
+func planFields(k Kind) (p [NumFields]fieldPlan) {
+	for f := Field(0); f < NumFields; f++ {
+		lim := limits[f]
+		max := lim.users
+		if k == Guests {
+			max = lim.guests
+		}
+		doubtful := 0
+		if lim.doubtful > 0 && lim.doubtful < max {
+			doubtful = lim.doubtful
+		}
+		short := math.MaxInt
+		switch {
+		case doubtful > 0:
+			short = doubtful
+		case max > 0:
+			short = max
+		}
+		op := fieldOps[f]
+		if !Applies(k, f) {
+			op = opNotForKind
+		}
+		p[f] = fieldPlan{op: op, trim: trimmed[f], multiline: f == Description, short: short, max: max, doubtful: doubtful}
+	}
+	return p
+}
+
+// isBlank reports the bytes trimBlank removes.
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// cleanText reports whether s is valid UTF-8 without control characters
+// (C0, DEL and C1; tab, CR and LF are allowed when multiline). It is the
+// test text applies first; text's own loop only runs to report a problem.
+// Most values are short printable ASCII, which the first loops settle;
+// anything else goes to cleanMixed.
+func cleanText(s string, multiline bool) bool {
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if s[i]-0x20 >= 0x7f-0x20 {
+				return cleanMixed(s, multiline)
+			}
+		}
+		return true
+	}
+	for t := s; len(t) >= 8; t = t[8:] {
+		if !printable8(t) {
+			return cleanMixed(s, multiline)
+		}
+	}
+	// The last (up to) seven bytes, as a word that overlaps the previous
+	// one.
+	if !printable8(s[len(s)-8:]) {
+		return cleanMixed(s, multiline)
+	}
+	return true
+}
+
+// printable8 reports whether the first eight bytes of s (which has at
+// least eight) are printable ASCII, 0x20 to 0x7e. A word is flagged if any
+// byte is below 0x20 or above 0x7e; borrows and carries between bytes only
+// ever start at a byte that is itself flagged, so the test is exact.
+func printable8(s string) bool {
+	_ = s[7] // one bounds check for the eight loads
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return ((w-0x2020202020202020)|(w+0x0101010101010101)|w)&0x8080808080808080 == 0
+}
+
+// cleanMixed is cleanText for values with other bytes than printable
+// ASCII. The two-byte and three-byte sequences of Latin and Japanese text
+// are decoded here instead of by utf8.DecodeRuneInString, which costs a
+// call per character.
+func cleanMixed(s string, multiline bool) bool {
+	i := 0
+	for i < len(s) {
+		for i+8 <= len(s) && printable8(s[i:]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		switch {
+		case c-0x20 < 0x7f-0x20: // printable ASCII
+			i++
+		case c < 0x80:
+			if !multiline || c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+			i++
+		case c-0xe1 < 0xed-0xe1 || c == 0xee || c == 0xef:
+			// Three bytes (U+1000 to U+FFFF but not surrogates): kana,
+			// kanji, full-width forms, none a control character. Japanese
+			// text is runs of them, so stay in this loop while they last.
+			for {
+				if i+2 >= len(s) || s[i+1]&0xc0 != 0x80 || s[i+2]&0xc0 != 0x80 {
+					return false
+				}
+				i += 3
+				if i >= len(s) {
+					return true
+				}
+				if c = s[i]; c-0xe1 >= 0xed-0xe1 && c != 0xee && c != 0xef {
+					break
+				}
+			}
+		case c >= 0xc2 && c < 0xe0:
+			// Two bytes (U+0080 to U+07FF); C2 80 to C2 9F are the C1
+			// controls.
+			if i+1 >= len(s) {
+				return false
+			}
+			if c1 := s[i+1]; c1&0xc0 != 0x80 || c == 0xc2 && c1 < 0xa0 {
+				return false
+			}
+			i += 2
+		default:
+			// E0 and ED (whose second bytes have narrower ranges), four
+			// bytes, or a byte that cannot start a character.
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				return false
+			}
+			i += n
+		}
+	}
+	return true
+}
+
+// codeForbidden marks the ASCII characters a login name cannot contain,
+// the set of RuleCodeForbiddenChar.
+var codeForbidden = func() (t [256]bool) {
+	for _, c := range []byte(`\[]":;<>,/`) {
+		t[c] = true
+	}
+	return t
+}()
+
+// plainCode reports whether a clean user login name (text has passed)
+// starts and ends with a visible ASCII character and holds none of the
+// forbidden ones: then neither the blank, edge-space nor forbidden
+// character rule can fire. Names starting or ending with other characters
+// take the slow path, which knows Unicode's spaces.
+func plainCode(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; c <= ' ' || c >= 0x7f {
+		return false
+	}
+	if c := s[len(s)-1]; c <= ' ' || c >= 0x7f {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if codeForbidden[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// emailSpecial marks the bytes plausibleEmail looks at: the bytes emailBad
+// rejects, '@', '.', and 0xE3, the first byte of the full-width space.
+var emailSpecial = func() (t [256]bool) {
+	for c, bad := range emailBad {
+		t[c] = bad != 0
+	}
+	t['@'], t['.'], t[0xe3] = true, true, true
+	return t
+}()
+
+// plausibleEmail reports, in one pass, whether emailProblem has nothing to
+// say about s: one @ with something before it and a domain after it that
+// has dots but no empty parts, and no white space or special character.
+func plausibleEmail(s string) bool {
+	at, dot := -1, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !emailSpecial[c] {
+			continue
+		}
+		switch c {
+		case '@':
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case '.':
+			if at >= 0 {
+				// In the domain: not first, not last, not after another dot.
+				if i == at+1 || i == len(s)-1 || s[i-1] == '.' {
+					return false
+				}
+				dot = true
+			}
+		case 0xe3:
+			if strings.HasPrefix(s[i+1:], "\x80\x80") { // U+3000
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return at > 0 && at < len(s)-1 && dot
+}
+
+// canonicalServices reports whether s is already the normalised form of a
+// services cell: known API names separated by single ";", each once. Then
+// services has nothing to report or change.
+func canonicalServices(s string) bool {
+	var seen uint8
+	for {
+		end := strings.IndexByte(s, ';')
+		tok := s
+		if end >= 0 {
+			tok = s[:end]
+		}
+		idx := -1
+		for i, n := range serviceNames {
+			if tok == n {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 || seen&(1<<idx) != 0 {
+			return false
+		}
+		seen |= 1 << idx
+		if end < 0 {
+			return true
+		}
+		s = s[end+1:]
+	}
+}
+
+// maxFastOrgs is how many departments canonicalOrganizations compares for
+// duplicates; a longer list takes the slow path.
+const maxFastOrgs = 8
+
+// canonicalOrganizations reports whether s is a departments cell that
+// organizations accepts without a report or a change: at most maxFastOrgs
+// entries "org" or "org:title" separated by single ";", no blanks around
+// codes, no empty title, codes short enough not to need counting, and no
+// department twice.
+func canonicalOrganizations(s string) bool {
+	var orgs [maxFastOrgs]string
+	for n := 0; ; n++ {
+		if n == maxFastOrgs {
+			return false
+		}
+		end := strings.IndexByte(s, ';')
+		entry := s
+		if end >= 0 {
+			entry = s[:end]
+		}
+		org, title := entry, ""
+		if c := strings.IndexByte(entry, ':'); c >= 0 {
+			org, title = entry[:c], entry[c+1:]
+			if title == "" || strings.IndexByte(title, ':') >= 0 || blankEdge(title) || len(title) > maxOrgCodeLen {
+				return false
+			}
+		}
+		if org == "" || blankEdge(org) || len(org) > maxOrgCodeLen {
+			return false
+		}
+		for _, o := range orgs[:n] {
+			if o == org {
+				return false
+			}
+		}
+		orgs[n] = org
+		if end < 0 {
+			return true
+		}
+		s = s[end+1:]
+	}
+}
+
+// blankEdge reports whether s starts or ends with a byte trimBlank removes.
+func blankEdge(s string) bool {
+	return s != "" && (isBlank(s[0]) || isBlank(s[len(s)-1]))
+}
