@@ -267,16 +267,16 @@ func plausibleEmail(s string) bool {
 // services has nothing to report or change.
 func canonicalServices(s string) bool {
 	var seen uint8
-	for {
-		end := strings.IndexByte(s, ';')
-		tok := s
-		if end >= 0 {
-			tok = s[:end]
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != ';' {
+			continue
 		}
+		tok := s[start:i]
 		idx := -1
-		for i, n := range serviceNames {
+		for k, n := range serviceNames {
 			if tok == n {
-				idx = i
+				idx = k
 				break
 			}
 		}
@@ -284,11 +284,9 @@ func canonicalServices(s string) bool {
 			return false
 		}
 		seen |= 1 << idx
-		if end < 0 {
-			return true
-		}
-		s = s[end+1:]
+		start = i + 1
 	}
+	return true
 }
 
 // maxFastOrgs is how many departments canonicalOrganizations compares for
@@ -302,23 +300,29 @@ const maxFastOrgs = 8
 // department twice.
 func canonicalOrganizations(s string) bool {
 	var orgs [maxFastOrgs]string
-	for n := 0; ; n++ {
-		if n == maxFastOrgs {
-			return false
+	n, start, colon := 0, 0, -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) {
+			switch s[i] {
+			case ':':
+				if colon >= 0 {
+					return false
+				}
+				colon = i
+				continue
+			case ';':
+			default:
+				continue
+			}
 		}
-		end := strings.IndexByte(s, ';')
-		entry := s
-		if end >= 0 {
-			entry = s[:end]
-		}
-		org, title := entry, ""
-		if c := strings.IndexByte(entry, ':'); c >= 0 {
-			org, title = entry[:c], entry[c+1:]
-			if title == "" || strings.IndexByte(title, ':') >= 0 || blankEdge(title) || len(title) > maxOrgCodeLen {
+		org := s[start:i]
+		if colon >= 0 {
+			org = s[start:colon]
+			if title := s[colon+1 : i]; title == "" || blankEdge(title) || len(title) > maxOrgCodeLen {
 				return false
 			}
 		}
-		if org == "" || blankEdge(org) || len(org) > maxOrgCodeLen {
+		if org == "" || blankEdge(org) || len(org) > maxOrgCodeLen || n == maxFastOrgs {
 			return false
 		}
 		for _, o := range orgs[:n] {
@@ -327,11 +331,53 @@ func canonicalOrganizations(s string) bool {
 			}
 		}
 		orgs[n] = org
-		if end < 0 {
-			return true
-		}
-		s = s[end+1:]
+		n++
+		start, colon = i+1, -1
 	}
+	return true
+}
+
+// plainDate reports whether s is a real date written YYYY-MM-DD, which
+// date accepts as it is.
+func plainDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if s[i]-'0' > 9 {
+			return false
+		}
+	}
+	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	m := int(s[5]-'0')*10 + int(s[6]-'0')
+	d := int(s[8]-'0')*10 + int(s[9]-'0')
+	return y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+}
+
+// plainPassword reports whether a password has nothing for password to
+// report: short enough not to be doubtful, and only half-width letters,
+// digits and symbols (0x21 to 0x7e), tested eight bytes at a time as in
+// printable8.
+func plainPassword(s string, short int) bool {
+	if len(s) > short {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		t := s[i:]
+		_ = t[7]
+		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+		if ((w-0x2121212121212121)|(w+0x0101010101010101)|w)&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i]-0x21 > 0x7e-0x21 {
+			return false
+		}
+	}
+	return true
 }
 
 // blankEdge reports whether s starts or ends with a byte trimBlank removes.

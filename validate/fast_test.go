@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -34,6 +35,7 @@ func FuzzFastPaths(f *testing.F) {
 		"", "taro", "taro@example.com", "a@b.c", "a@b..c", "a@.b", "a@b.", "a\u3000b@c.d", "a@@b.c", "@b.c", "a@",
 		"kintone", "kintone;garoon", "garoon;kintone;office", "kintone;kintone", "kintone;", ";kintone", "ki;gr",
 		"sales", "sales:manager;hr", "a;a", "a: b", "a :b", "a:", ":b", "a:b:c", "a;b;c;d;e;f;g;h;i", "営業部:部長",
+		"2024-02-29", "2023-02-29", "0000-01-01", "2024-13-01", "2024-1-01", "２０２４-01-01", "pass word", "Passw0rd!2024",
 		"tab\tx", " lead", "trail ", "\u3000x", "x\u3000", "a/b", "日本",
 	} {
 		f.Add(s)
@@ -55,6 +57,24 @@ func FuzzFastPaths(f *testing.F) {
 			}
 		}
 		v := users
+		if plainPassword(s, v.plan[Password].short) {
+			var res Result
+			rec := &Record{Row: 2}
+			rec.Values[Password] = s
+			v.password(&res, rec, s)
+			if res.Issues != nil || res.Changes != nil {
+				t.Errorf("plainPassword(%q) but password reports %+v", s, res)
+			}
+		}
+		if plainDate(s) {
+			var res Result
+			rec := &Record{Row: 2}
+			rec.Values[BirthDate] = s
+			v.date(&res, rec, BirthDate, s)
+			if res.Issues != nil || res.Changes != nil || rec.Values[BirthDate] != s {
+				t.Errorf("plainDate(%q) but date reports %+v", s, res)
+			}
+		}
 		if canonicalServices(s) {
 			var res Result
 			rec := &Record{Row: 2}
@@ -73,6 +93,12 @@ func FuzzFastPaths(f *testing.F) {
 				t.Errorf("canonicalOrganizations(%q) but organizations reports %+v", s, res)
 			}
 		}
+		if foldHash(s) != foldHashRunes(s) {
+			t.Errorf("foldHash(%q) differs from foldHashRunes", s)
+		}
+		if up, low := strings.ToUpper(s), strings.ToLower(s); isASCII(s) && foldHash(up) != foldHash(low) {
+			t.Errorf("foldHash(%q) != foldHash(%q)", up, low)
+		}
 		for _, ml := range []bool{false, true} {
 			if got, want := cleanText(s, ml), cleanRef(s, ml); got != want {
 				t.Errorf("cleanText(%q, %v) = %v, want %v", s, ml, got, want)
@@ -82,4 +108,28 @@ func FuzzFastPaths(f *testing.F) {
 			t.Errorf("cleanText(%q) accepts invalid UTF-8", s)
 		}
 	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// TestFoldHashASCII checks the word-at-a-time lower-casing on every ASCII
+// byte in every lane and in the tail.
+func TestFoldHashASCII(t *testing.T) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		for pos := range 11 {
+			b := []byte("abcdefghijk")
+			b[pos] = byte(c)
+			low := strings.ToLower(string(b))
+			if got, want := foldHash(string(b)), foldHashRunes(low); got != want {
+				t.Fatalf("foldHash(%q) = %#x, foldHashRunes(%q) = %#x", b, got, low, want)
+			}
+		}
+	}
 }

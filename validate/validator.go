@@ -171,7 +171,9 @@ func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s str
 		}
 		v.length(res, rec, f, s)
 	case opPassword:
-		v.password(res, rec, s)
+		if !plainPassword(s, p.short) {
+			v.password(res, rec, s)
+		}
 	case opLocalName:
 		if v.length(res, rec, f, s) && trimBlank(rec.Values[LocalNameLocale]) == "" { // not trimmed yet
 			v.add(res, rec, RuleLocalNameNoLocale, f, "", fmt.Sprintf(
@@ -198,7 +200,9 @@ func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s str
 			}
 		}
 	case opDate:
-		v.date(res, rec, f, s)
+		if !plainDate(s) {
+			v.date(res, rec, f, s)
+		}
 	case opSortOrder:
 		v.sortOrder(res, rec, s)
 	case opValid:
