@@ -2,7 +2,6 @@ package validate
 
 import (
 	"math"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -185,32 +184,30 @@ func cleanMixed(s string, multiline bool) bool {
 	return true
 }
 
-// codeForbidden marks the ASCII characters a login name cannot contain,
-// the set of RuleCodeForbiddenChar.
-var codeForbidden = func() (t [256]bool) {
+// codeUnplain marks the bytes plainCode leaves to the slow path: the
+// ASCII characters a login name cannot contain (RuleCodeForbiddenChar),
+// control characters and the bytes of non-ASCII characters.
+var codeUnplain = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < 0x20 || c >= 0x7f
+	}
 	for _, c := range []byte(`\[]":;<>,/`) {
 		t[c] = true
 	}
 	return t
 }()
 
-// plainCode reports whether a clean user login name (text has passed)
-// starts and ends with a visible ASCII character and holds none of the
-// forbidden ones: then neither the blank, edge-space nor forbidden
-// character rule can fire. Names starting or ending with other characters
-// take the slow path, which knows Unicode's spaces.
+// plainCode reports whether s is a user login name of printable ASCII
+// (so clean text) that starts and ends with a visible character and holds
+// none of the forbidden ones: then neither the blank, edge-space nor
+// forbidden character rule can fire. Other names take the slow path,
+// which knows Unicode's spaces.
 func plainCode(s string) bool {
-	if s == "" {
-		return false
-	}
-	if c := s[0]; c <= ' ' || c >= 0x7f {
-		return false
-	}
-	if c := s[len(s)-1]; c <= ' ' || c >= 0x7f {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if codeForbidden[s[i]] {
+		if codeUnplain[s[i]] {
 			return false
 		}
 	}
@@ -218,18 +215,21 @@ func plainCode(s string) bool {
 }
 
 // emailSpecial marks the bytes plausibleEmail looks at: the bytes emailBad
-// rejects, '@', '.', and 0xE3, the first byte of the full-width space.
+// rejects, control characters, the bytes of non-ASCII characters, '@' and
+// '.'.
 var emailSpecial = func() (t [256]bool) {
 	for c, bad := range emailBad {
-		t[c] = bad != 0
+		t[c] = bad != 0 || c < 0x20 || c >= 0x7f
 	}
-	t['@'], t['.'], t[0xe3] = true, true, true
+	t['@'], t['.'] = true, true
 	return t
 }()
 
-// plausibleEmail reports, in one pass, whether emailProblem has nothing to
-// say about s: one @ with something before it and a domain after it that
-// has dots but no empty parts, and no white space or special character.
+// plausibleEmail reports, in one pass, whether s is printable ASCII (so
+// clean text) about which emailProblem has nothing to say: one @ with
+// something before it and a domain after it that has dots but no empty
+// parts, and no white space or special character. Other addresses
+// (internationalised ones too) take the slow path.
 func plausibleEmail(s string) bool {
 	at, dot := -1, false
 	for i := 0; i < len(s); i++ {
@@ -251,10 +251,6 @@ func plausibleEmail(s string) bool {
 				}
 				dot = true
 			}
-		case 0xe3:
-			if strings.HasPrefix(s[i+1:], "\x80\x80") { // U+3000
-				return false
-			}
 		default:
 			return false
 		}
@@ -272,18 +268,23 @@ func canonicalServices(s string) bool {
 		if i < len(s) && s[i] != ';' {
 			continue
 		}
-		tok := s[start:i]
-		idx := -1
-		for k, n := range serviceNames {
-			if tok == n {
-				idx = k
-				break
-			}
+		var bit uint8
+		switch s[start:i] { // serviceNames
+		case "kintone":
+			bit = 1
+		case "garoon":
+			bit = 2
+		case "office":
+			bit = 4
+		case "mailwise":
+			bit = 8
+		case "secure_access":
+			bit = 16
 		}
-		if idx < 0 || seen&(1<<idx) != 0 {
+		if bit == 0 || seen&bit != 0 {
 			return false
 		}
-		seen |= 1 << idx
+		seen |= bit
 		start = i + 1
 	}
 	return true
@@ -293,25 +294,54 @@ func canonicalServices(s string) bool {
 // duplicates; a longer list takes the slow path.
 const maxFastOrgs = 8
 
-// canonicalOrganizations reports whether s is a departments cell that
-// organizations accepts without a report or a change: at most maxFastOrgs
-// entries "org" or "org:title" separated by single ";", no blanks around
-// codes, no empty title, codes short enough not to need counting, and no
-// department twice.
+// orgClass sorts the bytes of a departments cell for
+// canonicalOrganizations.
+var orgClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ':' || c == ';':
+			t[c] = orgSep
+		case c < 0x20 || c == 0x7f:
+			t[c] = orgControl
+		case c >= 0x80:
+			t[c] = orgNonASCII
+		}
+	}
+	return t
+}()
+
+const (
+	orgPlain    = iota // any other printable ASCII byte
+	orgSep             // ':' or ';'
+	orgControl         // a control character
+	orgNonASCII        // a byte of a multi-byte character
+)
+
+// canonicalOrganizations reports whether s is clean text and a departments
+// cell that organizations accepts without a report or a change: at most
+// maxFastOrgs entries "org" or "org:title" separated by single ";", no
+// blanks around codes, no empty title, codes short enough not to need
+// counting, and no department twice.
 func canonicalOrganizations(s string) bool {
 	var orgs [maxFastOrgs]string
 	n, start, colon := 0, 0, -1
+	nonASCII := false
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) {
-			switch s[i] {
-			case ':':
+			switch orgClass[s[i]] {
+			case orgPlain:
+				continue
+			case orgControl:
+				return false
+			case orgNonASCII:
+				nonASCII = true
+				continue
+			}
+			if s[i] == ':' {
 				if colon >= 0 {
 					return false
 				}
 				colon = i
-				continue
-			case ';':
-			default:
 				continue
 			}
 		}
@@ -334,6 +364,37 @@ func canonicalOrganizations(s string) bool {
 		n++
 		start, colon = i+1, -1
 	}
+	return !nonASCII || cleanText(s, false)
+}
+
+// startsVisible reports whether s (not empty) surely starts with a
+// character that is not white space, so isAllSpace is false. Of the bytes
+// that start a non-ASCII character only C2, E1, E2 and E3 80 can start a
+// space (U+0085, U+00A0, U+1680, U+2000 to U+205F, U+3000); for them it
+// says false and leaves the decision to isAllSpace.
+func startsVisible(s string) bool {
+	switch c := s[0]; {
+	case c < 0x80:
+		return c > ' '
+	case c == 0xc2 || c == 0xe1 || c == 0xe2:
+		return false
+	case c == 0xe3:
+		return len(s) > 1 && s[1] != 0x80
+	}
+	return true
+}
+
+// plainSortOrder reports whether s is a display order that sortOrder
+// accepts as it is: 1 to 8 digits without a leading zero, or "0".
+func plainSortOrder(s string) bool {
+	if len(s) == 0 || len(s) > maxSortOrderDigits || s[0] == '0' && len(s) > 1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i]-'0' > 9 {
+			return false
+		}
+	}
 	return true
 }
 
@@ -343,10 +404,9 @@ func plainDate(s string) bool {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return false
 	}
-	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
-		if s[i]-'0' > 9 {
-			return false
-		}
+	if s[0]-'0' > 9 || s[1]-'0' > 9 || s[2]-'0' > 9 || s[3]-'0' > 9 ||
+		s[5]-'0' > 9 || s[6]-'0' > 9 || s[8]-'0' > 9 || s[9]-'0' > 9 {
+		return false
 	}
 	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
 	m := int(s[5]-'0')*10 + int(s[6]-'0')

@@ -3,6 +3,7 @@ package validate
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,70 +28,47 @@ func TestCleanTextSequences(t *testing.T) {
 	}
 }
 
-// FuzzFastPaths checks each fast test of Check against the slow path it
-// stands in for: where the fast test passes a value, the slow path must
-// have nothing to report and nothing to change.
+// FuzzFastPaths checks each quick test of Check against the slow path it
+// stands in for: where settled passes a value, text must find it clean and
+// field must have nothing to report and nothing to change.
 func FuzzFastPaths(f *testing.F) {
 	for _, s := range []string{
-		"", "taro", "taro@example.com", "a@b.c", "a@b..c", "a@.b", "a@b.", "a\u3000b@c.d", "a@@b.c", "@b.c", "a@",
+		"", "taro", "taro@example.com", "a@b.c", "a@b..c", "a@.b", "a@b.", "a\u3000b@c.d", "a@@b.c", "@b.c", "a@", "a\x01@b.c",
 		"kintone", "kintone;garoon", "garoon;kintone;office", "kintone;kintone", "kintone;", ";kintone", "ki;gr",
 		"sales", "sales:manager;hr", "a;a", "a: b", "a :b", "a:", ":b", "a:b:c", "a;b;c;d;e;f;g;h;i", "営業部:部長",
 		"2024-02-29", "2023-02-29", "0000-01-01", "2024-13-01", "2024-1-01", "２０２４-01-01", "pass word", "Passw0rd!2024",
-		"tab\tx", " lead", "trail ", "\u3000x", "x\u3000", "a/b", "日本",
+		"0", "00", "100", "99999999", "100000000", "true", "True", "ja", "zh-TW", "zh_tw", "Asia/Tokyo",
+		"tab\tx", " lead", "trail ", "\u3000x", "x\u3000", "a/b", "日本", "a\x7fb",
 	} {
 		f.Add(s)
 	}
-	// The rules tried here keep no state across rows, so one Validator
-	// serves every input. Guests' login names never take the fast path.
-	users := New(Options{Kind: Users})
+	// The rules tried here keep no state across rows (but for the last
+	// time zone), so one Validator per kind serves every input.
+	var vs []*Validator
+	for _, k := range []Kind{Users, Guests} {
+		v := New(Options{Kind: k})
+		if !v.knownTimezone("Asia/Tokyo") {
+			f.Fatal("Asia/Tokyo unknown")
+		}
+		vs = append(vs, v)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := plausibleEmail(s), emailProblem(s) == ""; got != want {
-			t.Errorf("plausibleEmail(%q) = %v, emailProblem says %q", s, got, emailProblem(s))
-		}
-		if cleanText(s, false) && len(s) <= users.plan[Code].short && plainCode(s) {
-			var res Result
-			rec := &Record{Row: 2}
-			rec.Values[Code] = s
-			users.code(&res, rec, s)
-			if res.Issues != nil || res.Changes != nil {
-				t.Errorf("plainCode(%q) but code reports %+v", s, res)
-			}
-		}
-		v := users
-		if plainPassword(s, v.plan[Password].short) {
-			var res Result
-			rec := &Record{Row: 2}
-			rec.Values[Password] = s
-			v.password(&res, rec, s)
-			if res.Issues != nil || res.Changes != nil {
-				t.Errorf("plainPassword(%q) but password reports %+v", s, res)
-			}
-		}
-		if plainDate(s) {
-			var res Result
-			rec := &Record{Row: 2}
-			rec.Values[BirthDate] = s
-			v.date(&res, rec, BirthDate, s)
-			if res.Issues != nil || res.Changes != nil || rec.Values[BirthDate] != s {
-				t.Errorf("plainDate(%q) but date reports %+v", s, res)
-			}
-		}
-		if canonicalServices(s) {
-			var res Result
-			rec := &Record{Row: 2}
-			rec.Values[Services] = s
-			v.services(&res, rec, s)
-			if res.Issues != nil || res.Changes != nil || rec.Values[Services] != s {
-				t.Errorf("canonicalServices(%q) but services reports %+v", s, res)
-			}
-		}
-		if canonicalOrganizations(s) {
-			var res Result
-			rec := &Record{Row: 2}
-			rec.Values[Organizations] = s
-			v.organizations(&res, rec, s)
-			if res.Issues != nil || res.Changes != nil || rec.Values[Organizations] != s {
-				t.Errorf("canonicalOrganizations(%q) but organizations reports %+v", s, res)
+		for _, v := range vs {
+			for fld := Field(0); fld < NumFields; fld++ {
+				p := &v.plan[fld]
+				if s == "" || p.op == opNotForKind || p.trim && blankEdge(s) || !v.settled(p, s) {
+					continue
+				}
+				var res Result
+				rec := &Record{Row: 2}
+				rec.Values[fld] = s
+				if !v.text(&res, rec, fld, "", s) {
+					t.Fatalf("%v %v: settled(%q) but text reports %+v", v.opts.Kind, fld, s, res.Issues)
+				}
+				v.field(&res, rec, fld, s)
+				if res.Issues != nil || res.Changes != nil || rec.Values[fld] != s {
+					t.Fatalf("%v %v: settled(%q) but field reports %+v", v.opts.Kind, fld, s, res)
+				}
 			}
 		}
 		if foldHash(s) != foldHashRunes(s) {
@@ -131,5 +109,29 @@ func TestFoldHashASCII(t *testing.T) {
 				t.Fatalf("foldHash(%q) = %#x, foldHashRunes(%q) = %#x", b, got, low, want)
 			}
 		}
+	}
+}
+
+// TestStartsVisible tries every character: startsVisible may only pass
+// those that are not white space.
+func TestStartsVisible(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if s := string(r) + " "; startsVisible(s) && unicode.IsSpace(r) {
+			t.Fatalf("startsVisible(%q) passes a space", s)
+		}
+	}
+}
+
+// TestCanonicalServicesNames keeps the switch of canonicalServices in step
+// with serviceNames.
+func TestCanonicalServicesNames(t *testing.T) {
+	for _, n := range serviceNames {
+		if !canonicalServices(n) || canonicalServices(n+";"+n) {
+			t.Errorf("canonicalServices does not know %q", n)
+		}
+	}
+	all := strings.Join(serviceNames[:], ";")
+	if !canonicalServices(all) {
+		t.Errorf("canonicalServices(%q) = false", all)
 	}
 }

@@ -79,8 +79,9 @@ type Options struct {
 // e-mail addresses it has seen to find duplicates, so feed it the rows in
 // file order. It is not safe for concurrent use.
 type Validator struct {
-	opts Options
-	plan [NumFields]fieldPlan
+	opts    Options
+	plan    [NumFields]fieldPlan
+	locales []string // the values of locale for this kind
 
 	// Duplicate detection, the only state that grows with the file (the
 	// import must stay under 200 bytes per row). Login names are found by
@@ -112,13 +113,18 @@ const maxBadTimezones = 1024
 // New returns a Validator for one file.
 func New(opts Options) *Validator {
 	hint := min(max(opts.ExpectedRows, 0), 1<<24) // a wild estimate must not allocate gigabytes
-	return &Validator{
-		opts:   opts,
-		plan:   planFields(opts.Kind),
-		codes:  newHashSet(hint, true),
-		emails: newHashSet(hint, false),
-		tz:     make(map[string]bool),
+	v := &Validator{
+		opts:    opts,
+		plan:    planFields(opts.Kind),
+		locales: userLocales,
+		codes:   newHashSet(hint, true),
+		emails:  newHashSet(hint, false),
+		tz:      make(map[string]bool),
 	}
+	if opts.Kind == Guests {
+		v.locales = guestLocales
+	}
+	return v
 }
 
 // Check normalises rec.Values in place (trimming, status, dates, locales,
@@ -144,10 +150,10 @@ func (v *Validator) Check(rec *Record) Result {
 				continue
 			}
 		}
-		if !v.text(&res, rec, f, "", s) {
+		if v.settled(p, s) || !v.text(&res, rec, f, "", s) {
 			continue
 		}
-		v.field(&res, rec, p, f, s)
+		v.field(&res, rec, f, s)
 	}
 	v.required(&res, rec)
 	v.custom(&res, rec)
@@ -155,14 +161,48 @@ func (v *Validator) Check(rec *Record) Result {
 	return res
 }
 
-// field applies the rules of one field to a trimmed, non-empty, clean value;
-// p is the field's plan.
-func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s string) {
+// settled reports whether a trimmed, non-empty value of the field planned
+// by p is clean text that the rules of field accept unchanged, decided
+// by the quick tests of fast.go. When it is not sure, text and field
+// take over and report what is wrong.
+func (v *Validator) settled(p *fieldPlan, s string) bool {
 	switch p.op {
+	case opLength:
+		return len(s) <= p.short && cleanText(s, p.multiline)
 	case opCode:
-		if v.opts.Kind == Users && len(s) <= p.short && plainCode(s) {
-			return
+		return v.opts.Kind == Users && len(s) <= p.short && plainCode(s)
+	case opName:
+		return len(s) <= p.short && startsVisible(s) && cleanText(s, false)
+	case opPassword:
+		return plainPassword(s, p.short)
+	case opTimezone:
+		return s == v.lastTZ
+	case opLocale:
+		for _, l := range v.locales {
+			if s == l {
+				return true
+			}
 		}
+	case opEmail:
+		return len(s) <= p.short && plausibleEmail(s)
+	case opDate:
+		return plainDate(s)
+	case opSortOrder:
+		return plainSortOrder(s)
+	case opValid:
+		return s == "true" || s == "false"
+	case opServices:
+		return canonicalServices(s)
+	case opOrganizations:
+		return canonicalOrganizations(s)
+	}
+	return false
+}
+
+// field applies the rules of one field to a trimmed, non-empty, clean value.
+func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
+	switch v.plan[f].op {
+	case opCode:
 		v.code(res, rec, s)
 	case opName:
 		if isAllSpace(s) {
@@ -171,9 +211,7 @@ func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s str
 		}
 		v.length(res, rec, f, s)
 	case opPassword:
-		if !plainPassword(s, p.short) {
-			v.password(res, rec, s)
-		}
+		v.password(res, rec, s)
 	case opLocalName:
 		if v.length(res, rec, f, s) && trimBlank(rec.Values[LocalNameLocale]) == "" { // not trimmed yet
 			v.add(res, rec, RuleLocalNameNoLocale, f, "", fmt.Sprintf(
@@ -183,32 +221,23 @@ func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s str
 	case opLocalNameLocale:
 		v.locale(res, rec, f, s, localNameLocales, RuleLocalNameLocaleUnknown)
 	case opLocale:
-		list := userLocales
-		if v.opts.Kind == Guests {
-			list = guestLocales
-		}
-		v.locale(res, rec, f, s, list, RuleLocaleUnknown)
+		v.locale(res, rec, f, s, v.locales, RuleLocaleUnknown)
 	case opTimezone:
 		if !v.knownTimezone(s) {
 			v.add(res, rec, RuleTimezoneUnknown, f, "", fmt.Sprintf(
 				"%s is not a time zone ID; use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case).", v.show(f, s)))
 		}
 	case opEmail:
-		if v.length(res, rec, f, s) && !plausibleEmail(s) {
+		if v.length(res, rec, f, s) {
 			if p := emailProblem(s); p != "" {
 				v.add(res, rec, RuleEmailInvalid, f, "", fmt.Sprintf("%s %s; give one address such as taro@example.com.", v.show(f, s), p))
 			}
 		}
 	case opDate:
-		if !plainDate(s) {
-			v.date(res, rec, f, s)
-		}
+		v.date(res, rec, f, s)
 	case opSortOrder:
 		v.sortOrder(res, rec, s)
 	case opValid:
-		if s == "true" || s == "false" {
-			return
-		}
 		b, ok := ParseBool(s)
 		if !ok {
 			v.add(res, rec, RuleValidInvalid, f, "", fmt.Sprintf(
@@ -220,13 +249,9 @@ func (v *Validator) field(res *Result, rec *Record, p *fieldPlan, f Field, s str
 			v.change(res, rec, f, to)
 		}
 	case opServices:
-		if !canonicalServices(s) {
-			v.services(res, rec, s)
-		}
+		v.services(res, rec, s)
 	case opOrganizations:
-		if !canonicalOrganizations(s) {
-			v.organizations(res, rec, s)
-		}
+		v.organizations(res, rec, s)
 	default:
 		v.length(res, rec, f, s)
 	}
@@ -313,11 +338,6 @@ func (v *Validator) longValue(res *Result, rec *Record, f Field, s string) bool 
 }
 
 func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []string, r Rule) {
-	for _, l := range list {
-		if s == l {
-			return // the usual spelling
-		}
-	}
 	canon, ok := canonicalLocale(s, list)
 	if !ok {
 		v.add(res, rec, r, f, "", fmt.Sprintf("%s is not a supported language; use one of %s.", v.show(f, s), strings.Join(list, ", ")))
@@ -331,9 +351,6 @@ func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []s
 // knownTimezone reports whether s is an IANA time zone ID, caching the
 // answer. "Local" is the host's zone, not an ID the service knows.
 func (v *Validator) knownTimezone(s string) bool {
-	if s == v.lastTZ && s != "" {
-		return true
-	}
 	if ok, hit := v.tz[s]; hit {
 		return ok
 	}
