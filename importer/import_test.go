@@ -692,3 +692,28 @@ func TestResumeRefusesOtherFile(t *testing.T) {
 		t.Errorf("requests were sent before the refusal")
 	}
 }
+
+// TestInvalidUTF8Reported: with the source's own UTF-8 scan left to
+// validation, a row with bytes that are not UTF-8 is still invalid, with a
+// message that points at the encoding.
+func TestInvalidUTF8Reported(t *testing.T) {
+	// Enough valid UTF-8 first that detection settles on UTF-8.
+	var b strings.Builder
+	b.WriteString("code,name,password\n")
+	const n = 3000
+	for i := range n {
+		fmt.Fprintf(&b, "user%04d,ユーザー %d,Pw-%d-abcdef\n", i, i, i)
+	}
+	b.WriteString("bob,B\xff\xfeb,Pw-2-abcdef\n")
+	path := writeFile(t, "users.csv", b.String())
+	rep := &memReport{}
+	if _, err := importer.Validate(t.Context(), importer.Options{File: path, Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.rows[n]; got.Status != report.Invalid || got.ErrorCode != "field.invalid_utf8" || !strings.Contains(got.Message, "Shift_JIS") {
+		t.Errorf("bad row: %s %s %q", got.Status, got.ErrorCode, got.Message)
+	}
+	if got := rep.rows[0]; got.Status != report.Valid {
+		t.Errorf("row 2: %s", got.Status)
+	}
+}

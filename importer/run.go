@@ -133,7 +133,9 @@ type runner struct {
 
 func (r *runner) run(ctx context.Context) (*Summary, error) {
 	o := &r.opts
-	src, err := OpenSource(o.File, o.Source)
+	so := o.Source
+	so.CellsChecked = true // validate checks every value it is given for invalid UTF-8
+	src, err := OpenSource(o.File, so)
 	if err != nil {
 		return nil, err
 	}

@@ -36,15 +36,17 @@ const (
 var errRecordTooLarge = fmt.Errorf("%w: a record is longer than %d MiB (is this really a CSV file?)", ErrCellTooLarge, MaxRecordBytes>>20)
 
 type csvSource struct {
-	file     string
-	f        *os.File
-	r        *csv.Reader
-	lim      *recordLimiter
-	header   []string
-	enc      string
-	sjis     bool
-	fatal    *FileError
-	lastLine int // last physical line consumed, for errors without a position
+	file   string
+	f      *os.File
+	r      *csv.Reader
+	lim    *recordLimiter
+	header []string
+	enc    string
+	sjis   bool
+	// cellsChecked: see SourceOptions.CellsChecked.
+	cellsChecked bool
+	fatal        *FileError
+	lastLine     int // last physical line consumed, for errors without a position
 }
 
 func openCSV(path string, opts SourceOptions) (Source, error) {
@@ -112,6 +114,8 @@ func newCSVSource(name string, in io.Reader, opts SourceOptions) (*csvSource, er
 	if err := checkHeader(name, s.header); err != nil {
 		return nil, err
 	}
+	// The header was checked; from here on the caller may take over.
+	s.cellsChecked = opts.CellsChecked
 	return s, nil
 }
 
@@ -221,7 +225,7 @@ func (s *csvSource) read() ([]string, int, error) {
 			if strings.IndexRune(c, utf8.RuneError) >= 0 {
 				return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid Shift_JIS (is the file UTF-8? try --encoding utf-8)", ErrEncoding)}
 			}
-		} else if !utf8.ValidString(c) {
+		} else if !s.cellsChecked && !utf8.ValidString(c) {
 			return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid UTF-8 (is the file Shift_JIS? try --encoding shift_jis)", ErrEncoding)}
 		}
 	}
