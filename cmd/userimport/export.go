@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/userimport/userimport/importer"
-	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -70,24 +69,17 @@ func runExport(ctx context.Context, s *streams, f *exportFlags, file string) err
 	if kind == validate.Guests {
 		return &exitError{code: exitUsage, err: importer.ErrGuestsNotListable}
 	}
-	if f.concurrency < 1 || f.concurrency > importer.MaxConcurrency {
-		return usageErr("--concurrency %d: want 1..%d (Kintone refuses more than %d requests in flight per domain)", f.concurrency, importer.MaxConcurrency, importer.MaxConcurrency)
+	if err := checkConcurrency(f.concurrency); err != nil {
+		return err
 	}
 	if f.rate < 0 {
 		return usageErr("--rate %v: must not be negative", f.rate)
 	}
-	var client *kintone.Client
-	if f.sim {
-		srv := demoServer()
-		defer srv.Close()
-		fmt.Fprintf(s.err, "simulator: %s (embedded demo domain)\n", srv.URL)
-		client, err = kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
-	} else {
-		client, err = clientFromEnv(f.timeout)
-	}
+	client, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return err
 	}
+	defer closeSim()
 	tick, done := progress(s, "exporting")
 	n, err := importer.Export(ctx, client, file, importer.ExportOptions{
 		Kind:        kind,

@@ -82,8 +82,8 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	if opts.MatchOn, err = importer.ParseMatchOn(f.matchOn); err != nil {
 		return usageErr("%v", err)
 	}
-	if f.concurrency < 1 || f.concurrency > importer.MaxConcurrency {
-		return usageErr("--concurrency %d: want 1..%d (Kintone refuses more than %d requests in flight per domain)", f.concurrency, importer.MaxConcurrency, importer.MaxConcurrency)
+	if err := checkConcurrency(f.concurrency); err != nil {
+		return err
 	}
 	opts.Services = validate.ParseServices(strings.Join(f.services, ";"))
 	for _, svc := range opts.Services {
@@ -100,18 +100,11 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		return &exitError{code: exitUsage, err: err}
 	}
 
-	var client *kintone.Client
-	if f.sim {
-		srv := demoServer()
-		defer srv.Close()
-		fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
-		client, err = kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
-	} else {
-		client, err = clientFromEnv(f.timeout)
-	}
+	client, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return err
 	}
+	defer closeSim()
 
 	suffix := "import"
 	if f.dryRun {
@@ -158,6 +151,36 @@ func sameFile(a, b string) bool {
 		return os.SameFile(x, y)
 	}
 	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// connect returns the client a command talks to: the embedded demo
+// simulator for --sim (closed by the returned func), else the domain named
+// by the KINTONE_* variables.
+func connect(s *streams, sim bool, timeout time.Duration) (*kintone.Client, func(), error) {
+	if !sim {
+		c, err := clientFromEnv(timeout)
+		if err != nil {
+			return nil, nil, &exitError{code: exitUsage, err: err}
+		}
+		return c, func() {}, nil
+	}
+	srv := demoServer()
+	fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	if err != nil {
+		srv.Close()
+		return nil, nil, &exitError{code: exitUsage, err: err}
+	}
+	return c, srv.Close, nil
+}
+
+// checkConcurrency checks a --concurrency value: more than the domain's
+// cap of requests in flight can only earn 429s.
+func checkConcurrency(n int) error {
+	if n < 1 || n > importer.MaxConcurrency {
+		return usageErr("--concurrency %d: want 1..%d (Kintone refuses more than %d requests in flight per domain)", n, importer.MaxConcurrency, importer.MaxConcurrency)
+	}
+	return nil
 }
 
 // clientFromEnv builds the API client from the KINTONE_* variables. Secrets

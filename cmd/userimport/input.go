@@ -13,7 +13,6 @@ import (
 
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/report"
-	"github.com/userimport/userimport/validate"
 )
 
 // inputFlags are the flags that say how to read the input file; validate and
@@ -41,14 +40,11 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 // report writer).
 func (f *inputFlags) options(file string) (importer.Options, error) {
 	o := importer.Options{File: file, Source: importer.SourceOptions{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow}}
-	switch strings.ToLower(f.kind) {
-	case "users", "user":
-		o.Kind = validate.Users
-	case "guests", "guest":
-		o.Kind = validate.Guests
-	default:
-		return o, usageErr("--kind %q: want users or guests", f.kind)
+	kind, err := parseKind(f.kind)
+	if err != nil {
+		return o, err
 	}
+	o.Kind = kind
 	if f.headerRow < 1 {
 		return o, usageErr("--header-row %d: rows are numbered from 1", f.headerRow)
 	}
