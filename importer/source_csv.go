@@ -222,7 +222,7 @@ func (s *csvSource) read() ([]string, int, error) {
 			return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: %d bytes (the limit is %d)", ErrCellTooLarge, len(c), MaxCellBytes)}
 		}
 		if s.sjis {
-			if strings.IndexRune(c, utf8.RuneError) >= 0 {
+			if strings.ContainsRune(c, utf8.RuneError) {
 				return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid Shift_JIS (is the file UTF-8? try --encoding utf-8)", ErrEncoding)}
 			}
 		} else if !s.cellsChecked && !utf8.ValidString(c) {

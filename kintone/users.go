@@ -93,7 +93,7 @@ func (c *Client) GetUsers(ctx context.Context, opt GetUsersOptions) ([]User, err
 	}
 	err := c.do(ctx, call{
 		method: m, path: pathUsers, query: query, out: &out,
-		body: getUsersBody{IDs: opt.IDs, Codes: opt.Codes, Offset: opt.Offset, Size: opt.Size},
+		body: getUsersBody(opt),
 	})
 	if err != nil {
 		return nil, err

@@ -91,7 +91,6 @@ var (
 type Generator struct {
 	opts Options
 	rng  *rand.Rand
-	buf  []byte
 }
 
 // New returns a generator for opts.

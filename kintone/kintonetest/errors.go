@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -218,21 +217,6 @@ func (e *errList) render(l lang, indexed bool) map[string]fieldMessages {
 		out[k] = fm
 	}
 	return out
-}
-
-// keys lists the rendered error keys, sorted; tests and diagnostics use it.
-func (e *errList) keys(indexed bool) []string {
-	seen := map[string]bool{}
-	var ks []string
-	for _, it := range e.items {
-		k := it.at.key(indexed)
-		if !seen[k] {
-			seen[k] = true
-			ks = append(ks, k)
-		}
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // newErrorID returns an opaque 20-character base64url id like the modern

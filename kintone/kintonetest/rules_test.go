@@ -81,7 +81,7 @@ func TestAddUserFieldRules(t *testing.T) {
 		{"§3.1 customItemValues value 1001", "customItemValues", []map[string]string{{"code": "c", "value": long(1001)}}, "up to 1000"},
 		{"§3.1 unknown key ignored", "nickname", "x", ""},
 	}
-	for _, c := range []rune(forbiddenLoginChars) {
+	for _, c := range forbiddenLoginChars {
 		tests = append(tests, struct {
 			name  string
 			field string
