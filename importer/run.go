@@ -218,24 +218,34 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		readErr = err // read after chunks is closed
 		close(chunks)
 	}()
-	// One record is reused for every row that is only reported; a row that
-	// joins a batch is copied into its item.
-	var record validate.Record
-	rec := &record
+	// Each chunk is mapped into recs and validated as a whole
+	// (validate.Validator.CheckRows); the records are reused from chunk to
+	// chunk, and a row that joins a batch is copied into its item.
+	recs := make([]validate.Record, chunkRows)
+	results := make([]validate.Result, chunkRows)
+	var at [chunkRows]int // recs[j] is row at[j] of the chunk
 	for c := range chunks {
+		if c.expect > 0 {
+			v.Expect(c.expect)
+		}
+		n := 0
 		for i := range c.n {
-			seq := c.seq[i]
-			if err := mapper.Map(Row{Line: c.lines[i], Cells: c.cells[i]}, rec); err != nil {
-				r.seq.put(seq, &report.Row{Row: c.lines[i], Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
+			if err := mapper.Map(Row{Line: c.lines[i], Cells: c.cells[i]}, &recs[n]); err != nil {
+				r.seq.put(c.seq[i], &report.Row{Row: c.lines[i], Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
 				continue
 			}
-			res := v.Check(rec)
+			at[n] = i
+			n++
+		}
+		v.CheckRows(recs[:n], results[:n])
+		for j := range n {
+			seq, rec, res := c.seq[at[j]], &recs[j], &results[j]
 			if !res.Valid() {
-				r.seq.put(seq, r.invalidRow(rec, &res))
+				r.seq.put(seq, r.invalidRow(rec, res))
 				continue
 			}
 			if r.offline {
-				r.seq.put(seq, &report.Row{Row: rec.Row, Code: rec.Values[validate.Code], Status: report.Valid, Message: notes(&res), Input: r.fingerprint})
+				r.seq.put(seq, &report.Row{Row: rec.Row, Code: rec.Values[validate.Code], Status: report.Valid, Message: notes(res), Input: r.fingerprint})
 				continue
 			}
 			if prev, ok := r.resume.done(rec); ok {
@@ -243,7 +253,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 				r.seq.put(seq, prev)
 				continue
 			}
-			it := &item{seq: seq, rec: *rec, note: notes(&res)}
+			it := &item{seq: seq, rec: *rec, note: notes(res)}
 			rec.Custom = nil // the item owns the array now
 			if r.resume != nil {
 				it.resume, it.prev = r.resume.mode(&it.rec)
@@ -282,10 +292,13 @@ const readAhead = 2
 
 // rowChunk carries rows from the reader to mapping and validation.
 type rowChunk struct {
-	n     int
-	seq   [chunkRows]int // input position of each row
-	lines [chunkRows]int
-	cells [chunkRows][]string // copies: a Source reuses its Cells slice
+	n int
+	// expect, when not 0, is the source's estimate of the rows in the
+	// file, sent once with the first full chunk.
+	expect int
+	seq    [chunkRows]int // input position of each row
+	lines  [chunkRows]int
+	cells  [chunkRows][]string // copies: a Source reuses its Cells slice
 }
 
 const chunkRows = 256
@@ -296,7 +309,8 @@ const chunkRows = 256
 // reading, if any.
 func (r *runner) readRows(src Source, out chan<- *rowChunk, free <-chan *rowChunk) error {
 	c := <-free
-	c.n = 0
+	c.n, c.expect = 0, 0
+	est, _ := src.(rowEstimator)
 	defer func() {
 		if c.n > 0 {
 			out <- c
@@ -322,9 +336,15 @@ func (r *runner) readRows(src Source, out chan<- *rowChunk, free <-chan *rowChun
 		c.seq[c.n] = seq
 		c.n++
 		if c.n == chunkRows {
+			if est != nil {
+				// The source is ours alone here: ask once, from the
+				// reading goroutine.
+				c.expect = est.EstimateRows(seq + 1)
+				est = nil
+			}
 			out <- c
 			c = <-free
-			c.n = 0
+			c.n, c.expect = 0, 0
 		}
 	}
 }

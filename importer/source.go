@@ -91,6 +91,14 @@ type Source interface {
 	Close() error
 }
 
+// rowEstimator is implemented by a Source that can guess how many data
+// rows its file holds, given that it has returned rows of them so far.
+// The guess sizes the duplicate sets of validation once, instead of
+// growing them in steps (validate.Validator.Expect); 0 means no guess.
+type rowEstimator interface {
+	EstimateRows(rows int) int
+}
+
 // Row is one data row.
 type Row struct {
 	// Line is the row number the user sees: for CSV the physical line where

@@ -370,3 +370,44 @@ func TestFingerprint(t *testing.T) {
 		t.Fatal("no error for a missing file")
 	}
 }
+
+// TestCSVEstimateRows checks the row estimate that sizes the duplicate
+// sets: after the first chunk of rows it must be close to the true count
+// (padded by estimateMargin; the first rows here are shorter than the
+// rest, so it is a little high), and 0 when nothing is known.
+func TestCSVEstimateRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("code,name,description\n")
+	const rows = 5000
+	for i := range rows {
+		fmt.Fprintf(&b, "user%d,User %d,%q\n", i, i, strings.Repeat("x", i%37))
+	}
+	src, err := OpenSource(writeFile(t, "u.csv", []byte(b.String())), SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	est := src.(rowEstimator)
+	if got := est.EstimateRows(0); got != 0 {
+		t.Errorf("before any row: estimate %d, want 0", got)
+	}
+	for range 256 {
+		if _, err := src.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := est.EstimateRows(256)
+	if lo, hi := rows*95/100, rows*estimateMargin*1.15; got < lo || float64(got) > hi {
+		t.Errorf("after 256 of %d rows: estimate %d, want %d to %.0f", rows, got, lo, hi)
+	}
+
+	// A stream (no size) gives no estimate.
+	s, err := newCSVSource("stdin", strings.NewReader(b.String()), SourceOptions{Delimiter: ','})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Next()
+	if got := s.EstimateRows(1); got != 0 {
+		t.Errorf("stream: estimate %d, want 0", got)
+	}
+}

@@ -173,3 +173,49 @@ func BenchmarkRetainedPerRow(b *testing.B) {
 		runtime.KeepAlive(v)
 	}
 }
+
+// BenchmarkCheckRows validates a million distinct rows, as a large file
+// does, once with Check row by row and once with CheckRows in chunks of
+// 256 (the importer's chunk). At this size the duplicate sets are far
+// larger than the caches, which is what CheckRows is for; the 64k-row
+// BenchmarkCheck mostly hits the cache. Each op is one whole file.
+func BenchmarkCheckRows(b *testing.B) {
+	const rows = 1 << 20
+	codes := make([]string, rows)
+	emails := make([]string, rows)
+	for i := range codes {
+		codes[i] = "u" + strconv.Itoa(i*7919%rows+1000000)
+		emails[i] = codes[i] + "@example.co.jp"
+	}
+	tmpl := validRow()
+	for _, chunk := range []int{1, 256} {
+		b.Run("chunk="+strconv.Itoa(chunk), func(b *testing.B) {
+			recs := make([]Record, chunk)
+			res := make([]Result, chunk)
+			cpu := processCPU()
+			defer func() { reportCPU(b, cpu) }()
+			for b.Loop() {
+				v := New(Options{File: "users.csv", ExpectedRows: rows})
+				for i := 0; i < rows; i += chunk {
+					for j := range recs {
+						recs[j] = tmpl
+						recs[j].Row = i + j + 2
+						recs[j].Values[Code] = codes[i+j]
+						recs[j].Values[Email] = emails[i+j]
+					}
+					if chunk == 1 {
+						res[0] = v.Check(&recs[0])
+					} else {
+						v.CheckRows(recs, res)
+					}
+					for j := range res {
+						if res[j].Issues != nil {
+							b.Fatalf("row %d: %+v", recs[j].Row, res[j].Issues)
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
+		})
+	}
+}

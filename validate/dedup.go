@@ -66,81 +66,101 @@ func (n *nameStore) get(ref uint32) string {
 	return unsafe.String(&b[off+2], l)
 }
 
-// hashSet maps 64-bit hashes to the first row that had them (and, when
-// refs is set, a nameStore reference): open addressing with linear probing
-// over power-of-two arrays, at most 3/4 full. One probe sequence both
-// finds and inserts, and an entry takes 12 or 16 bytes in flat,
-// pointer-free arrays. Three Go maps cost 1.7 µs and about 140 live bytes
-// per row at a million rows (cache misses on lookup and insert, growth in
-// steps); this costs about a quarter of that time and half the memory.
+// hashSet maps 64-bit hashes to the first row that had them (and, for
+// login names, a nameStore reference): open addressing with linear probing
+// over a power-of-two array, at most 3/4 full. One probe sequence both
+// finds and inserts. An entry is 16 bytes in one flat, pointer-free array,
+// so a probe touches one cache line, not one per field: at a million rows
+// the set is far larger than any cache, and a miss is what a probe costs
+// (see peek). Three Go maps cost 1.7 µs and about 140 live bytes per row
+// at a million rows (cache misses on lookup and insert, growth in steps);
+// this costs a fraction of that time and half the memory.
 type hashSet struct {
-	hash []uint64 // 0 marks an empty slot; hash 0 is stored as 1
-	row  []int32
-	ref  []uint32
-	n    int
-	refs bool
+	slots []hashSlot
+	n     int
 }
 
-func newHashSet(hint int, refs bool) hashSet {
-	size := 1024
-	for size*3/4 < hint {
-		size *= 2
-	}
-	s := hashSet{refs: refs}
-	s.alloc(size)
+// hashSlot is one entry of a hashSet. Hash 0 marks an empty slot, so a
+// hash of 0 is stored as 1.
+type hashSlot struct {
+	hash uint64
+	row  int32
+	ref  uint32
+}
+
+func newHashSet(hint int) hashSet {
+	var s hashSet
+	s.grow(hint)
 	return s
 }
 
-func (s *hashSet) alloc(size int) {
-	s.hash = make([]uint64, size)
-	s.row = make([]int32, size)
-	if s.refs {
-		s.ref = make([]uint32, size)
+// sizeFor is the number of slots that holds n entries at most 3/4 full.
+func sizeFor(n int) int {
+	size := 1024
+	for size*3/4 < n {
+		size *= 2
+	}
+	return size
+}
+
+// grow makes room for n entries in all, rehashing what is there.
+func (s *hashSet) grow(n int) {
+	size := sizeFor(n)
+	if size <= len(s.slots) {
+		return
+	}
+	old := s.slots
+	s.slots = make([]hashSlot, size)
+	for _, e := range old {
+		if e.hash != 0 {
+			i, _ := s.find(e.hash)
+			s.slots[i] = e
+		}
 	}
 }
 
+// home is the first slot probed for h. FNV-1a's low bits are weak for
+// similar keys, so the slot comes from the top bits of a Fibonacci
+// multiply.
+func (s *hashSet) home(h uint64) int {
+	if h == 0 {
+		h = 1
+	}
+	return int((h*0x9e3779b97f4a7c15)>>32) & (len(s.slots) - 1)
+}
+
 // find returns the slot holding h, or the empty slot where h belongs (call
-// reserve before it, then set). FNV-1a's low bits are weak for similar
-// keys, so the slot comes from the top bits of a Fibonacci multiply.
+// reserve before it, then set).
 func (s *hashSet) find(h uint64) (slot int, found bool) {
 	if h == 0 {
 		h = 1
 	}
-	mask := len(s.hash) - 1
-	i := int((h*0x9e3779b97f4a7c15)>>32) & mask
-	for {
-		switch s.hash[i] {
+	mask := len(s.slots) - 1
+	for i := s.home(h); ; i = (i + 1) & mask {
+		switch s.slots[i].hash {
 		case h:
 			return i, true
 		case 0:
 			return i, false
 		}
-		i = (i + 1) & mask
 	}
+}
+
+// peek loads the first slot find(h) will probe and returns its hash, for
+// the caller to fold into a value it keeps (so the load is not optimised
+// away). Peeking at a batch of hashes in a tight loop lets the processor
+// wait for all their cache misses at once; the find that follows then
+// hits the cache. See Validator.CheckRows.
+func (s *hashSet) peek(h uint64) uint64 {
+	return s.slots[s.home(h)].hash
 }
 
 // reserve makes room for one more entry, so that a slot returned by the
 // next find stays valid for set.
 func (s *hashSet) reserve() {
-	if (s.n+1)*4 <= len(s.hash)*3 {
-		return
+	if (s.n+1)*4 > len(s.slots)*3 {
+		s.grow(2 * len(s.slots) * 3 / 4)
 	}
-	old := *s
-	s.alloc(2 * len(old.hash))
-	s.n = 0
-	for i, h := range old.hash {
-		if h != 0 {
-			j, _ := s.find(h)
-			s.set(j, h, old.row[i], old.refOf(i))
-		}
-	}
-}
-
-func (s *hashSet) refOf(slot int) uint32 {
-	if s.refs {
-		return s.ref[slot]
-	}
-	return 0
 }
 
 // set stores h at an empty slot returned by find.
@@ -148,10 +168,7 @@ func (s *hashSet) set(slot int, h uint64, row int32, ref uint32) {
 	if h == 0 {
 		h = 1
 	}
-	s.hash[slot], s.row[slot] = h, row
-	if s.refs {
-		s.ref[slot] = ref
-	}
+	s.slots[slot] = hashSlot{h, row, ref}
 	s.n++
 }
 

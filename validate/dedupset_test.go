@@ -28,7 +28,7 @@ func TestNameStore(t *testing.T) {
 
 func TestHashSet(t *testing.T) {
 	for _, hint := range []int{0, 5000} {
-		s := newHashSet(hint, true)
+		s := newHashSet(hint)
 		// 0 and 1 are the same entry (0 marks empty slots); the rest are
 		// close values, which must not all land in one run of slots.
 		hashes := []uint64{0, 2, ^uint64(0)}
@@ -45,15 +45,15 @@ func TestHashSet(t *testing.T) {
 		}
 		for i, h := range hashes {
 			slot, found := s.find(h)
-			if !found || s.row[slot] != int32(i) || s.ref[slot] != uint32(i*7) {
-				t.Fatalf("hint %d: hash %d: found %v, row %d, ref %d; want row %d, ref %d", hint, h, found, s.row[slot], s.ref[slot], i, i*7)
+			if e := s.slots[slot]; !found || e.row != int32(i) || e.ref != uint32(i*7) {
+				t.Fatalf("hint %d: hash %d: found %v, row %d, ref %d; want row %d, ref %d", hint, h, found, e.row, e.ref, i, i*7)
 			}
 		}
-		if slot, found := s.find(1); !found || s.row[slot] != 0 {
+		if slot, found := s.find(1); !found || s.slots[slot].row != 0 {
 			t.Fatalf("hint %d: hash 1 should find the entry of hash 0", hint)
 		}
-		if s.n != len(hashes) || s.n*4 > len(s.hash)*3 {
-			t.Fatalf("hint %d: %d entries in %d slots", hint, s.n, len(s.hash))
+		if s.n != len(hashes) || s.n*4 > len(s.slots)*3 {
+			t.Fatalf("hint %d: %d entries in %d slots", hint, s.n, len(s.slots))
 		}
 	}
 }

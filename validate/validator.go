@@ -102,8 +102,10 @@ type Validator struct {
 	tzBad  int             // rejected IDs cached so far (bounded)
 	warned [NumFields + 1]bool
 
-	buf  []byte   // scratch for normalised values
-	orgs []string // scratch for the departments of one row
+	buf    []byte    // scratch for normalised values
+	orgs   []string  // scratch for the departments of one row
+	keyBuf []dupKeys // scratch for CheckRows
+	sink   uint64    // what CheckRows peeked at, kept so the loads stay
 }
 
 // maxBadTimezones bounds how many distinct unknown time zone IDs are
@@ -112,26 +114,86 @@ const maxBadTimezones = 1024
 
 // New returns a Validator for one file.
 func New(opts Options) *Validator {
-	hint := min(max(opts.ExpectedRows, 0), 1<<24) // a wild estimate must not allocate gigabytes
 	v := &Validator{
 		opts:    opts,
 		plan:    planFields(opts.Kind),
 		locales: userLocales,
-		codes:   newHashSet(hint, true),
-		emails:  newHashSet(hint, false),
+		codes:   newHashSet(0),
+		emails:  newHashSet(0),
 		tz:      make(map[string]bool),
 	}
 	if opts.Kind == Guests {
 		v.locales = guestLocales
 	}
+	v.Expect(opts.ExpectedRows)
 	return v
+}
+
+// maxExpected bounds Expect, so that a wild estimate cannot allocate
+// gigabytes up front; a larger file still grows the sets as it goes.
+const maxExpected = 1 << 24
+
+// Expect sizes the duplicate sets for about rows rows in all, so that they
+// do not grow in steps. Each step rehashes every entry so far at one cache
+// miss each, which at a million rows costs a sixth of the validation
+// time. An importer that learns the row count only after the first rows
+// (an estimate from the file size) may call it at any time; a smaller
+// estimate than the sets already hold does nothing.
+func (v *Validator) Expect(rows int) {
+	rows = min(max(rows, 0), maxExpected)
+	v.codes.grow(rows)
+	v.emails.grow(rows)
 }
 
 // Check normalises rec.Values in place (trimming, status, dates, locales,
 // services, departments) and then checks every rule, including duplicates
-// of earlier rows. Call it once per row, in file order.
+// of earlier rows. Call it once per row, in file order, or use CheckRows.
 func (v *Validator) Check(rec *Record) Result {
 	var res Result
+	v.rules(&res, rec)
+	v.duplicates(&res, rec, v.keys(&res, rec))
+	return res
+}
+
+// CheckRows is Check for consecutive rows of the file: res[i] becomes the
+// result of recs[i] (res must be at least as long as recs). It gives the
+// same results as calling Check for each row in turn, faster: the
+// duplicate sets of a large file are far larger than the processor's
+// caches, and Check waits for a cache miss on each of them for every row,
+// one after the other, where CheckRows first checks every row's own
+// rules, then touches the sets for all the rows in one tight loop, so the
+// misses are waited for together, and only then looks for duplicates, in
+// file order. On a million-row file that halves the cost of duplicate
+// detection (see BenchmarkCheckRows).
+func (v *Validator) CheckRows(recs []Record, res []Result) {
+	res = res[:len(recs)]
+	// No set may grow between a peek and the find it prepares for.
+	v.codes.grow(v.codes.n + len(recs))
+	v.emails.grow(v.emails.n + len(recs))
+	keys := v.keyBuf[:0]
+	for i := range recs {
+		res[i] = Result{}
+		v.rules(&res[i], &recs[i])
+		keys = append(keys, v.keys(&res[i], &recs[i]))
+	}
+	x := v.sink
+	for _, k := range keys {
+		if k.hasCode {
+			x += v.codes.peek(k.code)
+		}
+		if k.hasEmail {
+			x += v.emails.peek(k.email)
+		}
+	}
+	v.sink = x
+	for i := range recs {
+		v.duplicates(&res[i], &recs[i], keys[i])
+	}
+	v.keyBuf = keys
+}
+
+// rules checks every rule that concerns the row alone.
+func (v *Validator) rules(res *Result, rec *Record) {
 	for f := Field(0); f < NumFields; f++ {
 		s := rec.Values[f]
 		if s == "" {
@@ -139,7 +201,7 @@ func (v *Validator) Check(rec *Record) Result {
 		}
 		p := &v.plan[f]
 		if p.op == opNotForKind {
-			v.notForKind(&res, rec, f, "")
+			v.notForKind(res, rec, f, "")
 			continue
 		}
 		if p.trim && (isBlank(s[0]) || isBlank(s[len(s)-1])) {
@@ -150,15 +212,35 @@ func (v *Validator) Check(rec *Record) Result {
 				continue
 			}
 		}
-		if v.settled(p, s) || !v.text(&res, rec, f, "", s) {
+		if v.settled(p, s) || !v.text(res, rec, f, "", s) {
 			continue
 		}
-		v.field(&res, rec, f, s)
+		v.field(res, rec, f, s)
 	}
-	v.required(&res, rec)
-	v.custom(&res, rec)
-	v.duplicates(&res, rec)
-	return res
+	v.required(res, rec)
+	v.custom(res, rec)
+}
+
+// dupKeys are the hashes a row is looked up by in the duplicate sets.
+type dupKeys struct {
+	code, email       uint64
+	hasCode, hasEmail bool
+}
+
+// keys returns the duplicate-set keys of a row whose own rules have been
+// checked into res. An e-mail address already reported as invalid is not
+// sent, so it cannot clash with another row's, and is not a key.
+func (v *Validator) keys(res *Result, rec *Record) dupKeys {
+	var k dupKeys
+	if code := rec.Values[Code]; code != "" {
+		k.code, k.hasCode = foldHash(code), true
+	}
+	if v.opts.Kind == Users && !hasError(res, Email) {
+		if email := rec.Values[Email]; email != "" {
+			k.email, k.hasEmail = foldHash(email), true
+		}
+	}
+	return k
 }
 
 // settled reports whether a trimmed, non-empty value of the field planned
@@ -546,14 +628,14 @@ func (v *Validator) custom(res *Result, rec *Record) {
 
 // duplicates remembers this row's login name and e-mail address and
 // reports those seen in earlier rows.
-func (v *Validator) duplicates(res *Result, rec *Record) {
+func (v *Validator) duplicates(res *Result, rec *Record, k dupKeys) {
 	row := int32(min(rec.Row, 1<<31-1))
-	if code := rec.Values[Code]; code != "" {
-		h := foldHash(code)
+	if k.hasCode {
+		code := rec.Values[Code]
 		v.codes.reserve()
-		slot, seen := v.codes.find(h)
+		slot, seen := v.codes.find(k.code)
 		if !seen {
-			v.codes.set(slot, h, row, v.names.add(code))
+			v.codes.set(slot, k.code, row, v.names.add(code))
 		} else if first, dup := v.exactRow(slot, code); dup {
 			v.add(res, rec, RuleCodeDuplicate, Code, "", fmt.Sprintf(
 				"%s is already the login name of row %d; login names must be unique, so this row is not sent; fix or remove one of the rows.",
@@ -565,22 +647,18 @@ func (v *Validator) duplicates(res *Result, rec *Record) {
 			v.variants[strings.Clone(code)] = row
 			v.add(res, rec, RuleCodeCaseDuplicate, Code, "", fmt.Sprintf(
 				"%s differs from the login name of row %d only in upper/lower case; the service treats them as two users, so check that they are not the same person.",
-				v.show(Code, code), v.codes.row[slot]))
+				v.show(Code, code), v.codes.slots[slot].row))
 		}
 	}
-	// An address already reported as invalid is not sent, so it cannot
-	// clash with another row's.
-	if v.opts.Kind == Users && !hasError(res, Email) {
-		if email := rec.Values[Email]; email != "" {
-			h := foldHash(email)
-			v.emails.reserve()
-			if slot, dup := v.emails.find(h); dup {
-				v.add(res, rec, RuleEmailDuplicate, Email, "", fmt.Sprintf(
-					"%s is also the e-mail address of row %d; the service allows it, but password reset by e-mail will not work for these users; give each user their own address.",
-					v.show(Email, email), v.emails.row[slot]))
-			} else {
-				v.emails.set(slot, h, row, 0)
-			}
+	if k.hasEmail {
+		email := rec.Values[Email]
+		v.emails.reserve()
+		if slot, dup := v.emails.find(k.email); dup {
+			v.add(res, rec, RuleEmailDuplicate, Email, "", fmt.Sprintf(
+				"%s is also the e-mail address of row %d; the service allows it, but password reset by e-mail will not work for these users; give each user their own address.",
+				v.show(Email, email), v.emails.slots[slot].row))
+		} else {
+			v.emails.set(slot, k.email, row, 0)
 		}
 	}
 }
@@ -588,8 +666,8 @@ func (v *Validator) duplicates(res *Result, rec *Record) {
 // exactRow returns the earlier row whose login name is exactly code, given
 // the slot of code's folded hash in v.codes.
 func (v *Validator) exactRow(slot int, code string) (int32, bool) {
-	if v.names.get(v.codes.ref[slot]) == code {
-		return v.codes.row[slot], true
+	if e := v.codes.slots[slot]; v.names.get(e.ref) == code {
+		return e.row, true
 	}
 	first, ok := v.variants[code]
 	return first, ok

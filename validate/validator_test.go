@@ -1,6 +1,9 @@
 package validate
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -379,11 +382,7 @@ func TestChanges(t *testing.T) {
 }
 
 func TestDuplicates(t *testing.T) {
-	type row struct {
-		code, email string
-		want        []Rule
-		first       string // the row number the message must name
-	}
+	type row = dupRow
 	tests := []struct {
 		name string
 		kind Kind
@@ -418,27 +417,104 @@ func TestDuplicates(t *testing.T) {
 			{code: "g@example.com"}, {code: "g@example.com", want: []Rule{RuleCodeDuplicate}, first: "row 2"},
 		}},
 	}
+	// Each case runs row by row through Check, and as one chunk through
+	// CheckRows, which must find the same duplicates.
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v := New(Options{Kind: tc.kind})
-			for i, r := range tc.rows {
-				rec := &Record{Row: i + 2, Values: baseRow(tc.kind)}
-				rec.Values[Code], rec.Values[Email] = r.code, r.email
-				res := v.Check(rec)
-				recordFired(res)
-				want := slices.Clone(r.want)
-				slices.Sort(want)
-				if got := rules(res); !slices.Equal(got, want) {
-					t.Fatalf("row %d: rules = %v, want %v", i+2, got, want)
+		for _, chunked := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/chunked=%v", tc.name, chunked), func(t *testing.T) {
+				v := New(Options{Kind: tc.kind})
+				recs := make([]Record, len(tc.rows))
+				for i, r := range tc.rows {
+					recs[i] = Record{Row: i + 2, Values: baseRow(tc.kind)}
+					recs[i].Values[Code], recs[i].Values[Email] = r.code, r.email
 				}
-				for _, is := range res.Issues {
-					if (is.Rule == RuleCodeDuplicate || is.Rule == RuleCodeCaseDuplicate || is.Rule == RuleEmailDuplicate) &&
-						!strings.Contains(is.Message, r.first+";") && !strings.Contains(is.Message, r.first+" ") {
-						t.Errorf("row %d: message %q does not name %s", i+2, is.Message, r.first)
+				results := make([]Result, len(recs))
+				if chunked {
+					v.CheckRows(recs, results)
+				} else {
+					for i := range recs {
+						results[i] = v.Check(&recs[i])
+					}
+				}
+				checkDuplicateCase(t, tc.rows, results)
+			})
+		}
+	}
+}
+
+// dupRow is a row of TestDuplicates.
+type dupRow struct {
+	code, email string
+	want        []Rule
+	first       string // the row number the message must name
+}
+
+// checkDuplicateCase compares the results of the rows of one case with
+// what the case wants.
+func checkDuplicateCase(t *testing.T, rows []dupRow, results []Result) {
+	t.Helper()
+	for i, r := range rows {
+		res := results[i]
+		recordFired(res)
+		want := slices.Clone(r.want)
+		slices.Sort(want)
+		if got := rules(res); !slices.Equal(got, want) {
+			t.Fatalf("row %d: rules = %v, want %v", i+2, got, want)
+		}
+		for _, is := range res.Issues {
+			if (is.Rule == RuleCodeDuplicate || is.Rule == RuleCodeCaseDuplicate || is.Rule == RuleEmailDuplicate) &&
+				!strings.Contains(is.Message, r.first+";") && !strings.Contains(is.Message, r.first+" ") {
+				t.Errorf("row %d: message %q does not name %s", i+2, is.Message, r.first)
+			}
+		}
+	}
+}
+
+// TestCheckRowsMatchesCheck runs the same random rows (drawn from small
+// pools, so that duplicates, case variants, invalid values and
+// normalisation are all common) through Check one by one and through
+// CheckRows in chunks of several sizes: results and normalised records
+// must be identical, chunk boundaries included.
+func TestCheckRowsMatchesCheck(t *testing.T) {
+	codes := []string{"taro", "Taro", " jiro ", "a/b", "", "hanako", "HANAKO", "émile", "ÉMILE", "x"}
+	emails := []string{"", "t@example.com", "T@Example.com", "bad", "h@example.com", " h@example.com"}
+	valids := []string{"", "true", "1", "no", "maybe"}
+	dates := []string{"", "1990/4/1", "2023-02-30", "2001-01-01"}
+	for _, kind := range []Kind{Users, Guests} {
+		for seed := range uint64(20) {
+			rng := rand.New(rand.NewPCG(seed, 1))
+			n := 1 + rng.IntN(700)
+			rows := make([]Record, n)
+			for i := range rows {
+				r := Record{Row: i + 2, Values: baseRow(kind)}
+				r.Values[Code] = codes[rng.IntN(len(codes))]
+				r.Values[Email] = emails[rng.IntN(len(emails))]
+				r.Values[Valid] = valids[rng.IntN(len(valids))]
+				r.Values[BirthDate] = dates[rng.IntN(len(dates))]
+				rows[i] = r
+			}
+			one := New(Options{Kind: kind})
+			want := make([]Result, n)
+			wantRecs := slices.Clone(rows)
+			for i := range wantRecs {
+				want[i] = one.Check(&wantRecs[i])
+			}
+			for _, chunk := range []int{1, 7, 256, n} {
+				v := New(Options{Kind: kind})
+				recs := slices.Clone(rows)
+				got := make([]Result, n)
+				for i := 0; i < n; i += chunk {
+					end := min(i+chunk, n)
+					v.CheckRows(recs[i:end], got[i:end])
+				}
+				for i := range got {
+					if !reflect.DeepEqual(got[i], want[i]) || !reflect.DeepEqual(recs[i], wantRecs[i]) {
+						t.Fatalf("%v, seed %d, chunk %d, row %d: CheckRows gave %+v (record %+v), Check gave %+v (record %+v)",
+							kind, seed, chunk, i+2, got[i], recs[i].Values, want[i], wantRecs[i].Values)
 					}
 				}
 			}
-		})
+		}
 	}
 }
 
