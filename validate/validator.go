@@ -163,8 +163,9 @@ func (v *Validator) Check(rec *Record) Result {
 // one after the other, where CheckRows first checks every row's own
 // rules, then touches the sets for all the rows in one tight loop, so the
 // misses are waited for together, and only then looks for duplicates, in
-// file order. On a million-row file that halves the cost of duplicate
-// detection (see BenchmarkCheckRows).
+// file order. On a million-row file that saves about a fifth of the time
+// per row (BenchmarkCheckRows: about 700 ns per row with Check, 570 with
+// CheckRows, on the 2-core machine this was written on).
 func (v *Validator) CheckRows(recs []Record, res []Result) {
 	res = res[:len(recs)]
 	// No set may grow between a peek and the find it prepares for.
