@@ -233,8 +233,19 @@ func (s *csvSource) read() ([]string, int, error) {
 			if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
 				reason += fmt.Sprintf(" at line %d, character %d (a value containing a quote must be quoted, with the quote doubled)", pe.Line, pe.Column)
 			}
-			fe := &FileError{File: s.file, Row: pe.StartLine, Err: fmt.Errorf("%w: %s", ErrSyntax, reason)}
 			s.lastLine = pe.Line
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
+				// A quoted value opened on StartLine ran on to Line: the
+				// rows in between were read into it and cannot be told
+				// apart any more. Reporting this one row and going on
+				// would silently drop them, so reading stops here.
+				fe := &FileError{File: s.file, Row: pe.StartLine, Err: fmt.Errorf(
+					"%w: a quoted value starts in this row and is not closed before line %d, so lines %d to %d cannot be read as rows (close the quote, or double a quote that is part of the value)",
+					ErrSyntax, pe.Line, pe.StartLine+1, pe.Line)}
+				s.fatal = stickyErr(fe)
+				return nil, pe.StartLine, s.fatal
+			}
+			fe := &FileError{File: s.file, Row: pe.StartLine, Err: fmt.Errorf("%w: %s", ErrSyntax, reason)}
 			return nil, pe.StartLine, fe
 		}
 		fe := &FileError{File: s.file, Row: s.lastLine + 1, Err: err}

@@ -411,3 +411,32 @@ func TestCSVEstimateRows(t *testing.T) {
 		t.Errorf("stream: estimate %d, want 0", got)
 	}
 }
+
+// TestCSVUnclosedQuote: a quote that is opened and not closed swallows the
+// rows after it into one value. That must stop reading with an error that
+// names the row, never report one bad row and silently lose the rest.
+func TestCSVUnclosedQuote(t *testing.T) {
+	for _, tt := range []struct {
+		name, data string
+		wantRows   int
+	}{
+		{"to the end of the file", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,d\n", 1},
+		{"to a later quote", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,\"Smith, J\"\nu5,e\n", 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := OpenSource(writeFile(t, "u.csv", []byte(tt.data)), SourceOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			got := drain(t, src)
+			if len(got.rows) != tt.wantRows || got.errs != nil {
+				t.Errorf("rows %v, row errors %q; want %d row and no row errors", got.rows, got.errs, tt.wantRows)
+			}
+			if got.fatal == nil || !errors.Is(got.fatal, ErrSyntax) || !strings.Contains(got.fatal.Error(), "row 3") {
+				t.Fatalf("fatal error %v; want a syntax error that names row 3", got.fatal)
+			}
+			t.Log(got.fatal)
+		})
+	}
+}
