@@ -31,8 +31,9 @@ type item struct {
 	rec    validate.Record
 	note   string // warnings and normalisations, for the report
 	resume resumeMode
-	// prev is the status the previous run gave a resumeSteps row.
-	prev report.Status
+	// prev is the previous run's line of a resumeSteps row: its status,
+	// and the outcomes of the steps that need not run again.
+	prev *report.Row
 
 	existing  *kintone.User
 	uncertain bool // an attempt to create it had an unknown outcome
@@ -83,6 +84,7 @@ func (r *runner) processUsers(items []*item) {
 		r.lookupFailed(items, err)
 		return
 	}
+	crashed := r.createdByCrash(items)
 	var create, update []*item
 	inputs := map[*item]kintone.UserInput{}
 	for _, it := range items {
@@ -91,9 +93,15 @@ func (r *runner) processUsers(items []*item) {
 		case it.existing == nil:
 			create = append(create, it)
 		case it.resume == resumeSteps:
-			it.status = it.prev
+			it.status = it.prev.Status
 			it.msg = appendMsg(it.msg, "resumed: finishing the services/departments steps")
-		case r.opts.Mode == Create && it.resume == resumeUnseen && sameAsRow(it):
+			if !stepUnfinished(it.prev.Services) {
+				it.services = it.prev.Services
+			}
+			if !stepUnfinished(it.prev.Departments) {
+				it.departments = it.prev.Departments
+			}
+		case it.resume == resumeUnseen && crashed[it]:
 			it.status = report.Created
 			it.msg = appendMsg(it.msg, "confirmed on the server: created by the interrupted run")
 		case r.opts.Mode == Create:
@@ -252,11 +260,58 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 	return rest, nil
 }
 
-// sameAsRow reports whether the existing user already carries every value
-// of the row, which is how --resume recognises a user created by the run
-// that was interrupted.
-func sameAsRow(it *item) bool {
-	_, changed := updateInput(&it.rec, it.existing)
+// createdByCrash finds, among the rows --resume runs again because the
+// previous run never reported them (or lost the answer to their create),
+// the users that run created: the user exists and carries every value the
+// row gives. In create mode that is enough (the row asked for a new user).
+// Otherwise the user could also have existed before, so it must moreover
+// have no services at all, which is how Add Users leaves a user until the
+// services step; giving such a user its services is what the row would
+// have done, and a user without services cannot use kintone anyway. An
+// error reading the services leaves the rows to the normal path.
+func (r *runner) createdByCrash(items []*item) map[*item]bool {
+	var cand []*item
+	for _, it := range items {
+		if it.resume == resumeUnseen && it.existing != nil && sameAsCreated(it) {
+			cand = append(cand, it)
+		}
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	out := make(map[*item]bool, len(cand))
+	if r.opts.Mode == Create {
+		for _, it := range cand {
+			out[it] = true
+		}
+		return out
+	}
+	if r.opts.DryRun {
+		return nil // a dry run of a resume plans the normal path
+	}
+	cur, err := r.currentServices(cand)
+	if err != nil {
+		return nil
+	}
+	for _, it := range cand {
+		if len(cur[it.existing.Code]) == 0 {
+			out[it] = true
+		}
+	}
+	return out
+}
+
+// sameAsCreated reports whether the existing user carries every value the
+// row gives. A blank cell is not compared: Add Users omitted it, and the
+// server filled in its default (locale "auto", the domain's time zone...).
+func sameAsCreated(it *item) bool {
+	rec := it.rec
+	for f := range rec.Values {
+		if rec.Values[f] == "" {
+			rec.Set[f] = false
+		}
+	}
+	_, changed := updateInput(&rec, it.existing)
 	return !changed
 }
 
@@ -303,6 +358,9 @@ func (r *runner) assignServices(items []*item) {
 	var send, check []*item
 	want := map[*item][]string{}
 	for _, it := range items {
+		if it.resume == resumeSteps && !stepUnfinished(it.prev.Services) {
+			continue // finished by the previous run, which it.services says
+		}
 		switch it.status {
 		case report.Created, report.WouldCreate:
 			want[it] = r.servicesFor(it)
@@ -416,7 +474,7 @@ func (r *runner) assignOrganizations(items []*item) {
 	want := map[*item][]kintone.OrganizationAssignment{}
 	for _, it := range items {
 		orgs := wantedOrganizations(&it.rec)
-		if orgs == nil {
+		if orgs == nil || it.resume == resumeSteps && !stepUnfinished(it.prev.Departments) {
 			continue
 		}
 		switch it.status {

@@ -113,19 +113,22 @@ func (rs *resumeState) done(rec *validate.Record) (*report.Row, bool) {
 	return &cp, true
 }
 
-// mode says how to treat a row that did not end well before.
-func (rs *resumeState) mode(rec *validate.Record) (resumeMode, report.Status) {
+// mode says how to treat a row that did not end well before. For a
+// resumeSteps row it also returns the previous line, whose finished steps
+// are kept as they are.
+func (rs *resumeState) mode(rec *validate.Record) (resumeMode, *report.Row) {
 	prev := rs.seek(rec.Row)
 	switch {
 	case prev == nil || prev.Code != rec.Values[validate.Code]:
-		return resumeUnseen, ""
+		return resumeUnseen, nil
 	case prev.Status == report.Failed && prev.ErrorCode == "outcome_unknown":
-		return resumeUnseen, ""
+		return resumeUnseen, nil
 	case (prev.Status == report.Created || prev.Status == report.Updated || prev.Status == report.Unchanged) &&
 		(stepUnfinished(prev.Services) || stepUnfinished(prev.Departments)):
-		return resumeSteps, prev.Status
+		cp := *prev
+		return resumeSteps, &cp
 	}
-	return resumeNone, ""
+	return resumeNone, nil
 }
 
 func (rs *resumeState) close() {
