@@ -54,6 +54,12 @@ func (it *item) code() string { return it.rec.Values[validate.Code] }
 // process runs one batch of at most 100 valid rows through every step and
 // reports each row.
 func (r *runner) process(items []*item) {
+	if r.stop.Err() != nil {
+		// Stopped while this batch waited for its turn: nothing of it
+		// was sent.
+		r.abandon(items)
+		return
+	}
 	if r.opts.Kind == validate.Guests {
 		r.processGuests(items)
 	} else {
@@ -135,11 +141,12 @@ func (r *runner) processUsers(items []*item) {
 			for i, it := range g {
 				in[i] = newUserInput(&it.rec)
 			}
-			return gatewayUnknown(r.api.AddUsers(ctx, in))
+			return createOutcome(r.api.AddUsers(ctx, in))
 		},
 		ok:        func(it *item) { it.status = report.Created },
 		fail:      r.failRow,
 		reconcile: r.reconcileAdds,
+		primary:   true,
 	}, create)
 	r.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
@@ -149,8 +156,9 @@ func (r *runner) processUsers(items []*item) {
 			}
 			return r.api.UpdateUsers(ctx, in)
 		},
-		ok:   func(it *item) { it.status = report.Updated },
-		fail: r.failRow,
+		ok:      func(it *item) { it.status = report.Updated },
+		fail:    r.failRow,
+		primary: true,
 	}, update)
 	r.assignServices(items)
 	r.assignOrganizations(items)
@@ -252,7 +260,7 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 	for _, it := range group {
 		if _, ok := found[it.code()]; ok {
 			it.status = report.Created
-			it.msg = appendMsg(it.msg, "confirmed on the server after the connection broke")
+			it.msg = appendMsg(it.msg, "confirmed on the server after the answer to the request was lost")
 			continue
 		}
 		rest = append(rest, it)
@@ -431,6 +439,7 @@ func (r *runner) followUp(items []*item, outcome func(*item) *string, value func
 		if *outcome(it) == "" && it.interrupted {
 			*outcome(it) = "not_attempted"
 			it.stepFailed = true
+			r.stepsCut.Add(1)
 		}
 	}
 }
@@ -529,7 +538,7 @@ func (r *runner) processGuests(items []*item) {
 			for i, it := range g {
 				in[i] = newGuestInput(&it.rec)
 			}
-			return gatewayUnknown(r.api.AddGuests(ctx, in))
+			return createOutcome(r.api.AddGuests(ctx, in))
 		},
 		ok: func(it *item) { it.status = report.Created },
 		fail: func(it *item, code, msg string) {
@@ -541,19 +550,24 @@ func (r *runner) processGuests(items []*item) {
 			r.failRow(it, code, msg)
 		},
 		existsMeansDone: true,
+		primary:         true,
 	}, items)
 }
 
 func isInterrupted(err error) bool { return errors.Is(err, errInterrupted) }
 
-// gatewayUnknown treats a 502 or 504 answer to a create as an unknown
-// outcome. Those come from a proxy in front of the service, which may have
-// given up after the service committed the request; blindly re-sending a
-// create could then be rejected as a duplicate and misreported. (A 503 or a
-// 429 comes from the service itself, before it did anything.)
-func gatewayUnknown(err error) error {
+// createOutcome treats a server-side failure of a create (a 5xx answer
+// other than 503) as an unknown outcome, which the caller reconciles
+// instead of re-sending blindly. A 502 or 504 comes from a proxy in front
+// of the service, which may have given up after the service committed; a
+// 500 or a 520 (GAIA_DA02, database locked) comes from the service in the
+// middle of the work, and the reference (§5.3) cannot say whether a batch
+// is atomic at commit time, so it asks importers to reconcile after any
+// failure. Re-sending such a create could be rejected as a duplicate and
+// misreported. A 503 or a 429 is an answer given before anything was done.
+func createOutcome(err error) error {
 	var e *kintone.APIError
-	if errors.As(err, &e) && (e.Status == 502 || e.Status == 504) {
+	if errors.As(err, &e) && e.Status >= 500 && e.Status != 503 {
 		return &kintone.OutcomeUnknownError{Err: err}
 	}
 	return err

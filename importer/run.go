@@ -116,6 +116,9 @@ type runner struct {
 	// stepFailures counts users created or updated whose services or
 	// departments step failed: those rows did not end well.
 	stepFailures atomic.Int64
+	// stepsCut counts services or departments steps not attempted because
+	// the run was stopping.
+	stepsCut atomic.Int64
 	seq          *sequencer
 
 	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
@@ -165,18 +168,21 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	r.stop, r.cancelStop = stop, cancelStop
 	r.send = context.WithoutCancel(ctx)
 
+	// Ctrl-C during the pre-flight or the user listing is no failure: the
+	// run goes on, every batch finds the run stopping, and every row is
+	// reported not_attempted.
 	if !r.offline {
-		if err := r.preflight(); err != nil {
+		if err := r.preflight(); err != nil && ctx.Err() == nil {
 			return nil, err
 		}
-		if o.Kind == validate.Users && o.MatchOn != MatchCode {
-			if r.index, err = r.loadIndex(stop); err != nil {
+		if o.Kind == validate.Users && o.MatchOn != MatchCode && ctx.Err() == nil {
+			if r.index, err = r.loadIndex(stop); err != nil && ctx.Err() == nil {
 				return nil, r.fatalOr(err)
 			}
 		}
 	}
 
-	r.seq = newSequencer(o.Report, o.Progress)
+	r.seq = newSequencer(o.Report, o.Progress, func(error) { r.cancelStop() })
 	// Outside create mode a row may name an existing user, for which only
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
@@ -270,7 +276,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	g.Wait()
 	sum, pending, werr := r.seq.result()
-	out := &Summary{Summary: sum, Encoding: src.Encoding(), Interrupted: ctx.Err() != nil, StepFailures: r.stepFailures.Load()}
+	// A Ctrl-C that came after the last row was sent cut nothing short.
+	cut := sum.Counts[report.NotAttempted] > 0 || r.stepsCut.Load() > 0
+	out := &Summary{Summary: sum, Encoding: src.Encoding(), Interrupted: ctx.Err() != nil && cut, StepFailures: r.stepFailures.Load()}
 	if readErr != nil {
 		return out, readErr
 	}

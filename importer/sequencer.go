@@ -26,6 +26,10 @@ type sequencer struct {
 	done chan struct{} // closed when the writer goroutine has finished
 	w    report.Writer
 	err  error // first write error; owned by the writer goroutine until done
+	// failed is called once, from the writer goroutine, on the first write
+	// error: a run whose report cannot be written must stop sending, or
+	// it would go on changing users with no record of it.
+	failed func(error)
 }
 
 // writeReq is a row to write, or (row nil) a request to flush, answered by
@@ -38,8 +42,8 @@ type writeReq struct {
 // writeAhead is how many rows may wait for the writer goroutine.
 const writeAhead = 1024
 
-func newSequencer(w report.Writer, progress func(int)) *sequencer {
-	s := &sequencer{w: w, pending: make(map[int]*report.Row), progress: progress,
+func newSequencer(w report.Writer, progress func(int), failed func(error)) *sequencer {
+	s := &sequencer{w: w, pending: make(map[int]*report.Row), progress: progress, failed: failed,
 		out: make(chan writeReq, writeAhead), done: make(chan struct{})}
 	go s.writer()
 	return s
@@ -48,16 +52,20 @@ func newSequencer(w report.Writer, progress func(int)) *sequencer {
 func (s *sequencer) writer() {
 	defer close(s.done)
 	for req := range s.out {
-		switch {
-		case req.row != nil:
-			if s.err == nil {
-				s.err = s.w.Write(req.row)
+		if s.err != nil {
+			if req.flushed != nil {
+				close(req.flushed)
 			}
-		default:
-			if s.err == nil {
-				s.err = s.w.Flush()
-			}
+			continue // drain, so that nobody blocks on a dead report
+		}
+		if req.row != nil {
+			s.err = s.w.Write(req.row)
+		} else {
+			s.err = s.w.Flush()
 			close(req.flushed)
+		}
+		if s.err != nil && s.failed != nil {
+			s.failed(s.err)
 		}
 	}
 }

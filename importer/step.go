@@ -20,13 +20,30 @@ var errInterrupted = errors.New("interrupted before it could be sent")
 // run is stopping: a transient failure means nothing was committed, so the
 // rows can honestly be reported not_attempted.
 func (r *runner) call(fn func(ctx context.Context) error) error {
+	return r.do(false, fn)
+}
+
+// callUnlessStopping is call for a write that starts new work (see
+// step.primary): if the run is stopping by the time a request slot is
+// free, it sends nothing and returns errInterrupted. Checking here, at the
+// last moment, and not only before waiting for the slot, is what keeps a
+// batch that queued for a slot from sending after Ctrl-C.
+func (r *runner) callUnlessStopping(fn func(ctx context.Context) error) error {
+	return r.do(true, fn)
+}
+
+func (r *runner) do(unlessStopping bool, fn func(ctx context.Context) error) error {
 	p := &r.opts.Retry
 	for attempt := 1; ; attempt++ {
 		if err := r.limiter.Wait(r.send); err != nil {
 			return err
 		}
-		r.requests.Add(1)
 		r.slots <- struct{}{}
+		if unlessStopping && r.stop.Err() != nil {
+			<-r.slots
+			return errInterrupted
+		}
+		r.requests.Add(1)
 		err := fn(r.send)
 		<-r.slots
 		if err == nil || !kintone.IsRetryable(err) || kintone.IsOutcomeUnknown(err) {
@@ -58,6 +75,13 @@ type step struct {
 	// accepts an "already exists" rejection of an item whose earlier
 	// attempt had an unknown outcome: that attempt created it.
 	existsMeansDone bool
+	// primary marks the write that creates or changes the rows' users
+	// (Add Users, Update Users, Add Guests). Once the run is stopping no
+	// group of it is sent any more, not even the rest of a group split by
+	// isolation or reconciliation. The steps after it (services,
+	// departments) still run for the users this batch has written, so
+	// that Ctrl-C leaves no user half set up.
+	primary bool
 }
 
 // runStep sends items in one request, then handles the answer:
@@ -80,7 +104,15 @@ func (r *runner) runStep(s *step, items []*item) {
 			r.notAttempted(group, "not sent: the run stopped: "+f.Error())
 			continue
 		}
-		err := r.call(func(ctx context.Context) error { return s.send(ctx, group) })
+		if s.primary && r.stop.Err() != nil {
+			r.notAttempted(group, "not sent: the run was interrupted")
+			continue
+		}
+		send := r.call
+		if s.primary {
+			send = r.callUnlessStopping
+		}
+		err := send(func(ctx context.Context) error { return s.send(ctx, group) })
 		var apiErr *kintone.APIError
 		switch {
 		case err == nil:
@@ -93,7 +125,7 @@ func (r *runner) runStep(s *step, items []*item) {
 				it.uncertain = true
 			}
 			if unknown > r.opts.Retry.MaxAttempts {
-				r.failGroup(s, group, "outcome_unknown", "the connection broke after the request was sent, repeatedly; the change may have been applied: run again with --resume to check")
+				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
 				continue
 			}
 			if s.reconcile == nil {
@@ -102,7 +134,7 @@ func (r *runner) runStep(s *step, items []*item) {
 			}
 			rest, rerr := s.reconcile(group)
 			if rerr != nil {
-				r.failGroup(s, group, "outcome_unknown", "the connection broke after the request was sent and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
+				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
 				continue
 			}
 			queue = append(queue, rest)
