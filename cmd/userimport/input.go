@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -69,7 +70,19 @@ func (f *inputFlags) reportPath(file, suffix string, now time.Time) string {
 	if suffix == "" {
 		return stem + ".report.csv"
 	}
-	return fmt.Sprintf("%s.%s-%s.csv", stem, suffix, now.Format("20060102-150405"))
+	base := fmt.Sprintf("%s.%s-%s", stem, suffix, now.Format("20060102-150405"))
+	// Two runs in the same second must not share a report: the second
+	// would overwrite the one a --resume of the first needs.
+	path := base + ".csv"
+	for n := 2; fileExists(path); n++ {
+		path = fmt.Sprintf("%s-%d.csv", base, n)
+	}
+	return path
+}
+
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 func openReport(path string) (report.Writer, error) {
