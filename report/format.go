@@ -27,11 +27,16 @@ const (
 	// JSONL is one JSON object per line, with the same keys as Columns and
 	// no formula escaping (see jsonlWriter). Values round-trip exactly.
 	JSONL
-	// XLSX is an Excel workbook with one sheet "report", written with
-	// excelize's StreamWriter; it only becomes a file at Close, so it is no
-	// use for crash recovery. Cells are escaped like CSV's; control
-	// characters that XML cannot hold come back as U+FFFD and a cell keeps
-	// at most 32,767 characters (Excel's limit).
+	// XLSX is an Excel workbook written with excelize's StreamWriter. Its
+	// sheet "report" holds the header and up to 1,048,575 rows (Excel's
+	// limit of 1,048,576 sheet rows); further rows continue on sheets
+	// "report (2)", "report (3)", …, each with the same header, widths and
+	// frozen header row, so a report of any size is whole and Read reads it
+	// back in order. It only becomes a file at Close, so it is no use for
+	// crash recovery: a killed run leaves the empty file that Create made.
+	// Cells are escaped like CSV's; control characters that XML cannot hold
+	// come back as U+FFFD and a cell keeps at most 32,767 characters
+	// (Excel's limit).
 	XLSX
 )
 
@@ -87,7 +92,10 @@ func FormatFor(path string) (Format, error) {
 // at Close. Path "-" writes CSV to standard output, which Close leaves open.
 //
 // The file is created at once, even for XLSX, so that an unwritable path
-// fails before any user is imported.
+// fails before any user is imported. It is written under its final name,
+// not a temporary one renamed at Close: a run that dies leaves a torn CSV
+// or JSONL report whose whole rows --resume can use, or an empty XLSX file
+// that Read refuses, never an older report under the new one's name.
 func Create(path string) (Writer, error) {
 	format, err := FormatFor(path)
 	if err != nil {

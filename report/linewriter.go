@@ -21,7 +21,7 @@ type lineSink struct {
 	dst    io.Writer
 	closer io.Closer // the file Create opened, or nil
 	buf    bytes.Buffer
-	err    error // first write error; sticky, as a report with a hole is worse than none
+	err    error // first write error; sticky, as a report with a hole is worse than one that stops short
 	closed bool
 }
 

@@ -24,12 +24,19 @@ var ErrNotReport = errors.New("not a userimport report")
 // ParseError is a problem at one place of a report file.
 type ParseError struct {
 	Path string // the file name as given to Read, or the name given to ReadFrom
-	Line int    // CSV/JSONL line, XLSX sheet row; 1-based
-	Err  error
+	// Sheet is the XLSX sheet that Line is on, and "" for CSV and JSONL: a
+	// big XLSX report has several sheets (see XLSX).
+	Sheet string
+	Line  int // CSV/JSONL line, XLSX sheet row; 1-based
+	Err   error
 }
 
-// Error returns "path:line: problem", the form editors jump to.
+// Error returns "path:line: problem", the form editors jump to, or for an
+// XLSX report "path: sheet "name" row line: problem".
 func (e *ParseError) Error() string {
+	if e.Sheet != "" {
+		return fmt.Sprintf("%s: sheet %q row %d: %v", e.Path, e.Sheet, e.Line, e.Err)
+	}
 	return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
 }
 
@@ -52,6 +59,12 @@ const maxLine = 16 << 20
 // so such a row is what a power loss or a full disk tore, and resuming
 // treats it as never written. An XLSX report that the
 // writing run did not Close is not a workbook at all and cannot be read.
+//
+// An XLSX report is read from its sheet "report" (or, if there is none,
+// its first sheet) and then from the sheets "report (2)", "report (3)", …
+// that continue it past Excel's row limit, in that order and for as long
+// as the next one exists, each starting with its own header. Other sheets,
+// such as one a person added, are ignored.
 func Read(path string, fn func(Row) error) error {
 	format, err := FormatFor(path)
 	if err != nil {
@@ -361,8 +374,8 @@ func readJSONL(r io.Reader, name string, fn func(Row) error) error {
 // and refuse zip bombs far below excelize's 15.6 GiB default.
 var xlsxReadOptions = excelize.Options{RawCellValue: true, UnzipSizeLimit: 1 << 30}
 
-// readXLSX reads the first sheet with the Rows iterator, so memory does not
-// grow with the report. Blank rows are skipped.
+// readXLSX reads the report's sheets (see Read) with the Rows iterator, so
+// memory does not grow with the report. Blank rows are skipped.
 func readXLSX(f *excelize.File, name string, fn func(Row) error) (err error) {
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
@@ -373,9 +386,37 @@ func readXLSX(f *excelize.File, name string, fn func(Row) error) (err error) {
 	if len(sheets) == 0 {
 		return &ParseError{Path: name, Line: 1, Err: fmt.Errorf("workbook has no sheet: %w", ErrNotReport)}
 	}
-	rows, err := f.Rows(sheets[0])
+	first := sheets[0]
+	if hasSheet(f, sheetName) {
+		first = sheetName
+	}
+	if err := readSheet(f, name, first, true, fn); err != nil {
+		return err
+	}
+	for n := 2; ; n++ {
+		sheet := reportSheet(n)
+		if !hasSheet(f, sheet) || strings.EqualFold(sheet, first) {
+			return nil
+		}
+		if err := readSheet(f, name, sheet, false, fn); err != nil {
+			return err
+		}
+	}
+}
+
+func hasSheet(f *excelize.File, sheet string) bool {
+	i, err := f.GetSheetIndex(sheet)
+	return err == nil && i >= 0
+}
+
+// readSheet reads one sheet of an XLSX report: a header, then rows. The
+// first sheet must have the header; a continuation sheet with no row at
+// all is what a writer leaves that could not start it, and reads as
+// empty.
+func readSheet(f *excelize.File, name, sheet string, first bool, fn func(Row) error) error {
+	rows, err := f.Rows(sheet)
 	if err != nil {
-		return fmt.Errorf("read report %s: %w", name, err)
+		return fmt.Errorf("read report %s, sheet %q: %w", name, sheet, err)
 	}
 	defer rows.Close()
 	var idx [numCols]int
@@ -384,11 +425,11 @@ func readXLSX(f *excelize.File, name string, fn func(Row) error) (err error) {
 	for line := 1; rows.Next(); line++ {
 		cols, err := rows.Columns()
 		if err != nil {
-			return &ParseError{Path: name, Line: line, Err: err}
+			return &ParseError{Path: name, Sheet: sheet, Line: line, Err: err}
 		}
 		if !header {
 			if idx, err = columnIndex(cols); err != nil {
-				return &ParseError{Path: name, Line: line, Err: err}
+				return &ParseError{Path: name, Sheet: sheet, Line: line, Err: err}
 			}
 			header = true
 			continue
@@ -404,17 +445,17 @@ func readXLSX(f *excelize.File, name string, fn func(Row) error) (err error) {
 		}
 		r, err := rowFrom(&rec, true)
 		if err != nil {
-			return &ParseError{Path: name, Line: line, Err: err}
+			return &ParseError{Path: name, Sheet: sheet, Line: line, Err: err}
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return fmt.Errorf("read report %s: %w", name, err)
+		return fmt.Errorf("read report %s, sheet %q: %w", name, sheet, err)
 	}
-	if !header {
-		return &ParseError{Path: name, Line: 1, Err: fmt.Errorf("empty sheet, no header: %w", ErrNotReport)}
+	if !header && first {
+		return &ParseError{Path: name, Sheet: sheet, Line: 1, Err: fmt.Errorf("empty sheet, no header: %w", ErrNotReport)}
 	}
 	return nil
 }

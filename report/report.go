@@ -2,6 +2,16 @@
 // input row, in input order, saying what happened to that row. The same
 // writer serves `validate`, `import --dry-run` and `import`; the reader
 // serves `import --resume`.
+//
+// Reports are written as CSV, JSON Lines or XLSX (see Format). An XLSX
+// report bigger than a sheet continues on further sheets, so a
+// million-row input gets its whole report in every format.
+//
+// An error writing a row or a file is sticky: every later Write, Flush
+// and Close returns it and no later row is written, because a report with
+// a hole in it would mislead --resume. Close still finishes the file as
+// far as it can (an XLSX workbook is still written, with every row before
+// the error) and returns the error, so a report is never silently short.
 package report
 
 // Status is the outcome of one input row. The spellings are a contract:
@@ -62,6 +72,7 @@ type Writer interface {
 	// finished row; the importer calls it after each batch.
 	Flush() error
 	// Close flushes and finishes the file (the XLSX writer only produces a
-	// readable file at Close).
+	// readable file at Close), also after a Write error, which it returns
+	// again: the file then holds the rows written before the error.
 	Close() error
 }
