@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,7 @@ type resumeState struct {
 	// report was written for (rows were fixed since): rows are then
 	// matched by row number and login name.
 	changed bool
+	log     io.Writer
 }
 
 var errStopReading = errors.New("stop")
@@ -31,7 +33,7 @@ var errStopReading = errors.New("stop")
 // input: the file name must match (a report of another file is refused); a
 // changed file is accepted with rows matched by row number and login name,
 // which is the retry-after-fixing workflow.
-func loadResume(path, fingerprint string) (*resumeState, error) {
+func loadResume(path, fingerprint string, log io.Writer) (*resumeState, error) {
 	seq := func(yield func(report.Row, error) bool) {
 		err := report.Read(path, func(r report.Row) error {
 			if !yield(r, nil) {
@@ -44,7 +46,7 @@ func loadResume(path, fingerprint string) (*resumeState, error) {
 		}
 	}
 	next, stop := iter.Pull2(iter.Seq2[report.Row, error](seq))
-	rs := &resumeState{path: path, next: next, stop: stop}
+	rs := &resumeState{path: path, next: next, stop: stop, log: log}
 	first, err, ok := next()
 	if err != nil {
 		stop()
@@ -74,6 +76,12 @@ func inputName(fp string) string {
 func (rs *resumeState) seek(row int) *report.Row {
 	for rs.cur != nil && rs.cur.Row < row {
 		r, err, ok := rs.next()
+		if err != nil {
+			// A report cut short by a crash, or damaged since: the rows
+			// after the damage run again, which is safe (a user created
+			// before is recognised), but the admin should know why.
+			fmt.Fprintf(rs.log, "warning: %s cannot be read past row %d (%v); the rows after it run again\n", rs.path, rs.cur.Row, err)
+		}
 		if err != nil || !ok {
 			rs.cur = nil
 			break

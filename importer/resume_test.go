@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,5 +147,50 @@ func TestResumeLeavesPreexistingUsers(t *testing.T) {
 	}
 	if got := strings.Join(srv.Services("dave"), ";"); got != "garoon" {
 		t.Errorf("dave's services = %q, want garoon", got)
+	}
+}
+
+// TestResumeWarnsOnDamagedReport: a report that cannot be read to its end
+// (cut by a crash, or edited by hand) is used up to the damage; the rows
+// after it run again, and the admin is told why.
+func TestResumeWarnsOnDamagedReport(t *testing.T) {
+	srv := kintonetest.NewServer()
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name,password\nann,Ann,Ann-pw-1234\nben,Ben,Ben-pw-1234\n")
+	prev := filepath.Join(t.TempDir(), "prev.csv")
+	w, err := report.Create(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := baseOptions(path, w)
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Damage ben's line (a torn last line is what a crash leaves and is
+	// read as never written; a damaged line before others is an error).
+	data, err := os.ReadFile(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	damaged := lines[0] + lines[1] + "3,ben\n" + lines[2]
+	if err := os.WriteFile(prev, []byte(damaged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	rep := &memReport{}
+	opts = baseOptions(path, rep)
+	opts.Resume, opts.Log = prev, &log
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "cannot be read past row 2") {
+		t.Errorf("log %q; want a warning about the damaged report", log.String())
+	}
+	if got := rep.rows[1]; got.Status != report.Created {
+		t.Errorf("ben: %+v; want created (confirmed on the server)", got)
 	}
 }

@@ -154,7 +154,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		return nil, err
 	}
 	if o.Resume != "" {
-		if r.resume, err = loadResume(o.Resume, r.fingerprint); err != nil {
+		if r.resume, err = loadResume(o.Resume, r.fingerprint, o.Log); err != nil {
 			return nil, err
 		}
 		defer r.resume.close()
