@@ -119,7 +119,7 @@ type runner struct {
 	// stepsCut counts services or departments steps not attempted because
 	// the run was stopping.
 	stepsCut atomic.Int64
-	seq          *sequencer
+	seq      *sequencer
 
 	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
 	// send is what requests run under: it survives a soft stop so that
