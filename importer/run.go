@@ -119,7 +119,9 @@ type runner struct {
 	// stepsCut counts services or departments steps not attempted because
 	// the run was stopping.
 	stepsCut atomic.Int64
-	seq      *sequencer
+	// readCut is set when a validate run stopped reading on Ctrl-C.
+	readCut atomic.Bool
+	seq     *sequencer
 
 	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
 	// send is what requests run under: it survives a soft stop so that
@@ -277,7 +279,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	g.Wait()
 	sum, pending, werr := r.seq.result()
 	// A Ctrl-C that came after the last row was sent cut nothing short.
-	cut := sum.Counts[report.NotAttempted] > 0 || r.stepsCut.Load() > 0
+	cut := sum.Counts[report.NotAttempted] > 0 || r.stepsCut.Load() > 0 || r.readCut.Load()
 	out := &Summary{Summary: sum, Encoding: src.Encoding(), Interrupted: ctx.Err() != nil && cut, StepFailures: r.stepFailures.Load()}
 	if readErr != nil {
 		return out, readErr
@@ -344,6 +346,12 @@ func (r *runner) readRows(src Source, out chan<- *rowChunk, free <-chan *rowChun
 		c.seq[c.n] = seq
 		c.n++
 		if c.n == chunkRows {
+			if r.offline && r.stop.Err() != nil {
+				// Ctrl-C in a validate run: nothing is in flight, so
+				// stop reading; the rows not read are not reported.
+				r.readCut.Store(true)
+				return nil
+			}
 			if est != nil {
 				// The source is ours alone here: ask once, from the
 				// reading goroutine.

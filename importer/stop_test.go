@@ -206,3 +206,21 @@ func TestServerFailureOfCreateIsReconciled(t *testing.T) {
 		t.Errorf("%d duplicate adds", s.DuplicateAdds)
 	}
 }
+
+// TestValidateStopsOnCancel: Ctrl-C stops a validate run at the next chunk
+// of rows (nothing is in flight in a dry run); the summary says it was
+// interrupted, so the command exits 130 instead of reporting a partial
+// file as complete.
+func TestValidateStopsOnCancel(t *testing.T) {
+	path, _, _ := genUsers(t, t.TempDir(), 2000)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	rep := &memReport{}
+	sum, err := importer.Validate(ctx, importer.Options{File: path, Report: rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Interrupted || len(rep.rows) >= 2000 || sum.Rows != len(rep.rows) {
+		t.Errorf("summary %s, %d report rows; want interrupted before the end", sum, len(rep.rows))
+	}
+}

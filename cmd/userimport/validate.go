@@ -18,7 +18,8 @@ func newValidateCmd(s *streams) *cobra.Command {
 against the documented field rules, and writes a report with one line per input
 row (status valid or invalid). Nothing is sent anywhere.
 
-Exit codes: 0 every row is valid, 1 some row is invalid, 2 the file cannot be read.`,
+Exit codes: 0 every row is valid, 1 some row is invalid, 2 the file cannot be read,
+130 interrupted (Ctrl-C; the report covers the rows read before it).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runValidate(cmd, s, &f, args[0])
@@ -54,6 +55,10 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 		return &exitError{code: exitUsage, err: err}
 	}
 	fmt.Fprintf(s.err, "%s (encoding %s)\nreport: %s\n", sum.Summary.String(), sum.Encoding, path)
+	if sum.Interrupted {
+		fmt.Fprintln(s.err, "interrupted: the report covers the rows read before Ctrl-C")
+		return &exitError{code: exitInterrupted}
+	}
 	if !sum.OK() {
 		return &exitError{code: exitRows}
 	}
