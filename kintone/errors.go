@@ -187,17 +187,29 @@ type errorBody struct {
 	Errors  map[string]json.RawMessage `json:"errors"`
 }
 
+// Lengths of the server text quoted in messages: enough to recognise a
+// proxy's page or a stack trace, short enough for one line.
+const (
+	maxBodySnippet  = 120
+	maxValueSnippet = 200
+)
+
 // parseError builds an APIError from a non-2xx (or non-JSON 2xx) response.
 // It never fails: whatever the body holds, the caller gets an APIError with
 // the status and as much detail as could be recovered. truncated says the
 // body was cut at the read limit.
-func parseError(status int, header http.Header, body []byte, truncated bool) *APIError {
+//
+// sc removes the request's secrets. It runs on the server's text before
+// that text is quoted, re-encoded or cut, since each of those changes how a
+// secret reads, and once more on the finished fields.
+func parseError(status int, header http.Header, body []byte, truncated bool, sc *scrubber) *APIError {
 	e := &APIError{Status: status, Code: header.Get(headerCybozuError)}
 	e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	defer sc.apiError(e)
 
 	if isHTML(header.Get("Content-Type"), body) {
 		e.HTML = true
-		e.Message = htmlMessage(body)
+		e.Message = htmlMessage(sc.String(htmlTitle(body)))
 		return e
 	}
 	trimmed := bytes.TrimSpace(body)
@@ -208,10 +220,13 @@ func parseError(status int, header http.Header, body []byte, truncated bool) *AP
 	var eb errorBody
 	if err := json.Unmarshal(trimmed, &eb); err != nil {
 		what := "malformed error body"
+		text := sc.String(string(trimmed))
 		if truncated {
 			what = "error body too large, truncated"
+			// The read limit may have split a secret.
+			text = sc.trimPartial(text)
 		}
-		e.Message = fmt.Sprintf("%s (%s): %q", what, statusText(status), snippet(trimmed, 120))
+		e.Message = fmt.Sprintf("%s (%s): %q", what, statusText(status), sc.snippet(text, maxBodySnippet))
 		return e
 	}
 	if eb.Code != "" {
@@ -224,7 +239,11 @@ func parseError(status int, header http.Header, body []byte, truncated bool) *AP
 	}
 	for key, raw := range eb.Errors {
 		idx, field := parseFieldKey(key)
-		e.Errors = append(e.Errors, FieldError{Key: key, Index: idx, Field: field, Messages: fieldMessages(raw)})
+		fe := FieldError{Key: key, Index: idx, Field: field, Messages: fieldMessages(raw, sc)}
+		// Scrubbed before sorting, so that the order is that of what
+		// callers see.
+		fe.Key, fe.Field = sc.String(fe.Key), sc.String(fe.Field)
+		e.Errors = append(e.Errors, fe)
 	}
 	slices.SortFunc(e.Errors, func(a, b FieldError) int {
 		if a.Index != b.Index {
@@ -239,9 +258,11 @@ func parseError(status int, header http.Header, body []byte, truncated bool) *AP
 }
 
 // fieldMessages reads {"messages":[...]} and, leniently, a bare string or a
-// bare array of strings; anything else is kept as its JSON text so that no
-// server detail is lost.
-func fieldMessages(raw json.RawMessage) []string {
+// bare array of strings; anything else is kept as JSON text so that no
+// server detail is lost. That text is re-encoded from the decoded value with
+// its strings scrubbed: the raw text holds strings still escaped, in which
+// a secret would not be recognised.
+func fieldMessages(raw json.RawMessage, sc *scrubber) []string {
 	var obj struct {
 		Messages []string `json:"messages"`
 	}
@@ -256,7 +277,11 @@ func fieldMessages(raw json.RawMessage) []string {
 	if err := json.Unmarshal(raw, &s); err == nil {
 		return []string{s}
 	}
-	return []string{snippet(bytes.TrimSpace(raw), 200)}
+	text, ok := sc.jsonValue(raw)
+	if !ok {
+		text = sc.String(string(bytes.TrimSpace(raw)))
+	}
+	return []string{sc.snippet(text, maxValueSnippet)}
 }
 
 // isHTML reports an HTML page: by content type, or by a body that starts
@@ -273,11 +298,12 @@ func isHTML(contentType string, body []byte) bool {
 // maxTitle is the longest <title> quoted in a message.
 const maxTitle = 80
 
-// htmlMessage explains an HTML error page, quoting its title when short.
-func htmlMessage(body []byte) string {
+// htmlMessage explains an HTML error page, quoting its title (already
+// scrubbed) when there is one.
+func htmlMessage(title string) string {
 	msg := "the server answered with an HTML page instead of JSON; most likely the domain's IP address restriction or its Basic authentication (see WithBasicAuth) refused the request"
-	if t := htmlTitle(body); t != "" {
-		msg += fmt.Sprintf(" (page title %q)", t)
+	if title != "" {
+		msg += fmt.Sprintf(" (page title %q)", title)
 	}
 	return msg
 }
@@ -308,17 +334,6 @@ func htmlTitle(body []byte) string {
 		return ""
 	}
 	return t
-}
-
-// snippet returns at most n bytes of b as a string, cut at a rune boundary.
-func snippet(b []byte, n int) string {
-	if len(b) <= n {
-		return string(b)
-	}
-	for n > 0 && !utf8.RuneStart(b[n]) {
-		n--
-	}
-	return string(b[:n]) + "..."
 }
 
 // statusText is http.StatusText with a name for cybozu's 520.

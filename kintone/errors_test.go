@@ -585,7 +585,7 @@ func FuzzParseError(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, ctype string, body []byte) {
 		h := http.Header{}
 		h.Set("Content-Type", ctype)
-		e := parseError(status, h, body, false)
+		e := parseError(status, h, body, false, nil)
 		if e == nil {
 			t.Fatal("nil APIError")
 		}

@@ -150,7 +150,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		data, truncated, _ := readLimited(resp.Body, c.maxErrorBody)
-		return c.apiError(cl, parseError(resp.StatusCode, resp.Header, data, truncated))
+		return c.apiError(cl, resp.StatusCode, resp.Header, data, truncated)
 	}
 
 	if cl.out == nil {
@@ -159,7 +159,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		// or login page answering in the server's place) is an error.
 		data, _, _ := readLimited(resp.Body, c.maxErrorBody)
 		if isHTML(resp.Header.Get("Content-Type"), data) {
-			return c.apiError(cl, parseError(resp.StatusCode, resp.Header, data, false))
+			return c.apiError(cl, resp.StatusCode, resp.Header, data, false)
 		}
 		return nil
 	}
@@ -172,7 +172,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		return fmt.Errorf("kintone: %s %s: %w (more than %d bytes)", cl.method, cl.path, ErrResponseTooLarge, c.maxSuccessBody)
 	}
 	if isHTML(resp.Header.Get("Content-Type"), data) {
-		return c.apiError(cl, parseError(resp.StatusCode, resp.Header, data, false))
+		return c.apiError(cl, resp.StatusCode, resp.Header, data, false)
 	}
 	if err := json.Unmarshal(data, cl.out); err != nil {
 		return fmt.Errorf("kintone: %s %s: decoding %d response: %w", cl.method, cl.path, resp.StatusCode, err)
@@ -199,34 +199,14 @@ func (c *Client) transportFailure(ctx context.Context, cl call, err error, sent 
 	return te
 }
 
-// apiError fills in the request and scrubs secrets from the server's text.
-func (c *Client) apiError(cl call, e *APIError) *APIError {
-	e.Method, e.Path = cl.method, cl.path
+// apiError builds the error of a failed response to cl, with the
+// credentials' and the request's secrets removed from the server's text.
+func (c *Client) apiError(cl call, status int, header http.Header, body []byte, truncated bool) *APIError {
 	_, own := c.creds()
-	secrets := append(append([]string(nil), own...), cl.secrets...)
-	e.Message = scrub(e.Message, secrets)
-	for i := range e.Errors {
-		e.Errors[i].Key = scrub(e.Errors[i].Key, secrets)
-		for j := range e.Errors[i].Messages {
-			e.Errors[i].Messages[j] = scrub(e.Errors[i].Messages[j], secrets)
-		}
-	}
+	sc := newScrubber(append(append([]string(nil), own...), cl.secrets...))
+	e := parseError(status, header, body, truncated, sc)
+	e.Method, e.Path = cl.method, cl.path
 	return e
-}
-
-// minScrubLength is the shortest secret scrubbed from server text. Shorter
-// values would mangle ordinary words and cannot be told apart from them; the
-// server rejects such passwords anyway and does not echo passwords.
-const minScrubLength = 4
-
-// scrub replaces every occurrence of a secret in s with "***".
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= minScrubLength && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "***")
-		}
-	}
-	return s
 }
 
 // readLimited reads at most limit bytes and reports whether more followed.
