@@ -359,3 +359,47 @@ func TestSimDepartmentsAndGuests(t *testing.T) {
 		t.Errorf("guests after delete = %v", got)
 	}
 }
+
+// TestSimPrimaryOrganizationForms reads users back with primaryOrganization
+// sent as the samples' string and as the documented number (reference
+// §3.2): the client must decode both to the same id, and sortOrder with it.
+func TestSimPrimaryOrganizationForms(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []kintonetest.Option
+	}{
+		{"string", nil},
+		{"number", []kintonetest.Option{kintonetest.WithNumericPrimaryOrganization()}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			opts := append([]kintonetest.Option{kintonetest.WithDepartments(
+				[]kintone.Organization{{Code: "sales", Name: "Sales"}, {Code: "dev", Name: "Development"}}, nil)}, tt.opts...)
+			s, c := newSim(t, opts...)
+			users := newUsers(0, 2)
+			users[0].SortOrder = ptr(int64(7))
+			if err := c.AddUsers(ctx, users); err != nil {
+				t.Fatal(err)
+			}
+			err := c.UpdateUserOrganizations(ctx, []kintone.UserOrganizations{{
+				Code: "user000", Organizations: []kintone.OrganizationAssignment{{OrgCode: "dev"}, {OrgCode: "sales"}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.GetUsers(ctx, kintone.GetUsersOptions{Codes: []string{"user000", "user001"}})
+			if err != nil {
+				t.Fatalf("GetUsers: %v", err)
+			}
+			dev, _ := s.User("user000")
+			if len(got) != 2 || dev.PrimaryOrganization == "" ||
+				got[0].PrimaryOrganization != dev.PrimaryOrganization || got[1].PrimaryOrganization != "" {
+				t.Fatalf("primary departments = %+v, want %q and none", got, dev.PrimaryOrganization)
+			}
+			if got[0].SortOrder == nil || *got[0].SortOrder != 7 || got[1].SortOrder != nil {
+				t.Errorf("sortOrder = %v, %v; want 7 and nil", got[0].SortOrder, got[1].SortOrder)
+			}
+		})
+	}
+}

@@ -1,7 +1,13 @@
 package kintone
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -36,7 +42,9 @@ type CustomItemValue struct {
 
 // User is a cybozu.com user as Get Users returns it. Unset strings are "" (the
 // service sends "" rather than null); ids are strings because they exceed the
-// range a JSON number can carry exactly.
+// range a JSON number can carry exactly. PrimaryOrganization is the primary
+// department's id, "" for none; SortOrder is nil when unset. See
+// User.UnmarshalJSON for the forms these two are accepted in.
 type User struct {
 	ID                  string            `json:"id"`
 	Code                string            `json:"code"`
@@ -65,6 +73,124 @@ type User struct {
 	PrimaryOrganization string            `json:"primaryOrganization"`
 	SortOrder           *int64            `json:"sortOrder"`
 	CustomItemValues    []CustomItemValue `json:"customItemValues"`
+}
+
+// UnmarshalJSON decodes a user of a Get Users response. primaryOrganization
+// and sortOrder are read leniently: the data-structure page (reference §3.2)
+// documents primaryOrganization as a number while every sample sends a
+// string ("9"), and sortOrder is documented as a number but would be quoted
+// by a server that quotes its ids. A field strictly typed as one of the
+// forms would make a whole page of users undecodable over one value, so
+// primaryOrganization may be a string, a number or null, and sortOrder a
+// number, a string holding one, "" or null.
+func (u *User) UnmarshalJSON(data []byte) error {
+	type plain User // without this method, so that decoding does not recurse
+	aux := struct {
+		*plain
+		// Same JSON names at a shallower depth: these win over plain's.
+		PrimaryOrganization flexID  `json:"primaryOrganization"`
+		SortOrder           flexInt `json:"sortOrder"`
+	}{
+		plain:               (*plain)(u),
+		PrimaryOrganization: flexID(u.PrimaryOrganization),
+		SortOrder:           flexInt{u.SortOrder},
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	u.PrimaryOrganization = string(aux.PrimaryOrganization)
+	u.SortOrder = aux.SortOrder.n
+	return nil
+}
+
+// flexID is an id sent as a JSON string or number; null is "" (none).
+type flexID string
+
+func (f *flexID) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case string(data) == "null":
+		*f = ""
+		return nil
+	case len(data) > 0 && data[0] == '"':
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		*f = flexID(s)
+		return nil
+	}
+	n, ok := integral(string(data))
+	if !ok {
+		return &json.UnmarshalTypeError{Value: jsonKind(data), Type: reflect.TypeFor[string]()}
+	}
+	*f = flexID(strconv.FormatInt(n, 10))
+	return nil
+}
+
+// flexInt is a whole number sent as a JSON number or a string holding one;
+// null and "" are nil (unset).
+type flexInt struct{ n *int64 }
+
+func (f *flexInt) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	text := string(data)
+	if text == "null" {
+		f.n = nil
+		return nil
+	}
+	if len(data) > 0 && data[0] == '"' {
+		if err := json.Unmarshal(data, &text); err != nil {
+			return err
+		}
+		if text = strings.TrimSpace(text); text == "" {
+			f.n = nil
+			return nil
+		}
+	}
+	n, ok := integral(text)
+	if !ok {
+		return &json.UnmarshalTypeError{Value: jsonKind(data), Type: reflect.TypeFor[int64]()}
+	}
+	f.n = &n
+	return nil
+}
+
+// integral parses a whole number written as a JSON number: "12", or "12.0"
+// or "1.2e1" from a server that formats numbers as floating point. It
+// refuses fractions and values beyond the exact range of a float64, which
+// an id or display order never reaches.
+func integral(text string) (int64, bool) {
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return n, true
+	}
+	if !json.Valid([]byte(text)) {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	const exact = 1 << 53
+	if err != nil || v != math.Trunc(v) || math.Abs(v) > exact {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+// jsonKind names the JSON type of a value for an UnmarshalTypeError.
+func jsonKind(data []byte) string {
+	if len(data) == 0 {
+		return "value"
+	}
+	switch data[0] {
+	case '"':
+		return "string " + string(data)
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	}
+	return "number " + string(data)
 }
 
 // UserInput is one user of an Add Users or Update Users request. Pointer

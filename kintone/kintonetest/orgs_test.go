@@ -141,3 +141,35 @@ func TestAddDepartments(t *testing.T) {
 		t.Error("duplicate title accepted")
 	}
 }
+
+// §3.2: primaryOrganization is sampled as a string and documented as a
+// number; WithNumericPrimaryOrganization switches to the number. No primary
+// department is null either way, and an id that is not a number (only
+// possible through WithDepartments) stays a string.
+func TestPrimaryOrganizationWireForm(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    []Option
+		primary string // department code assigned first; "" = none
+		want    string
+	}{
+		{"string by default", nil, "sales", `"primaryOrganization":"1"`},
+		{"number when asked", []Option{WithNumericPrimaryOrganization()}, "sales", `"primaryOrganization":1`},
+		{"preset numeric id as a number", []Option{WithNumericPrimaryOrganization()}, "dev", `"primaryOrganization":77`},
+		{"none is null", []Option{WithNumericPrimaryOrganization()}, "", `"primaryOrganization":null`},
+		{"non-numeric id stays a string", []Option{WithNumericPrimaryOrganization(), WithDepartments(
+			[]kintone.Organization{{ID: "x9", Code: "ops", Name: "Ops"}}, nil)}, "ops", `"primaryOrganization":"x9"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := deptServer(t, tt.opts...)
+			if tt.primary != "" {
+				mustOK(t, putOrgs(t, s, assign("a", [2]string{tt.primary, ""})))
+			}
+			body := string(do(t, s, req{method: "GET", path: "/v1/users.json?codes[0]=a"}).body)
+			if !strings.Contains(body, tt.want) {
+				t.Errorf("Get Users = %s, want it to contain %s", body, tt.want)
+			}
+		})
+	}
+}

@@ -152,6 +152,8 @@ type config struct {
 	clock          func() time.Time
 	adminPassword  string
 	maxRequestBody int64
+	// numericPrimaryOrg sends primaryOrganization as a number.
+	numericPrimaryOrg bool
 }
 
 // Option configures a Server.
@@ -235,6 +237,14 @@ func WithLegacyAuthStatus() Option { return func(c *config) { c.legacyAuth = tru
 // password, surName, givenName and their readings instead of the en
 // documentation's 128 (reference §3.1, §11.6).
 func WithJapaneseLimits() Option { return func(c *config) { c.jaLimits = true } }
+
+// WithNumericPrimaryOrganization makes Get Users send primaryOrganization
+// as a JSON number (9), the type the data-structure page documents, instead
+// of the string every sample shows ("9"); reference §3.2 records the
+// conflict. Clients must read both.
+func WithNumericPrimaryOrganization() Option {
+	return func(c *config) { c.numericPrimaryOrg = true }
+}
 
 // WithRequestHook calls f for every request admitted through the concurrency
 // gate, before latency and handling. f may block: the request stays in

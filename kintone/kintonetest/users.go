@@ -13,16 +13,31 @@ import (
 // strings, and primaryOrganization is the org id or null (reference §3.2).
 type wireUser struct {
 	kintone.User
-	PrimaryOrganization *string `json:"primaryOrganization"`
+	// PrimaryOrganization is nil (null), a string or a json.Number.
+	PrimaryOrganization any `json:"primaryOrganization"`
 }
 
-func toWire(u kintone.User) wireUser {
+// toWire renders u for Get Users. numeric sends primaryOrganization as a
+// JSON number (WithNumericPrimaryOrganization) when the id is one; an id
+// given by WithDepartments that is not all digits stays a string.
+func toWire(u kintone.User, numeric bool) wireUser {
 	w := wireUser{User: copyUser(u)}
-	if u.PrimaryOrganization != "" {
-		p := u.PrimaryOrganization
-		w.PrimaryOrganization = &p
+	if id := u.PrimaryOrganization; id != "" {
+		w.PrimaryOrganization = id
+		if numeric && allDigits(id) {
+			w.PrimaryOrganization = json.Number(id)
+		}
 	}
 	return w
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (s *Server) failValidation(w http.ResponseWriter, c *call, errs *errList) {
@@ -72,7 +87,7 @@ func (s *Server) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 	}
 	out := []wireUser{}
 	for _, r := range page(sel, offset, size) {
-		out = append(out, toWire(r.user))
+		out = append(out, toWire(r.user, s.cfg.numericPrimaryOrg))
 	}
 	s.mu.Unlock()
 	writeJSON(w, map[string][]wireUser{"users": out})
