@@ -56,6 +56,8 @@ func TestAddUserFieldRules(t *testing.T) {
 		{"§3.1 timezone invalid", "timezone", "Mars/Olympus", "time zone"},
 		{"§3.1 timezone Local invalid", "timezone", "Local", "time zone"},
 		{"§3.1 timezone offset invalid", "timezone", "+09:00", "time zone"},
+		{"§3.1 timezone host directory right/ invalid", "timezone", "right/Asia/Tokyo", "time zone"},
+		{"§3.1 timezone host file posixrules invalid", "timezone", "posixrules", "time zone"},
 		{"§3.1 description 1000 ok", "description", long(1000), ""},
 		{"§3.1 description 1001", "description", long(1001), "up to 1000"},
 		{"§3.1 phone 101", "phone", strings.Repeat("1", 101), "up to 100"},
