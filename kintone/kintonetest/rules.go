@@ -37,6 +37,7 @@ type fieldRule struct {
 	maxJA    int  // the ja documentation's stricter limit, used with WithJapaneseLimits
 	required bool // required on add (Update Users only requires code)
 	notBlank bool // a present value must not be empty or whitespace-only
+	notEmpty bool // a present value must not be empty (white space is fine)
 	check    check
 }
 
@@ -62,11 +63,13 @@ const sortOrderMax = 99999999
 // the ja page and the help site 64 (reference §11.6); the simulator accepts
 // 128 unless WithJapaneseLimits is given. The same applies to the name parts
 // and their readings. Whitespace in passwords is allowed (the help site
-// allows single-byte spaces; the en page forbids whitespace).
+// allows single-byte spaces; the en page forbids whitespace), but the ja
+// page's "not empty" holds on Update Users too, where the field is
+// optional: "" would set an empty password.
 var userRules = []fieldRule{
 	{name: "code", max: 128, required: true, notBlank: true, check: checkLoginName},
 	{name: "valid", kind: kindBool},
-	{name: "password", max: 128, maxJA: 64, required: true, notBlank: false},
+	{name: "password", max: 128, maxJA: 64, required: true, notEmpty: true},
 	{name: "name", max: 128, required: true, notBlank: true},
 	{name: "surName", max: 128, maxJA: 64},
 	{name: "givenName", max: 128, maxJA: 64},
@@ -304,7 +307,7 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 				errs.add(fp, msgType)
 				continue
 			}
-			if checkString(s, r, required || r.notBlank, jaLimits, fp, errs) {
+			if checkString(s, r, required || r.notBlank || r.notEmpty, jaLimits, fp, errs) {
 				it.strs[r.name] = s
 			}
 		}

@@ -199,6 +199,7 @@ func TestUpdateUsers(t *testing.T) {
 		{"§3.1 name present must not be blank", map[string]any{"code": "a", "name": "  "}, "users[0].name", "spaces only"},
 		{"§3.1 code required", map[string]any{"name": "x"}, "users[0].code", "Required"},
 		{"§3.1 rules apply on update", map[string]any{"code": "a", "timezone": "Nowhere/City"}, "users[0].timezone", "time zone"},
+		{"§3.1 password present must not be empty", map[string]any{"code": "a", "password": ""}, "users[0].password", "Required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,6 +208,14 @@ func TestUpdateUsers(t *testing.T) {
 	}
 	// Password changes take effect for login.
 	mustOK(t, do(t, s, req{method: "PUT", path: "/v1/users.json", body: users(map[string]any{"code": "a", "password": "new", "valid": true})}))
+	mustOK(t, do(t, s, req{method: "GET", path: "/v1/users.json", login: "a", pass: "new"}))
+	// An empty password is rejected at its own index and changes nothing.
+	mustOK(t, do(t, s, req{method: "POST", path: "/v1/users.json", body: users(newUser("b"))}))
+	r := do(t, s, req{method: "PUT", path: "/v1/users.json", body: users(map[string]any{"code": "b", "name": "B2"}, map[string]any{"code": "a", "password": ""})})
+	wantError(t, r, 400, "CB_VA01", "users[1].password", "Required")
+	if b, _ := s.User("b"); b.Name != "Name b" {
+		t.Errorf("the rejected batch renamed b to %q", b.Name)
+	}
 	mustOK(t, do(t, s, req{method: "GET", path: "/v1/users.json", login: "a", pass: "new"}))
 }
 
