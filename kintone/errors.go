@@ -421,12 +421,23 @@ func IsOutcomeUnknown(err error) bool {
 	return errors.As(err, &p) || errors.As(err, &v)
 }
 
-// IsRetryable reports whether repeating the same request later may succeed
-// and cannot do harm: 429 (concurrency limit), 502/503/504, 520 with a
-// database-lock code (GAIA_DA02, GAIA_LT01), and network failures before the
-// request was sent (or at any point for a read). It is false for context
-// cancellation and deadlines (the caller gave up), for an outcome-unknown
-// write (reconcile first), and for every other API error.
+// IsRetryable reports whether the failure is transient, so that the same
+// request sent again later may succeed: 429 (concurrency limit), 502, 503
+// and 504, 520 with a database-lock code (GAIA_DA02, GAIA_LT01), and network
+// failures before the request was sent (or at any point for a read). It is
+// false for context cancellation and deadlines (the caller gave up), for an
+// OutcomeUnknownError (reconcile first), and for every other API error.
+//
+// Retryable does not mean that repeating is harmless. A read may always be
+// repeated, and so may a write refused with 429 or 503, which the service
+// answers before doing any work. A 502 or 504, though, comes from a proxy
+// that may have given up after the service committed, and a 520 lock error
+// from the middle of the work: a caller about to repeat a write that is not
+// idempotent (Add Users, Add Guests) must treat those as an unknown outcome
+// and reconcile first, for example by wrapping the error in
+// OutcomeUnknownError, which makes IsRetryable false. The classification
+// does not look at the method, because only the caller knows whether its
+// write is idempotent (an Update Users that sets the same values is).
 func IsRetryable(err error) bool {
 	if err == nil || IsOutcomeUnknown(err) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

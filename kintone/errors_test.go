@@ -629,3 +629,43 @@ func FuzzParseFieldKey(f *testing.F) {
 		}
 	})
 }
+
+// TestIsRetryableIgnoresMethod pins IsRetryable's documented contract:
+// the verdict depends on the status and code only, the same for a read and
+// a write, so a 502 or 504 on a write is retryable and the caller must
+// decide whether the write may have been committed; wrapped in
+// OutcomeUnknownError it is not retryable.
+func TestIsRetryableIgnoresMethod(t *testing.T) {
+	tests := []struct {
+		status int
+		code   string
+		want   bool
+	}{
+		{429, CodeTooManyConns, true},
+		{429, "", true},
+		{502, "", true},
+		{503, "", true},
+		{504, "", true},
+		{520, CodeDBLocked, true},
+		{520, CodeLockTimeout, true},
+		{500, "", false},
+		{520, "GAIA_UN03", false},
+		{400, CodeInvalidInput, false},
+		{401, CodeWrongAuth, false},
+		{403, CodeNoPrivilege, false},
+		{404, "", false},
+	}
+	for _, tt := range tests {
+		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			t.Run(fmt.Sprintf("%s %d %s", method, tt.status, tt.code), func(t *testing.T) {
+				err := error(&APIError{Status: tt.status, Code: tt.code, Method: method, Path: "/v1/users.json"})
+				if got := IsRetryable(err); got != tt.want {
+					t.Errorf("IsRetryable = %v, want %v", got, tt.want)
+				}
+				if IsRetryable(&OutcomeUnknownError{Err: err}) {
+					t.Error("IsRetryable(OutcomeUnknownError) = true, want false")
+				}
+			})
+		}
+	}
+}
