@@ -32,6 +32,18 @@ func TestMessages(t *testing.T) {
 			parts: []string{`there is no "name" column`, "add the column"}},
 		{name: "doubtful names both limits", set: map[Field]string{SurName: rep("a", 70)}, rule: RuleSurNameLengthDoubtful,
 			parts: []string{"70 characters", "128", "64"}},
+		{name: "timezone typo suggests the ID", set: map[Field]string{Timezone: "Asia/Tokio"}, rule: RuleTimezoneUnknown,
+			parts: []string{`"Asia/Tokio" is not a time zone ID; did you mean "Asia/Tokyo"?`, "mind upper and lower case"}},
+		{name: "timezone host file suggests the ID", set: map[Field]string{Timezone: "right/Asia/Tokyo"}, rule: RuleTimezoneUnknown,
+			parts: []string{`did you mean "Asia/Tokyo"?`}},
+		{name: "timezone junk suggests nothing", set: map[Field]string{Timezone: "Nowhere/1"}, rule: RuleTimezoneUnknown,
+			parts: []string{`"Nowhere/1" is not a time zone ID; use an IANA ID such as Asia/Tokyo`}},
+		{name: "timezone alias names its ID", set: map[Field]string{Timezone: "US/Pacific"}, rule: RuleTimezoneUnlistedDoubtful,
+			parts: []string{`"US/Pacific" is an IANA name that keeps the same time as "America/Los_Angeles"`, `use "America/Los_Angeles" to be safe`}},
+		{name: "timezone Etc zone", set: map[Field]string{Timezone: "Etc/GMT-9"}, rule: RuleTimezoneUnlistedDoubtful,
+			parts: []string{`"Etc/GMT-9" is an IANA name but not on the list`, "Asia/Tokyo"}},
+		{name: "email doubtful names the problem", set: map[Field]string{Email: "admin@localhost"}, rule: RuleEmailFormatDoubtful,
+			parts: []string{`column "E-mail Address": "admin@localhost" has no dot in the domain after the @`, "may reject it"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

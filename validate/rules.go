@@ -13,9 +13,16 @@ const (
 	// the bad bytes with U+FFFD, silently corrupting the value.
 	RuleInvalidText Rule = "field.invalid_utf8"
 	// RuleControlChar: the value holds a control character (tab, CR and LF
-	// are allowed in description only). Cybozu announced in 2021-04 that
-	// control characters would be rejected; invisible characters in a login
-	// name or e-mail address are never intended.
+	// are allowed in description only). It stays an error although the
+	// service still accepts such values: the only document that speaks of
+	// them, Cybozu's 2021-04 API update notice (reference §3.1, S20),
+	// declares every control character but ZWJ invalid input to be
+	// rejected or stripped; only the date was postponed. So no document
+	// makes them valid (unlike the doubtful ranges, where one does), and a
+	// value sent today may be rejected or silently changed later: a login
+	// name that holds one cannot be typed at the login screen. They are
+	// almost always corruption of the file, which the user should see
+	// before anything is sent.
 	RuleControlChar Rule = "field.control_char"
 	// RuleNotForGuests: a guest file holds a field the Add Guests API does
 	// not have; it is not sent. Reported once per field per file.
@@ -32,6 +39,9 @@ const (
 	RuleCodeForbiddenChar Rule = "code.forbidden_char"
 	RuleCodeEdgeSpace     Rule = "code.edge_space"
 	RuleCodeNotEmail      Rule = "code.not_email"
+	// RuleCodeEmailDoubtful: a guest's login name is an address RFC 5322
+	// allows but stricter checks refuse; see emailProblem.
+	RuleCodeEmailDoubtful Rule = "code.email_doubtful"
 	RuleCodeDuplicate     Rule = "code.duplicate"
 	RuleCodeCaseDuplicate Rule = "code.case_duplicate"
 )
@@ -69,6 +79,10 @@ const (
 	RuleTimezoneRequired        Rule = "timezone.required"
 	RuleTimezoneMissingDoubtful Rule = "timezone.missing_doubtful"
 	RuleTimezoneUnknown         Rule = "timezone.unknown"
+	// RuleTimezoneUnlistedDoubtful: an IANA name that is not an ID of the
+	// list (an old alias such as Asia/Calcutta, an Etc/ zone): the
+	// reference asks for an ID from the help-site list.
+	RuleTimezoneUnlistedDoubtful Rule = "timezone.unlisted_doubtful"
 )
 
 // Contact and free-text rules.
@@ -80,11 +94,15 @@ const (
 	RuleEmployeeNumberTooLong  Rule = "employeeNumber.too_long"
 	RuleEmailTooLong           Rule = "email.too_long"
 	RuleEmailInvalid           Rule = "email.invalid"
-	RuleEmailDuplicate         Rule = "email.duplicate"
-	RuleURLTooLong             Rule = "url.too_long"
-	RuleCalltoTooLong          Rule = "callto.too_long"
-	RuleCompanyTooLong         Rule = "company.too_long"
-	RuleDivisionTooLong        Rule = "division.too_long"
+	// RuleEmailFormatDoubtful: an address RFC 5322 allows but stricter
+	// checks refuse; the reference documents no format beyond the length
+	// (§3.1), so it is a warning. See emailProblem.
+	RuleEmailFormatDoubtful Rule = "email.format_doubtful"
+	RuleEmailDuplicate      Rule = "email.duplicate"
+	RuleURLTooLong          Rule = "url.too_long"
+	RuleCalltoTooLong       Rule = "callto.too_long"
+	RuleCompanyTooLong      Rule = "company.too_long"
+	RuleDivisionTooLong     Rule = "division.too_long"
 )
 
 // Typed value rules.
@@ -154,6 +172,7 @@ var ruleTable = []ruleDef{
 	{RuleInfo{RuleCodeForbiddenChar, Error, Code, `Must not contain \ [ ] " : ; < > , /`}, forUsers},
 	{RuleInfo{RuleCodeEdgeSpace, Error, Code, "Must not start or end with a space (half-width spaces are trimmed, full-width ones are an error)."}, forBoth},
 	{RuleInfo{RuleCodeNotEmail, Error, Code, "A guest's login name is their e-mail address."}, forGuests},
+	{RuleInfo{RuleCodeEmailDoubtful, Warning, Code, "An address the standards allow but many systems refuse (no dot in the domain, a quoted local part, an IP address in brackets); no format is documented, so the server may reject it."}, forGuests},
 	{RuleInfo{RuleCodeDuplicate, Error, Code, "Must be unique in the file (case-sensitive, like the service); later rows are rejected."}, forBoth},
 	{RuleInfo{RuleCodeCaseDuplicate, Warning, Code, "Differs from an earlier login name only in upper/lower case; the service allows it but it is usually the same person twice."}, forBoth},
 
@@ -181,6 +200,7 @@ var ruleTable = []ruleDef{
 	{RuleInfo{RuleTimezoneRequired, Error, Timezone, "Required for guests."}, forGuests},
 	{RuleInfo{RuleTimezoneMissingDoubtful, Warning, Timezone, "Blank: the English reference says a blank time zone is an error, the Japanese one that it is optional."}, forUsers},
 	{RuleInfo{RuleTimezoneUnknown, Error, Timezone, "An IANA time zone ID such as Asia/Tokyo or America/Los_Angeles (case-sensitive)."}, forBoth},
+	{RuleInfo{RuleTimezoneUnlistedDoubtful, Warning, Timezone, "An IANA name that is not on the list of time zone IDs (an old alias such as Asia/Calcutta or US/Pacific, or an Etc/ zone); the server may reject it."}, forBoth},
 
 	{RuleInfo{RuleDescriptionTooLong, Error, Description, "At most 1000 characters (not trimmed; line breaks allowed)."}, forUsers},
 	{RuleInfo{RulePhoneTooLong, Error, Phone, "At most 100 characters."}, forBoth},
@@ -189,6 +209,7 @@ var ruleTable = []ruleDef{
 	{RuleInfo{RuleEmployeeNumberTooLong, Error, EmployeeNumber, "At most 100 characters."}, forUsers},
 	{RuleInfo{RuleEmailTooLong, Error, Email, "At most 256 characters."}, forUsers},
 	{RuleInfo{RuleEmailInvalid, Error, Email, "A single address such as taro@example.com."}, forUsers},
+	{RuleInfo{RuleEmailFormatDoubtful, Warning, Email, "An address the standards allow but many systems refuse (no dot in the domain, a quoted local part, an IP address in brackets); no format is documented, so the server may reject it."}, forUsers},
 	{RuleInfo{RuleEmailDuplicate, Warning, Email, "Used by an earlier row (ignoring case); allowed, but password reset by e-mail breaks."}, forUsers},
 	{RuleInfo{RuleURLTooLong, Error, URL, "At most 256 characters."}, forUsers},
 	{RuleInfo{RuleCalltoTooLong, Error, Callto, "At most 256 characters."}, forBoth},

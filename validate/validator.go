@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
-	_ "time/tzdata" // timezone IDs must validate the same on hosts without /usr/share/zoneinfo (Windows, scratch images)
 	"unicode"
 	"unicode/utf8"
 )
@@ -97,9 +95,9 @@ type Validator struct {
 	variants map[string]int32 // other spellings → first row
 	emails   hashSet          // folded hash → first row
 
-	tz     map[string]bool // time.LoadLocation costs 9 µs and 11 allocations
-	lastTZ string          // the last known ID, which most rows repeat
-	tzBad  int             // rejected IDs cached so far (bounded)
+	tz     map[string]tzVerdict // a lookup costs a binary search, a suggestion tens of µs
+	lastTZ string               // the last listed ID, which most rows repeat
+	tzBad  int                  // values cached that are not listed IDs (bounded)
 	warned [NumFields + 1]bool
 
 	buf    []byte    // scratch for normalised values
@@ -108,8 +106,9 @@ type Validator struct {
 	sink   uint64    // what CheckRows peeked at, kept so the loads stay
 }
 
-// maxBadTimezones bounds how many distinct unknown time zone IDs are
-// remembered, so a file full of junk cannot grow the cache without limit.
+// maxBadTimezones bounds how many distinct time zone values that are not
+// listed IDs are remembered, so a file full of junk cannot grow the cache
+// without limit.
 const maxBadTimezones = 1024
 
 // New returns a Validator for one file.
@@ -120,7 +119,7 @@ func New(opts Options) *Validator {
 		locales: userLocales,
 		codes:   newHashSet(0),
 		emails:  newHashSet(0),
-		tz:      make(map[string]bool),
+		tz:      make(map[string]tzVerdict),
 	}
 	if opts.Kind == Guests {
 		v.locales = guestLocales
@@ -306,15 +305,10 @@ func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
 	case opLocale:
 		v.locale(res, rec, f, s, v.locales, RuleLocaleUnknown)
 	case opTimezone:
-		if !v.knownTimezone(s) {
-			v.add(res, rec, RuleTimezoneUnknown, f, "", fmt.Sprintf(
-				"%s is not a time zone ID; use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case).", v.show(f, s)))
-		}
+		v.timezone(res, rec, s)
 	case opEmail:
 		if v.length(res, rec, f, s) {
-			if p := emailProblem(s); p != "" {
-				v.add(res, rec, RuleEmailInvalid, f, "", fmt.Sprintf("%s %s; give one address such as taro@example.com.", v.show(f, s), p))
-			}
+			v.email(res, rec, s)
 		}
 	case opDate:
 		v.date(res, rec, f, s)
@@ -351,7 +345,11 @@ func (v *Validator) code(res *Result, rec *Record, s string) {
 		return
 	}
 	if v.opts.Kind == Guests {
-		if p := emailProblem(s); p != "" {
+		if p, doubtful := emailProblem(s); doubtful {
+			v.add(res, rec, RuleCodeEmailDoubtful, Code, "", fmt.Sprintf(
+				"%s %s; a guest's login name is their e-mail address, and the standards allow this one, but many systems refuse such addresses and the service documents no format, so the server may reject it; check that it is meant.",
+				v.show(Code, s), p))
+		} else if p != "" {
 			v.add(res, rec, RuleCodeNotEmail, Code, "", fmt.Sprintf(
 				"%s %s, but a guest's login name is their e-mail address; give an address such as guest@example.com.", v.show(Code, s), p))
 			return
@@ -431,27 +429,94 @@ func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []s
 	}
 }
 
-// knownTimezone reports whether s is an IANA time zone ID, caching the
-// answer. "Local" is the host's zone, not an ID the service knows.
-func (v *Validator) knownTimezone(s string) bool {
-	if ok, hit := v.tz[s]; hit {
-		return ok
+// email checks the format of an e-mail address that is not too long.
+func (v *Validator) email(res *Result, rec *Record, s string) {
+	p, doubtful := emailProblem(s)
+	switch {
+	case p == "":
+	case doubtful:
+		v.add(res, rec, RuleEmailFormatDoubtful, Email, "", fmt.Sprintf(
+			"%s %s; the standards allow such an address, but many systems refuse it and the service documents no format, so the server may reject it; check that it is meant.",
+			v.show(Email, s), p))
+	default:
+		v.add(res, rec, RuleEmailInvalid, Email, "", fmt.Sprintf("%s %s; give one address such as taro@example.com.", v.show(Email, s), p))
 	}
-	ok := false
-	if s != "Local" && len(s) <= 256 {
-		_, err := time.LoadLocation(s)
-		ok = err == nil
+}
+
+// timezone checks a time zone value against the embedded lists.
+func (v *Validator) timezone(res *Result, rec *Record, s string) {
+	t := v.timezoneVerdict(s)
+	switch t.class {
+	case tzUnknown:
+		v.add(res, rec, RuleTimezoneUnknown, Timezone, "", v.show(Timezone, s)+t.says())
+	case tzOther:
+		v.add(res, rec, RuleTimezoneUnlistedDoubtful, Timezone, "", v.show(Timezone, s)+t.says())
 	}
-	if ok || v.tzBad < maxBadTimezones {
+}
+
+// tzVerdict is what the Validator remembers about a time zone value.
+type tzVerdict struct {
+	class tzClass
+	// hint is the listed ID to suggest: for tzOther the one that keeps
+	// the same time, for tzUnknown the likely intended one ("" = none).
+	hint string
+	// msg is says() worked out once for a cached value, so that a file
+	// that repeats a bad value does not format the message every row.
+	msg string
+}
+
+// says returns what is wrong with the value, a message without the value.
+func (t tzVerdict) says() string {
+	if t.msg != "" {
+		return t.msg
+	}
+	switch {
+	case t.class == tzOther && t.hint != "":
+		return " is an IANA name that keeps the same time as " + strconv.Quote(t.hint) +
+			" but is not on the list of time zone IDs, so the server may reject it; use " + strconv.Quote(t.hint) + " to be safe."
+	case t.class == tzOther:
+		return " is an IANA name but not on the list of time zone IDs, so the server may reject it; use a city's zone such as Asia/Tokyo to be safe."
+	case t.hint != "":
+		return " is not a time zone ID; did you mean " + strconv.Quote(t.hint) +
+			"? Use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case)."
+	}
+	return " is not a time zone ID; use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case)."
+}
+
+// timezoneVerdict classifies s, caching the verdict: most rows repeat a
+// few values. Beyond maxBadTimezones values that are not listed IDs, the
+// rest are classified every time and get no suggestion, which would cost
+// too much to repeat.
+func (v *Validator) timezoneVerdict(s string) tzVerdict {
+	if t, hit := v.tz[s]; hit {
+		return t
+	}
+	var t tzVerdict
+	if len(s) <= 256 {
+		t.class, t.hint = classifyTimezone(s)
+	}
+	if t.class == tzListed {
 		id := strings.Clone(s) // s may pin a whole input line
-		v.tz[id] = ok
-		if ok {
-			v.lastTZ = id
-		} else {
-			v.tzBad++
-		}
+		v.tz[id] = t
+		v.lastTZ = id
+		return t
 	}
-	return ok
+	if v.tzBad >= maxBadTimezones {
+		return t
+	}
+	if t.class == tzUnknown {
+		t.hint = suggestTimezone(s)
+	}
+	t.msg = t.says()
+	v.tz[strings.Clone(s)] = t
+	v.tzBad++
+	return t
+}
+
+// knownTimezone reports whether s is an IANA name (listed or not), caching
+// the answer.
+func (v *Validator) knownTimezone(s string) bool {
+	return v.timezoneVerdict(s).class != tzUnknown
 }
 
 func (v *Validator) date(res *Result, rec *Record, f Field, s string) {
