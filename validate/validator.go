@@ -817,13 +817,14 @@ func (v *Validator) notForKind(res *Result, rec *Record, f Field, custom string)
 		"this field exists for guest users only, so this column is ignored in every row; remove it or import these people as guests (--kind guests).")
 }
 
-// change replaces the value of f and records the change.
+// change replaces the value of f and records the change. A password is
+// shown as *** in the change, never in the record, which is what is sent.
 func (v *Validator) change(res *Result, rec *Record, f Field, to string) {
-	from := rec.Values[f]
+	from, shown := rec.Values[f], to
 	if f == Password {
-		from, to = "***", "***"
+		from, shown = "***", "***"
 	}
-	res.Changes = append(res.Changes, Change{f, v.column(f), from, to})
+	res.Changes = append(res.Changes, Change{f, v.column(f), from, shown})
 	rec.Values[f] = to
 }
 

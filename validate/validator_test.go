@@ -631,3 +631,18 @@ func TestFirstError(t *testing.T) {
 		t.Errorf("warnings only: FirstError = %+v, Valid = %v", r.FirstError(), r.Valid())
 	}
 }
+
+// TestChangeMasksOnlyTheReport: a normalised password (no rule changes one
+// today) must be sent as normalised and shown as *** in the change.
+func TestChangeMasksOnlyTheReport(t *testing.T) {
+	v := New(Options{})
+	rec := &Record{Row: 2, Values: baseRow(Users)}
+	var res Result
+	v.change(&res, rec, Password, "new-Pass-1")
+	if rec.Values[Password] != "new-Pass-1" {
+		t.Errorf("the record's password became %q; it must keep the value to send", rec.Values[Password])
+	}
+	if c := res.Changes[0]; c.From != "***" || c.To != "***" {
+		t.Errorf("change %+v shows the password", c)
+	}
+}
