@@ -567,7 +567,9 @@ func isInterrupted(err error) bool { return errors.Is(err, errInterrupted) }
 // misreported. A 503 or a 429 is an answer given before anything was done.
 func createOutcome(err error) error {
 	var e *kintone.APIError
-	if errors.As(err, &e) && e.Status >= 500 && e.Status != 503 {
+	if errors.As(err, &e) && e.Status >= 500 && e.Status != 503 && !kintone.IsAuth(err) && !kintone.IsPermission(err) {
+		// (A 520 is also the legacy status of a refused password, which
+		// is no outcome but a reason to stop.)
 		return &kintone.OutcomeUnknownError{Err: err}
 	}
 	return err

@@ -121,16 +121,17 @@ func (rs *resumeState) done(rec *validate.Record) (*report.Row, bool) {
 	return &cp, true
 }
 
-// mode says how to treat a row that did not end well before. For a
-// resumeSteps row it also returns the previous line, whose finished steps
-// are kept as they are.
+// mode says how to treat a row that did not end well before. It also
+// returns the previous line of a resumeSteps row, whose finished steps are
+// kept as they are, and of a row whose outcome was unknown.
 func (rs *resumeState) mode(rec *validate.Record) (resumeMode, *report.Row) {
 	prev := rs.seek(rec.Row)
 	switch {
 	case prev == nil || prev.Code != rec.Values[validate.Code]:
 		return resumeUnseen, nil
 	case prev.Status == report.Failed && prev.ErrorCode == "outcome_unknown":
-		return resumeUnseen, nil
+		cp := *prev
+		return resumeUnseen, &cp
 	case (prev.Status == report.Created || prev.Status == report.Updated || prev.Status == report.Unchanged) &&
 		(stepUnfinished(prev.Services) || stepUnfinished(prev.Departments)):
 		cp := *prev

@@ -265,6 +265,10 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			rec.Custom = nil // the item owns the array now
 			if r.resume != nil {
 				it.resume, it.prev = r.resume.mode(&it.rec)
+				// An earlier create whose outcome is unknown may have
+				// worked: for guests, which cannot be looked up, an
+				// "already exists" answer then confirms it.
+				it.uncertain = it.prev != nil && it.prev.ErrorCode == "outcome_unknown"
 			}
 			window = append(window, it)
 			if len(window) == kintone.MaxPerRequest {
@@ -373,8 +377,18 @@ func (r *runner) abandon(items []*item) {
 		why = "not sent: the run stopped: " + f.Error()
 	}
 	for _, it := range items {
-		it.msg = why
-		r.finish(it, report.NotAttempted, it.errCode, "")
+		switch {
+		case it.resume == resumeSteps:
+			// The user was written by an earlier run; only its unfinished
+			// steps were to run. Keep that line, so that the next
+			// --resume still knows the user exists.
+			it.services, it.departments = it.prev.Services, it.prev.Departments
+			r.finish(it, it.prev.Status, it.prev.ErrorCode, appendMsg(it.prev.Message, why))
+		case it.prev != nil && it.prev.ErrorCode == "outcome_unknown":
+			r.finish(it, report.Failed, "outcome_unknown", appendMsg(it.prev.Message, why))
+		default:
+			r.finish(it, report.NotAttempted, it.errCode, why)
+		}
 	}
 }
 

@@ -101,11 +101,11 @@ func (r *runner) runStep(s *step, items []*item) {
 			continue
 		}
 		if f := r.fatal.Load(); f != nil {
-			r.notAttempted(group, "not sent: the run stopped: "+f.Error())
+			r.stopGroup(s, group, "not sent: the run stopped: "+f.Error())
 			continue
 		}
 		if s.primary && r.stop.Err() != nil {
-			r.notAttempted(group, "not sent: the run was interrupted")
+			r.stopGroup(s, group, "not sent: the run was interrupted")
 			continue
 		}
 		send := r.call
@@ -137,12 +137,21 @@ func (r *runner) runStep(s *step, items []*item) {
 				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
 				continue
 			}
+			if len(rest) > 0 {
+				// A server failure (a database lock) may last a moment:
+				// back off before sending the rest, as for any retry.
+				p := &r.opts.Retry
+				if p.Sleep(r.stop, p.backoff(unknown, err)) != nil {
+					r.stopGroup(s, rest, "not sent: the run was interrupted")
+					continue
+				}
+			}
 			queue = append(queue, rest)
 		case kintone.IsAuth(err) || kintone.IsPermission(err):
 			r.setFatal(err)
-			r.notAttempted(group, "not sent: "+err.Error())
+			r.stopGroup(s, group, "not sent: "+err.Error())
 		case errors.Is(err, errInterrupted):
-			r.notAttempted(group, "not sent: the run was interrupted")
+			r.stopGroup(s, group, "not sent: the run was interrupted")
 		case errors.As(err, &apiErr) && apiErr.Status == 400 && !apiErr.HTML:
 			queue = append(queue, r.isolate(s, group, apiErr)...)
 		default:
@@ -218,6 +227,22 @@ func (r *runner) failGroup(s *step, group []*item, code, msg string) {
 	for _, it := range group {
 		s.fail(it, code, msg)
 	}
+}
+
+// stopGroup reports a group that will not be sent (again) because the run
+// is stopping. An item whose earlier attempt had an unknown outcome may
+// have been applied, so it fails as outcome_unknown, which --resume
+// checks, rather than not_attempted, which says nothing was sent.
+func (r *runner) stopGroup(s *step, group []*item, why string) {
+	var unsent []*item
+	for _, it := range group {
+		if it.uncertain {
+			s.fail(it, "outcome_unknown", "the answer to an earlier attempt was lost, and the run stopped before it could be checked; run again with --resume to check")
+			continue
+		}
+		unsent = append(unsent, it)
+	}
+	r.notAttempted(unsent, why)
 }
 
 func (r *runner) notAttempted(group []*item, msg string) {

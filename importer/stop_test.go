@@ -12,6 +12,7 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
 )
 
 // failingReport accepts the first ok rows, then fails every write, as a
@@ -222,5 +223,127 @@ func TestValidateStopsOnCancel(t *testing.T) {
 	}
 	if !sum.Interrupted || len(rep.rows) >= 2000 || sum.Rows != len(rep.rows) {
 		t.Errorf("summary %s, %d report rows; want interrupted before the end", sum, len(rep.rows))
+	}
+}
+
+// dropGuestsAPI commits Add Guests, then loses the answer, with Ctrl-C at
+// that very moment.
+type dropGuestsAPI struct {
+	importer.API
+	cancel context.CancelFunc
+}
+
+func (a *dropGuestsAPI) AddGuests(ctx context.Context, in []kintone.GuestInput) error {
+	if err := a.API.AddGuests(ctx, in); err != nil {
+		return err
+	}
+	a.cancel()
+	return &kintone.OutcomeUnknownError{Err: errors.New("connection reset")}
+}
+
+// TestUnknownOutcomeThenStop: a guest whose Add Guests committed but whose
+// answer was lost, with Ctrl-C right then, is not reported not_attempted
+// (which says nothing was sent) but outcome_unknown; the resume that
+// follows confirms it from the server's "already exists" answer.
+func TestUnknownOutcomeThenStop(t *testing.T) {
+	srv := kintonetest.NewServer()
+	defer srv.Close()
+	path := writeFile(t, "guests.csv", "code,name,password,timezone\ng1@example.com,G1,Guest-pw-1,Asia/Tokyo\n")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	rep := &memReport{}
+	opts := baseOptions(path, rep)
+	opts.Kind = validate.Guests
+	if _, err := importer.Import(ctx, &dropGuestsAPI{API: client(t, srv), cancel: cancel}, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(srv.Guests()) != 1 {
+		t.Fatalf("server has %d guests, want 1", len(srv.Guests()))
+	}
+	if got := rep.rows[0]; got.Status != report.Failed || got.ErrorCode != "outcome_unknown" {
+		t.Errorf("first run: %+v; want failed outcome_unknown", got)
+	}
+	rep2 := &memReport{}
+	opts = baseOptions(path, rep2)
+	opts.Kind = validate.Guests
+	opts.Resume = crashedReport(t, path, rep.rows...)
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep2.rows[0]; got.Status != report.Created {
+		t.Errorf("resume: %+v; want created (confirmed)", got)
+	}
+}
+
+// TestInterruptedResumeKeepsCreatedRows: a resume interrupted before it
+// reaches a row whose user an earlier run created (its services step
+// failed) must write that row back as it was, not as not_attempted, or
+// the next resume forgets the user exists and fails it as "exists".
+func TestInterruptedResumeKeepsCreatedRows(t *testing.T) {
+	srv := kintonetest.NewServer(
+		kintonetest.WithUsers(kintone.UserInput{Code: "fay", Name: ptr("Fay"), Password: ptr(kintone.Secret("Fay-pw-1234"))}),
+	)
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name,password\nfay,Fay,Fay-pw-1234\n")
+	run1 := crashedReport(t, path, report.Row{Row: 2, Code: "fay", Status: report.Created, Services: "failed: 503"})
+	rep2 := &memReport{}
+	opts := baseOptions(path, rep2)
+	opts.Resume = run1
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := importer.Import(ctx, client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep2.rows[0]; got.Status != report.Created || got.Services != "failed: 503" {
+		t.Errorf("interrupted resume wrote %+v; want the earlier line kept", got)
+	}
+	rep3 := &memReport{}
+	opts = baseOptions(path, rep3)
+	opts.Resume = crashedReport(t, path, rep2.rows...)
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep3.rows[0]; got.Status != report.Created || len(srv.Services("fay")) == 0 {
+		t.Errorf("second resume: %+v, services %v; want created with services", got, srv.Services("fay"))
+	}
+}
+
+// legacyAuthAPI answers Add Users as older domains answer a password that
+// no longer works: 520 CB_WA01.
+type legacyAuthAPI struct {
+	importer.API
+	broken atomic.Bool
+}
+
+func (a *legacyAuthAPI) AddUsers(context.Context, []kintone.UserInput) error {
+	a.broken.Store(true)
+	return &kintone.APIError{Status: 520, Code: "CB_WA01", Message: "Password authentication failed."}
+}
+
+func (a *legacyAuthAPI) GetUsers(ctx context.Context, o kintone.GetUsersOptions) ([]kintone.User, error) {
+	if a.broken.Load() {
+		return nil, &kintone.APIError{Status: 520, Code: "CB_WA01", Message: "Password authentication failed."}
+	}
+	return a.API.GetUsers(ctx, o)
+}
+
+// TestLegacyAuthErrorOnCreateIsFatal: a 520 that is the legacy status of a
+// refused password is no unknown outcome but a reason to stop (exit 3).
+func TestLegacyAuthErrorOnCreateIsFatal(t *testing.T) {
+	srv := kintonetest.NewServer()
+	defer srv.Close()
+	path, _, _ := genUsers(t, t.TempDir(), 300)
+	rep := &memReport{}
+	opts := baseOptions(path, rep)
+	opts.Concurrency = 1
+	_, err := importer.Import(t.Context(), &legacyAuthAPI{API: client(t, srv)}, opts)
+	var fe *importer.FatalError
+	if !errors.As(err, &fe) {
+		t.Errorf("err = %v; want a FatalError", err)
+	}
+	for _, r := range rep.rows {
+		if r.ErrorCode == "outcome_unknown" {
+			t.Fatalf("row %d reported %+v", r.Row, r)
+		}
 	}
 }
