@@ -235,15 +235,20 @@ func (s *csvSource) read() ([]string, int, error) {
 			}
 			s.lastLine = pe.Line
 			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
-				// A quoted value opened on StartLine ran on to Line: the
-				// rows in between were read into it and cannot be told
-				// apart any more. Reporting this one row and going on
-				// would silently drop them, so reading stops here.
-				fe := &FileError{File: s.file, Row: pe.StartLine, Err: fmt.Errorf(
-					"%w: a quoted value starts in this row and is not closed before line %d, so lines %d to %d cannot be read as rows (close the quote, or double a quote that is part of the value)",
-					ErrSyntax, pe.Line, pe.StartLine+1, pe.Line)}
-				s.fatal = stickyErr(fe)
-				return nil, pe.StartLine, s.fatal
+				// A quoted value opened in this row ran on to line Line
+				// (to the end of the file, or to a later quote): the
+				// lines in between were read into it. They may be rows
+				// of their own (an unclosed quote) or part of a
+				// multi-line value (a stray character after the closing
+				// quote); either way this report line must name them,
+				// or rows would vanish without a word. Reading goes on
+				// after Line, as encoding/csv does.
+				swallowed := fmt.Sprintf("lines %d to %d were", pe.StartLine+1, pe.Line)
+				if pe.Line == pe.StartLine+1 {
+					swallowed = fmt.Sprintf("line %d was", pe.Line)
+				}
+				reason = fmt.Sprintf("the quotes of a value that starts in this row do not match up until line %d, so %s read as part of this row and not checked or imported as rows (close the quote, and double any quote that is part of the value)",
+					pe.Line, swallowed)
 			}
 			fe := &FileError{File: s.file, Row: pe.StartLine, Err: fmt.Errorf("%w: %s", ErrSyntax, reason)}
 			return nil, pe.StartLine, fe

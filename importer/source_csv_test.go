@@ -413,15 +413,18 @@ func TestCSVEstimateRows(t *testing.T) {
 }
 
 // TestCSVUnclosedQuote: a quote that is opened and not closed swallows the
-// rows after it into one value. That must stop reading with an error that
-// names the row, never report one bad row and silently lose the rest.
+// lines after it into one value. The error for that row must name every
+// line swallowed, never report one bad row while the rest vanish; rows
+// after the damage are read again.
 func TestCSVUnclosedQuote(t *testing.T) {
 	for _, tt := range []struct {
 		name, data string
-		wantRows   int
+		wantRows   []int  // lines of the rows read
+		wantLines  string // what the error must name
 	}{
-		{"to the end of the file", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,d\n", 1},
-		{"to a later quote", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,\"Smith, J\"\nu5,e\n", 1},
+		{"to the end of the file", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,d\n", []int{2}, "lines 4 to 5"},
+		{"to a later quote", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,\"Smith, J\"\nu5,e\n", []int{2, 6}, "lines 4 to 5"},
+		{"closed multi-line value with junk", "code,name\nu1,\"A\nSmith\"x\nu2,b\n", []int{4}, "line 3 was"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src, err := OpenSource(writeFile(t, "u.csv", []byte(tt.data)), SourceOptions{})
@@ -429,14 +432,29 @@ func TestCSVUnclosedQuote(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer src.Close()
-			got := drain(t, src)
-			if len(got.rows) != tt.wantRows || got.errs != nil {
-				t.Errorf("rows %v, row errors %q; want %d row and no row errors", got.rows, got.errs, tt.wantRows)
+			var lines []int
+			var rowErrs []error
+			for {
+				row, err := src.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					var fe *FileError
+					if !errors.As(err, &fe) || fe.Row == 0 {
+						t.Fatalf("fatal error %v; want a row error and reading to go on", err)
+					}
+					rowErrs = append(rowErrs, err)
+					continue
+				}
+				lines = append(lines, row.Line)
 			}
-			if got.fatal == nil || !errors.Is(got.fatal, ErrSyntax) || !strings.Contains(got.fatal.Error(), "row 3") {
-				t.Fatalf("fatal error %v; want a syntax error that names row 3", got.fatal)
+			if !reflect.DeepEqual(lines, tt.wantRows) {
+				t.Errorf("rows on lines %v, want %v", lines, tt.wantRows)
 			}
-			t.Log(got.fatal)
+			if len(rowErrs) != 1 || !errors.Is(rowErrs[0], ErrSyntax) || !strings.Contains(rowErrs[0].Error(), tt.wantLines) {
+				t.Fatalf("row errors %v; want one syntax error naming %s", rowErrs, tt.wantLines)
+			}
 		})
 	}
 }
