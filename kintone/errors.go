@@ -221,6 +221,13 @@ func parseError(status int, header http.Header, body []byte, truncated bool, sc 
 	if err := json.Unmarshal(trimmed, &eb); err != nil {
 		what := "malformed error body"
 		text := sc.String(string(trimmed))
+		if v, ok := sc.jsonValue(trimmed); ok {
+			// Valid JSON of another shape (a numeric id, an array, a
+			// bare string): its strings may hide a secret behind escapes
+			// the scrubber cannot know (\/, \u0041...), so they are
+			// decoded, scrubbed and encoded again.
+			what, text = "unexpected error body", v
+		}
 		if truncated {
 			what = "error body too large, truncated"
 			// The read limit may have split a secret.
