@@ -128,9 +128,11 @@ func New(opts Options) *Validator {
 	return v
 }
 
-// maxExpected bounds Expect, so that a wild estimate cannot allocate
-// gigabytes up front; a larger file still grows the sets as it goes.
-const maxExpected = 1 << 24
+// maxExpected bounds Expect, so that a wild estimate (a file whose first
+// rows are much shorter than the rest) cannot allocate much up front: at
+// most 4M slots, 64 MiB per set. A larger file still grows the sets as it
+// goes.
+const maxExpected = 1 << 21
 
 // Expect sizes the duplicate sets for about rows rows in all, so that they
 // do not grow in steps. Each step rehashes every entry so far at one cache

@@ -111,8 +111,8 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		suffix = "dry-run"
 	}
 	path := f.reportPath(file, suffix, time.Now())
-	if sameFile(path, file) {
-		return usageErr("--report %s is the input file; choose another --report", path)
+	if err := f.checkReport(path, file); err != nil {
+		return err
 	}
 	if f.resume != "" && sameFile(path, f.resume) {
 		return usageErr("--report %s is the report being resumed; choose another --report", path)

@@ -85,6 +85,17 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
+// checkReport refuses a report path that names a file the run reads:
+// creating the report would truncate it before it is read.
+func (f *inputFlags) checkReport(path, file string) error {
+	for _, in := range []struct{ path, what string }{{file, "the input file"}, {f.mapping, "the --mapping file"}} {
+		if in.path != "" && sameFile(path, in.path) {
+			return usageErr("--report %s is %s; choose another --report", path, in.what)
+		}
+	}
+	return nil
+}
+
 func openReport(path string) (report.Writer, error) {
 	w, err := report.Create(path)
 	if err != nil {

@@ -33,6 +33,27 @@ func TestReportIsNotInput(t *testing.T) {
 	}
 }
 
+// TestReportIsNotMapping: the same for the --mapping file.
+func TestReportIsNotMapping(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "users.csv")
+	mapping := filepath.Join(dir, "map.csv") // a YAML mapping under an odd name; .yaml is no report format anyway
+	if err := os.WriteFile(in, []byte("code,name,password\nalice,Alice,Alice-pw-123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	content := "constants:\n  timezone: Asia/Tokyo\n"
+	if err := os.WriteFile(mapping, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, t.Context(), "validate", in, "--mapping", mapping, "--report", mapping)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, stderr)
+	}
+	if got, _ := os.ReadFile(mapping); string(got) != content {
+		t.Errorf("the mapping file was overwritten: now %q", got)
+	}
+}
+
 // TestDefaultReportNamesDoNotCollide: two imports started in the same
 // second get two reports; the second must not overwrite the report a
 // --resume of the first needs.

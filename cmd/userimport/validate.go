@@ -35,8 +35,8 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 		return err
 	}
 	path := f.reportPath(file, "", time.Now())
-	if sameFile(path, file) {
-		return usageErr("--report %s is the input file; choose another --report", path)
+	if err := f.checkReport(path, file); err != nil {
+		return err
 	}
 	w, err := openReport(path)
 	if err != nil {
