@@ -22,13 +22,15 @@ func TestDecodeString(t *testing.T) {
 		`"taro"`, `""`, `"山田 太郎"`, `"a\"b"`, `"a\\b"`, `"\u00e9"`, `"line\nbreak"`,
 		"\"raw\ttab\"", "\"bad \xff utf8\"", `"unterminated`, `"`, `123`, `null`, `true`,
 		`{"a":1}`, ` "spaced" `, `"a"b"`,
+		`"R\u0026D, \"tea\"\n"`, `"\/\b\f\r\t"`, `"\u00E9\u0000"`, `"\ud83d\ude00"`, `"\ud800"`,
+		`"\udc00x"`, `"\u12"`, `"\u12g4"`, `"\x"`, `"a\"`, `"\\"`, `"\\""`, "\"\xff\\n\"",
 	} {
 		t.Run(in, func(t *testing.T) { checkDecodeString(t, []byte(in)) })
 	}
 }
 
 func FuzzDecodeString(f *testing.F) {
-	for _, s := range []string{`"taro"`, `"a\"b"`, "\"\xff\"", `"\u3042"`, `1`} {
+	for _, s := range []string{`"taro"`, `"a\"b"`, "\"\xff\"", `"\u3042"`, `1`, `"R\u0026D\n\ud83d\ude00"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(checkDecodeString)

@@ -118,8 +118,8 @@ func (c *call) items(name string, errs *errList) []json.RawMessage {
 		errs.add(at, msgRequired)
 		return nil
 	}
-	var arr []json.RawMessage
-	if json.Unmarshal(raw, &arr) != nil {
+	arr, err := splitArray(raw)
+	if err != nil {
 		errs.add(at, msgType)
 		return nil
 	}

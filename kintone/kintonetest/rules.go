@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -217,6 +218,15 @@ func (it *item) str(name string) (string, bool) {
 
 // decodeObject decodes one JSON object, keeping numbers exact.
 func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	if m, ok := scanObjectMap(raw); ok {
+		return m, true
+	}
+	return decodeObjectStd(raw)
+}
+
+// decodeObjectStd is decodeObject by encoding/json alone, which decides
+// whatever the scanner is unsure of.
+func decodeObjectStd(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	if !isJSONObject(raw) {
 		return nil, false
 	}
@@ -228,11 +238,12 @@ func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 }
 
 // decodeString is json.Unmarshal into a string, without reflection for
-// the common case: a quoted value with no escapes, no control characters
-// and valid UTF-8, whose bytes are the string itself. Anything else,
-// including what Unmarshal would reject or repair, goes to Unmarshal, so
-// the result is always the same. String fields are most of the
-// simulator's CPU time under a bulk import.
+// the common case: a quoted value of valid UTF-8 with no control
+// characters and only the usual escapes (\" \\ \/ \b \f \n \r \t and
+// \uXXXX outside the surrogate range, which json.Marshal uses for & < >).
+// Anything else, including what Unmarshal would reject or repair, goes to
+// Unmarshal, so the result is always the same. String fields are most of
+// the simulator's CPU time under a bulk import.
 func decodeString(v json.RawMessage, s *string) error {
 	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
 		body := v[1 : len(v)-1]
@@ -243,12 +254,93 @@ func decodeString(v json.RawMessage, s *string) error {
 				break
 			}
 		}
-		if plain && utf8.Valid(body) {
-			*s = string(body)
-			return nil
+		if utf8.Valid(body) {
+			if plain {
+				*s = string(body)
+				return nil
+			}
+			if u, ok := unescape(body); ok {
+				*s = u
+				return nil
+			}
 		}
 	}
 	return json.Unmarshal(v, s)
+}
+
+// unescape decodes the body of a JSON string (valid UTF-8) with the escapes
+// decodeString handles itself; false leaves it to json.Unmarshal.
+func unescape(body []byte) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(body))
+	for i := 0; i < len(body); {
+		c := body[i]
+		if c < 0x20 || c == '"' {
+			return "", false
+		}
+		if c != '\\' {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		if i+1 >= len(body) {
+			return "", false
+		}
+		switch e := body[i+1]; e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			if i+6 > len(body) {
+				return "", false
+			}
+			var r rune
+			for _, h := range body[i+2 : i+6] {
+				switch {
+				case isDigit(h):
+					r = r<<4 | rune(h-'0')
+				case 'a' <= h && h <= 'f':
+					r = r<<4 | rune(h-'a'+10)
+				case 'A' <= h && h <= 'F':
+					r = r<<4 | rune(h-'A'+10)
+				default:
+					return "", false
+				}
+			}
+			if utf16.IsSurrogate(r) {
+				return "", false // pairs and lone halves: Unmarshal's rules
+			}
+			b.WriteRune(r)
+			i += 6
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return b.String(), true
+}
+
+// decodeBool is json.Unmarshal into a bool.
+func decodeBool(v json.RawMessage) (bool, error) {
+	switch string(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	var b bool
+	err := json.Unmarshal(v, &b)
+	return b, err
 }
 
 func isJSONObject(raw json.RawMessage) bool {
@@ -260,54 +352,108 @@ func isNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
 }
 
+// ruleValues sets vals[i] to the value of the member named rules[i].name
+// of the object raw, nil when there is none, as a lookup in decodeObject's
+// map would (the last of duplicate keys wins). It reports false when the
+// scanner is unsure; vals is then partly filled.
+func ruleValues(raw []byte, rules []fieldRule, vals []json.RawMessage) bool {
+	it := objectIter(raw)
+	next := 0 // clients send the fields in rule order: look there first
+	for {
+		key, val, esc, ok := it.next()
+		if !ok {
+			break
+		}
+		if esc {
+			return false
+		}
+		if i := ruleIndex(rules, key, next); i >= 0 {
+			vals[i] = val
+			next = i + 1
+		}
+	}
+	return it.valid()
+}
+
+// ruleIndex returns the index of the rule named key, searching from from
+// on and then wrapping around, or -1.
+func ruleIndex(rules []fieldRule, key []byte, from int) int {
+	for i := from; i < len(rules); i++ {
+		if rules[i].name == string(key) {
+			return i
+		}
+	}
+	for i := 0; i < from && i < len(rules); i++ {
+		if rules[i].name == string(key) {
+			return i
+		}
+	}
+	return -1
+}
+
+// maxRules bounds the rule lists parseItem keeps on the stack.
+const maxRules = 32
+
 // parseItem checks one object against rules. add selects Add semantics
 // (required fields); otherwise only code is required and every other field
 // is checked only if present. Unknown keys are ignored, as JSON APIs
-// commonly do; null counts as absent.
+// commonly do; null counts as absent. at is the item's path; a field's
+// path is built only when it has an error, since an import sends
+// thousands of fields and almost all are fine.
 func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *item {
-	obj, ok := decodeObject(raw)
-	if !ok {
-		errs.add(at, msgType)
-		return nil
+	var buf [maxRules]json.RawMessage
+	var vals []json.RawMessage
+	if len(rules) <= len(buf) {
+		vals = buf[:len(rules)]
+	} else {
+		vals = make([]json.RawMessage, len(rules))
 	}
-	it := &item{strs: map[string]string{}}
-	for _, r := range rules {
-		v, present := obj[r.name]
-		if present && isNull(v) {
-			present = false
+	if !ruleValues(raw, rules, vals) {
+		obj, ok := decodeObjectStd(raw)
+		if !ok {
+			errs.add(at, msgType)
+			return nil
 		}
-		fp := at.field(r.name)
+		for i := range rules {
+			vals[i] = obj[rules[i].name]
+		}
+	}
+	it := &item{strs: make(map[string]string, len(rules))}
+	for i := range rules {
+		r := &rules[i]
+		v := vals[i]
+		present := v != nil && !isNull(v)
 		required := r.required && (add || r.name == "code")
 		if !present {
 			if required {
-				errs.add(fp, msgRequired)
+				errs.add(at.field(r.name), msgRequired)
 			}
 			continue
 		}
 		switch r.kind {
 		case kindBool:
-			var b bool
-			if json.Unmarshal(v, &b) != nil {
-				errs.add(fp, msgType)
+			b, err := decodeBool(v)
+			if err != nil {
+				errs.add(at.field(r.name), msgType)
 				continue
 			}
 			it.valid = &b
 		case kindSortOrder:
 			n, ok := parseSortOrder(v)
 			if !ok {
-				errs.add(fp, msgRange, 0, sortOrderMax)
+				errs.add(at.field(r.name), msgRange, 0, sortOrderMax)
 				continue
 			}
 			it.sortOrder = &n
 		case kindCustomItems:
-			it.custom, it.hasCustom = parseCustom(v, fp, errs), true
+			it.custom, it.hasCustom = parseCustom(v, at, r.name, errs), true
 		default:
 			var s string
 			if decodeString(v, &s) != nil {
-				errs.add(fp, msgType)
+				errs.add(at.field(r.name), msgType)
 				continue
 			}
-			if checkString(s, r, required || r.notBlank || r.notEmpty, jaLimits, fp, errs) {
+			if checkString(s, r, required || r.notBlank || r.notEmpty, jaLimits, at, errs) {
 				it.strs[r.name] = s
 			}
 		}
@@ -315,18 +461,19 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 	return it
 }
 
-// checkString applies length, emptiness and the extra rule to s and reports
-// whether it passed. Empty optional strings pass: "" clears a field.
-func checkString(s string, r fieldRule, nonEmpty, jaLimits bool, at path, errs *errList) bool {
+// checkString applies length, emptiness and the extra rule to s, the value
+// of r in the item at, and reports whether it passed. Empty optional
+// strings pass: "" clears a field.
+func checkString(s string, r *fieldRule, nonEmpty, jaLimits bool, at path, errs *errList) bool {
 	if s == "" {
 		if nonEmpty {
-			errs.add(at, msgRequired)
+			errs.add(at.field(r.name), msgRequired)
 			return false
 		}
 		return true
 	}
 	if r.notBlank && strings.TrimSpace(s) == "" {
-		errs.add(at, msgBlank)
+		errs.add(at.field(r.name), msgBlank)
 		return false
 	}
 	max := r.max
@@ -334,20 +481,36 @@ func checkString(s string, r fieldRule, nonEmpty, jaLimits bool, at path, errs *
 		max = r.maxJA
 	}
 	if max > 0 && utf8.RuneCountInString(s) > max {
-		errs.add(at, msgTooLong, max)
+		errs.add(at.field(r.name), msgTooLong, max)
 		return false
 	}
 	if r.check != nil {
 		if m, args, ok := r.check(s); !ok {
-			errs.add(at, m, args...)
+			errs.add(at.field(r.name), m, args...)
 			return false
 		}
 	}
 	return true
 }
 
-// parseSortOrder accepts an integral JSON number in 0..99999999.
+// parseSortOrder accepts an integral JSON number in 0..99999999. Plain
+// digits are read directly; anything else (a sign, a fraction, an
+// exponent, a numeric string, which json.Number also takes) goes through
+// encoding/json.
 func parseSortOrder(v json.RawMessage) (int64, bool) {
+	if len(v) > 0 && len(v) <= 8 && (v[0] != '0' || len(v) == 1) {
+		var n int64
+		for _, c := range v {
+			if !isDigit(c) {
+				n = -1
+				break
+			}
+			n = n*10 + int64(c-'0')
+		}
+		if n >= 0 {
+			return n, true // at most 8 digits: within 0..sortOrderMax
+		}
+	}
 	d := json.NewDecoder(bytes.NewReader(v))
 	d.UseNumber()
 	var n json.Number
@@ -361,36 +524,63 @@ func parseSortOrder(v json.RawMessage) (int64, bool) {
 	return i, true
 }
 
-func parseCustom(v json.RawMessage, at path, errs *errList) []customValue {
-	var arr []json.RawMessage
-	if json.Unmarshal(v, &arr) != nil {
-		errs.add(at, msgType)
+// parseCustom checks the customItemValues array v of the item at, named
+// name there.
+func parseCustom(v json.RawMessage, at path, name string, errs *errList) []customValue {
+	arr, err := splitArray(v)
+	if err != nil {
+		errs.add(at.field(name), msgType)
 		return nil
 	}
 	out := make([]customValue, 0, len(arr))
 	for i, raw := range arr {
-		ip := at.at(i)
-		obj, ok := decodeObject(raw)
+		code, value, ok := customFields(raw)
 		if !ok {
-			errs.add(ip, msgType)
-			continue
+			obj, isObj := decodeObjectStd(raw)
+			if !isObj {
+				errs.add(at.field(name).at(i), msgType)
+				continue
+			}
+			code, value = obj["code"], obj["value"]
 		}
 		var cv customValue
-		if decodeString(obj["code"], &cv.Code) != nil || cv.Code == "" {
-			errs.add(ip.field("code"), msgRequired)
+		if decodeString(code, &cv.Code) != nil || cv.Code == "" {
+			errs.add(at.field(name).at(i).field("code"), msgRequired)
 			continue
 		}
-		if raw, ok := obj["value"]; ok && !isNull(raw) {
-			if decodeString(raw, &cv.Value) != nil {
-				errs.add(ip.field("value"), msgType)
+		if value != nil && !isNull(value) {
+			if decodeString(value, &cv.Value) != nil {
+				errs.add(at.field(name).at(i).field("value"), msgType)
 				continue
 			}
 		}
 		if utf8.RuneCountInString(cv.Value) > customValueMax {
-			errs.add(ip.field("value"), msgTooLong, customValueMax)
+			errs.add(at.field(name).at(i).field("value"), msgTooLong, customValueMax)
 			continue
 		}
 		out = append(out, cv)
 	}
 	return out
+}
+
+// customFields returns the code and value members of one custom item
+// object (nil when absent); false means the scanner is unsure.
+func customFields(raw []byte) (code, value json.RawMessage, ok bool) {
+	it := objectIter(raw)
+	for {
+		key, val, esc, ok := it.next()
+		if !ok {
+			break
+		}
+		if esc {
+			return nil, nil, false
+		}
+		switch string(key) {
+		case "code":
+			code = val
+		case "value":
+			value = val
+		}
+	}
+	return code, value, it.valid()
 }

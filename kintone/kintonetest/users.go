@@ -119,8 +119,9 @@ type parsedItem struct {
 
 func (s *Server) parseAddUsers(raws []json.RawMessage) []parsedItem {
 	parsed := make([]parsedItem, len(raws))
+	users := path{}.field("users")
 	for i, raw := range raws {
-		parsed[i].it = parseItem(raw, userRules, true, s.cfg.jaLimits, path{}.field("users").at(i), &parsed[i].errs)
+		parsed[i].it = parseItem(raw, userRules, true, s.cfg.jaLimits, users.at(i), &parsed[i].errs)
 	}
 	return parsed
 }
