@@ -137,6 +137,9 @@ func (r *runner) processUsers(items []*item) {
 	}
 	r.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
+			if err := r.logSend(g); err != nil {
+				return err
+			}
 			in := make([]kintone.UserInput, len(g))
 			for i, it := range g {
 				in[i] = newUserInput(&it.rec)
@@ -270,39 +273,18 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 
 // createdByCrash finds, among the rows --resume runs again because the
 // previous run never reported them (or lost the answer to their create),
-// the users that run created: the user exists and carries every value the
-// row gives. In create mode that is enough (the row asked for a new user).
-// Otherwise the user could also have existed before, so it must moreover
-// have no services at all, which is how Add Users leaves a user until the
-// services step; giving such a user its services is what the row would
-// have done, and a user without services cannot use kintone anyway. An
-// error reading the services leaves the rows to the normal path.
+// the users that run created: it may have sent their create (see
+// resumeState.maybeCreated and the send log), and the user exists with
+// every value the row gives. Such a row is reported created and gets the
+// services step it missed.
 func (r *runner) createdByCrash(items []*item) map[*item]bool {
-	var cand []*item
+	var out map[*item]bool
 	for _, it := range items {
-		if it.resume == resumeUnseen && it.existing != nil && sameAsCreated(it) {
-			cand = append(cand, it)
-		}
-	}
-	if len(cand) == 0 {
-		return nil
-	}
-	out := make(map[*item]bool, len(cand))
-	if r.opts.Mode == Create {
-		for _, it := range cand {
-			out[it] = true
-		}
-		return out
-	}
-	if r.opts.DryRun {
-		return nil // a dry run of a resume plans the normal path
-	}
-	cur, err := r.currentServices(cand)
-	if err != nil {
-		return nil
-	}
-	for _, it := range cand {
-		if len(cur[it.existing.Code]) == 0 {
+		if it.resume == resumeUnseen && it.existing != nil &&
+			r.resume.maybeCreated(&it.rec, it.prev, r.opts.Mode == Create) && sameAsCreated(it) {
+			if out == nil {
+				out = make(map[*item]bool)
+			}
 			out[it] = true
 		}
 	}
@@ -534,6 +516,9 @@ func (r *runner) processGuests(items []*item) {
 	}
 	r.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
+			if err := r.logSend(g); err != nil {
+				return err
+			}
 			in := make([]kintone.GuestInput, len(g))
 			for i, it := range g {
 				in[i] = newGuestInput(&it.rec)
@@ -555,6 +540,18 @@ func (r *runner) processGuests(items []*item) {
 }
 
 func isInterrupted(err error) bool { return errors.Is(err, errInterrupted) }
+
+// logSend appends a create request's rows to the send log before it is
+// sent. A create that cannot be logged is not sent, and the run stops: a
+// crash after it would leave no evidence of what was created.
+func (r *runner) logSend(g []*item) error {
+	if err := r.sendLog.record(g); err != nil {
+		r.sendLogErr.CompareAndSwap(nil, &err)
+		r.cancelStop()
+		return errInterrupted
+	}
+	return nil
+}
 
 // createOutcome treats a server-side failure of a create (a 5xx answer
 // other than 503) as an unknown outcome, which the caller reconciles

@@ -112,6 +112,11 @@ type Options struct {
 	Resume string
 	// DryRun plans without writing.
 	DryRun bool
+	// SendLog, if set, is the path of the send log: before each create
+	// request the rows in it are appended there, so that a --resume after
+	// the process died knows which users it may have created (see
+	// SendLogPath). It is removed when every row has its report line.
+	SendLog string
 
 	// Progress, if set, is called with the number of rows finished so far
 	// (it must be cheap; the command drives a progress bar with it).

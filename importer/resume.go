@@ -25,6 +25,8 @@ type resumeState struct {
 	// matched by row number and login name.
 	changed bool
 	log     io.Writer
+	// sent is the previous run's send log, if it left one.
+	sent sentRows
 }
 
 var errStopReading = errors.New("stop")
@@ -60,7 +62,31 @@ func loadResume(path, fingerprint string, log io.Writer) (*resumeState, error) {
 		rs.cur = &first
 		rs.changed = first.Input != fingerprint
 	}
+	// A second, quick pass finds where the report ends: only the rows
+	// after it can have been in flight when the previous run died. (A
+	// damaged report gives the last row before the damage; seek warns.)
+	last, _ := lastReportedRow(path)
+	if rs.sent, err = readSendLog(SendLogPath(path), last); err != nil {
+		stop()
+		return nil, err
+	}
 	return rs, nil
+}
+
+// maybeCreated reports whether the previous run may have created the user
+// of a row it did not finish (prev is its line, if any): its create had
+// an unknown outcome, or the send log shows the row in a create request.
+// Without a send log (a report from an older version, or written to
+// standard output), fallback decides: every row it did not report may
+// have been sent.
+func (rs *resumeState) maybeCreated(rec *validate.Record, prev *report.Row, fallback bool) bool {
+	switch {
+	case prev != nil && prev.ErrorCode == "outcome_unknown":
+		return true
+	case rs.sent.found:
+		return prev == nil && rs.sent.sent(rec)
+	}
+	return fallback
 }
 
 // inputName is the file name part of a Fingerprint (a name may contain

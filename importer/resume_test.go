@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/userimport/userimport/importer"
@@ -35,6 +36,19 @@ func crashedReport(t *testing.T, path string, rows ...report.Row) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// sendLog writes the send log a crashed run left next to its report:
+// the rows (number and login name) of its create requests.
+func sendLog(t *testing.T, reportPath string, rows ...string) {
+	t.Helper()
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Replace(r, " ", "\t", 1) + "\n")
+	}
+	if err := os.WriteFile(importer.SendLogPath(reportPath), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestResumeKeepsFinishedSteps: resuming a row whose departments step
@@ -79,9 +93,10 @@ func TestResumeKeepsFinishedSteps(t *testing.T) {
 }
 
 // TestResumeFindsUsersCreatedByCrash: the run died after Add Users and
-// before carol's services step and report line. Resuming must give carol
-// her services and report her created, in every mode, also when the row
-// has blank cells that the server filled with its defaults.
+// before carol's services step and report line; its send log shows the
+// create. Resuming must give carol her services and report her created,
+// in every mode, also when the row has blank cells that the server filled
+// with its defaults.
 func TestResumeFindsUsersCreatedByCrash(t *testing.T) {
 	for _, mode := range []importer.Mode{importer.Create, importer.Upsert, importer.SkipExisting} {
 		for _, blanks := range []bool{false, true} {
@@ -108,6 +123,7 @@ func TestResumeFindsUsersCreatedByCrash(t *testing.T) {
 				opts := baseOptions(path, rep)
 				opts.Mode = mode
 				opts.Resume = crashedReport(t, path) // no line at all
+				sendLog(t, opts.Resume, "2 bob", "3 carol")
 				if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
 					t.Fatal(err)
 				}
@@ -125,28 +141,83 @@ func TestResumeFindsUsersCreatedByCrash(t *testing.T) {
 	}
 }
 
-// TestResumeLeavesPreexistingUsers: outside create mode, a resumed row
-// whose user existed before the run (it has services) is not mistaken for
-// one the interrupted run created: its services are left alone.
+// TestResumeLeavesPreexistingUsers: a resumed row whose user existed
+// before the run, even one without services and with the row's values, is
+// not mistaken for one the interrupted run created when nothing says that
+// run sent its create: not with a send log that lacks it, and outside
+// create mode not without a send log either. Its services are left alone.
 func TestResumeLeavesPreexistingUsers(t *testing.T) {
-	srv := kintonetest.NewServer(
-		kintonetest.WithUsers(kintone.UserInput{Code: "dave", Name: ptr("Dave"), Password: ptr(kintone.Secret("Dave-pw-123"))}),
-		kintonetest.WithServices("dave", "garoon"),
-	)
+	for _, tc := range []struct {
+		name    string
+		mode    importer.Mode
+		log     []string // nil: no send log
+		want    report.Status
+		licence []string
+	}{
+		{"upsert, no log", importer.Upsert, nil, report.Unchanged, []string{"garoon"}},
+		{"upsert, log without the row", importer.Upsert, []string{"9 zed"}, report.Unchanged, []string{"garoon"}},
+		{"skip-existing, unlicensed, no log", importer.SkipExisting, nil, report.Skipped, nil},
+		{"skip-existing, unlicensed, log without the row", importer.SkipExisting, []string{"9 zed"}, report.Skipped, nil},
+		{"create, log without the row", importer.Create, []string{"9 zed"}, report.Failed, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := []kintonetest.Option{kintonetest.WithUsers(kintone.UserInput{Code: "dave", Name: ptr("Dave"), Password: ptr(kintone.Secret("Dave-pw-123"))})}
+			if tc.licence != nil {
+				opts = append(opts, kintonetest.WithServices("dave", tc.licence...))
+			}
+			srv := kintonetest.NewServer(opts...)
+			defer srv.Close()
+			path := writeFile(t, "users.csv", "code,name,password\ndave,Dave,Dave-pw-123\n")
+			rep := &memReport{}
+			o := baseOptions(path, rep)
+			o.Mode = tc.mode
+			o.Resume = crashedReport(t, path)
+			if tc.log != nil {
+				sendLog(t, o.Resume, tc.log...)
+			}
+			if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+				t.Fatal(err)
+			}
+			if got := rep.rows[0]; got.Status != tc.want || got.Services != "" {
+				t.Errorf("dave: %+v; want %s, services not touched", got, tc.want)
+			}
+			if got := srv.Services("dave"); strings.Join(got, ";") != strings.Join(tc.licence, ";") {
+				t.Errorf("dave's services = %v, want %v", got, tc.licence)
+			}
+		})
+	}
+}
+
+// TestSendLogLifecycle: an import keeps a send log next to its report
+// while it runs and removes it when every row has its report line; the
+// log of a run that died is what the resume reads.
+func TestSendLogLifecycle(t *testing.T) {
+	srv := kintonetest.NewServer()
 	defer srv.Close()
-	path := writeFile(t, "users.csv", "code,name\ndave,Dave\n")
-	rep := &memReport{}
-	opts := baseOptions(path, rep)
-	opts.Mode = importer.Upsert
-	opts.Resume = crashedReport(t, path)
-	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+	path, _, _ := genUsers(t, t.TempDir(), 250)
+	reportPath := filepath.Join(t.TempDir(), "r.csv")
+	w, err := report.Create(reportPath)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rep.rows[0]; got.Status != report.Unchanged || got.Services != "" {
-		t.Errorf("dave: %+v; want unchanged, services not touched", got)
+	logPath := importer.SendLogPath(reportPath)
+	var logged atomic.Int64
+	o := baseOptions(path, w)
+	o.SendLog = logPath
+	o.Progress = func(int) {
+		if b, err := os.ReadFile(logPath); err == nil {
+			logged.Store(int64(strings.Count(string(b), "\n")))
+		}
 	}
-	if got := strings.Join(srv.Services("dave"), ";"); got != "garoon" {
-		t.Errorf("dave's services = %q, want garoon", got)
+	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if logged.Load() == 0 {
+		t.Error("the send log never held a row while the import ran")
+	}
+	if _, err := os.Stat(logPath); !os.IsNotExist(err) {
+		t.Errorf("send log still there after a complete run (stat: %v)", err)
 	}
 }
 

@@ -130,7 +130,9 @@ type runner struct {
 	cancelStop context.CancelFunc
 	send       context.Context
 
-	index       *userIndex // all users, for --match-on employeeNumber|email
+	sendLog     *sendLog
+	sendLogErr  atomic.Pointer[error] // the send log could not be written
+	index       *userIndex            // all users, for --match-on employeeNumber|email
 	resume      *resumeState
 	fingerprint string
 	fatal       atomic.Pointer[FatalError]
@@ -184,6 +186,11 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		}
 	}
 
+	if !r.offline && !o.DryRun && o.SendLog != "" {
+		if r.sendLog, err = createSendLog(o.SendLog); err != nil {
+			return nil, err
+		}
+	}
 	r.seq = newSequencer(o.Report, o.Progress, func(error) { r.cancelStop() })
 	// Outside create mode a row may name an existing user, for which only
 	// the login name is needed (an export has no password column); what
@@ -265,10 +272,10 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			rec.Custom = nil // the item owns the array now
 			if r.resume != nil {
 				it.resume, it.prev = r.resume.mode(&it.rec)
-				// An earlier create whose outcome is unknown may have
-				// worked: for guests, which cannot be looked up, an
-				// "already exists" answer then confirms it.
-				it.uncertain = it.prev != nil && it.prev.ErrorCode == "outcome_unknown"
+				// An earlier create that may have worked: for guests,
+				// which cannot be looked up, an "already exists" answer
+				// then confirms it.
+				it.uncertain = it.resume == resumeUnseen && r.resume.maybeCreated(&it.rec, it.prev, false)
 			}
 			window = append(window, it)
 			if len(window) == kintone.MaxPerRequest {
@@ -282,6 +289,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	g.Wait()
 	sum, pending, werr := r.seq.result()
+	// Every row that was sent has its report line: the send log is no
+	// longer needed. Otherwise it stays for --resume.
+	logErr := r.sendLog.finish(werr == nil && pending == 0)
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || r.stepsCut.Load() > 0 || r.readCut.Load()
 	out := &Summary{Summary: sum, Encoding: src.Encoding(), Interrupted: ctx.Err() != nil && cut, StepFailures: r.stepFailures.Load()}
@@ -290,6 +300,12 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	if werr != nil {
 		return out, fmt.Errorf("writing the report: %w", werr)
+	}
+	if e := r.sendLogErr.Load(); e != nil {
+		return out, *e
+	}
+	if logErr != nil {
+		return out, fmt.Errorf("closing the send log: %w", logErr)
 	}
 	if pending != 0 {
 		return out, fmt.Errorf("internal error: %d report rows were never written", pending)

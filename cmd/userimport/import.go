@@ -122,6 +122,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		return err
 	}
 	opts.Report = w
+	opts.SendLog = importer.SendLogPath(path)
 	tick, done := progress(s, "importing")
 	opts.Progress = tick
 	sum, err := importer.Import(ctx, client, opts)

@@ -95,3 +95,85 @@ func TestCtrlC(t *testing.T) {
 		t.Errorf("resume re-sent existing users")
 	}
 }
+
+// TestKillThenResume kills a real import process (SIGKILL: no chance to
+// write another report line) in the middle of an upsert, then resumes from
+// the report it left. Every user must exist exactly once and have its
+// services, and every row must end created: the users the dead run created
+// but never reported are recognised from its send log.
+func TestKillThenResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a subprocess")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("code,name,password\n")
+	const n = 2000
+	for i := range n {
+		fmt.Fprintf(&b, "kill%05d,User %d,Pass-%d-word\n", i, i, i)
+	}
+	in := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := kintonetest.NewServer(kintonetest.WithLatency(20 * time.Millisecond))
+	defer srv.Close()
+	start := func(reportPath string, extra ...string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], append([]string{"import", in, "--mode", "upsert", "--concurrency", "4", "--report", reportPath}, extra...)...)
+		cmd.Env = append(os.Environ(), "USERIMPORT_RUN_MAIN=1",
+			"KINTONE_BASE_URL="+srv.URL, "KINTONE_USERNAME="+srv.AdminUser, "KINTONE_PASSWORD="+srv.AdminPassword, "KINTONE_API_TOKEN=")
+		return cmd
+	}
+	first := filepath.Join(dir, "first.csv")
+	cmd := start(first)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once some rows are reported and more users exist than
+	// that: the users of the batches in flight have no report line.
+	reportedLines := func() int {
+		data, _ := os.ReadFile(first)
+		return strings.Count(string(data), "\n") - 1
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for (reportedLines() < 300 || len(srv.Users()) < 700) && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if _, err := os.Stat(first + ".sent"); err != nil {
+		t.Fatalf("the killed run left no send log: %v", err)
+	}
+	reported := len(readReport(t, first))
+	if reported >= n {
+		t.Fatalf("the killed run reported all %d rows; kill it earlier", reported)
+	}
+
+	second := filepath.Join(dir, "second.csv")
+	cmd = start(second, "--resume", first)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	rows := readReport(t, second)
+	if len(rows) != n {
+		t.Fatalf("resume report has %d rows, want %d", len(rows), n)
+	}
+	for _, r := range rows {
+		if r.Status != report.Created {
+			t.Errorf("row %d after resume: %s %s", r.Row, r.Status, r.Message)
+		}
+		if len(srv.Services(r.Code)) == 0 {
+			t.Errorf("row %d: user %s has no services", r.Row, r.Code)
+		}
+	}
+	if got := len(srv.Users()) - 1; got != n {
+		t.Errorf("server has %d users after resume, want %d", got, n)
+	}
+	if srv.Requests().DuplicateAdds != 0 {
+		t.Errorf("resume re-sent existing users")
+	}
+	if _, err := os.Stat(second + ".sent"); !os.IsNotExist(err) {
+		t.Errorf("the completed resume left its send log (stat: %v)", err)
+	}
+	t.Logf("killed after %d reported rows; resume finished all %d", reported, n)
+}

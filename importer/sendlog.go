@@ -1,0 +1,154 @@
+package importer
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// The send log is the evidence that lets --resume tell a user the
+// interrupted run created from one that existed before it.
+//
+// The report is written in input order and flushed after every batch, so
+// a run that dies (killed, out of memory, power cut) loses the report
+// lines of the batches in flight: their creates may or may not have been
+// applied. Before each create request the importer appends the row number
+// and login name of every user in it to the send log, next to the report
+// (REPORT.sent). When the run ends with every row reported, the log has
+// served its purpose and is removed; when it dies, the log is left, and a
+// --resume of its report reads it: a row that has no report line, was in
+// a create request, and whose user now exists with the row's values was
+// created by that run.
+//
+// The log is written with plain writes, so it survives the death of the
+// process, not of the machine (the report is not synced either).
+
+// sendLogSuffix names the send log of a report.
+const sendLogSuffix = ".sent"
+
+// SendLogPath returns the path of the send log kept next to a report, or
+// "" when the report goes to standard output.
+func SendLogPath(reportPath string) string {
+	if reportPath == "" || reportPath == report.Stdout {
+		return ""
+	}
+	return reportPath + sendLogSuffix
+}
+
+type sendLog struct {
+	mu   sync.Mutex
+	path string
+	f    *os.File
+	buf  []byte
+}
+
+func createSendLog(path string) (*sendLog, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating the send log: %w", err)
+	}
+	return &sendLog{path: path, f: f}, nil
+}
+
+// record appends the rows of a create request, in one write, before the
+// request is sent. A nil log records nothing.
+func (l *sendLog) record(items []*item) error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buf[:0]
+	for _, it := range items {
+		b = strconv.AppendInt(b, int64(it.rec.Row), 10)
+		b = append(b, '\t')
+		b = append(b, it.code()...) // a valid login name has no tab or newline
+		b = append(b, '\n')
+	}
+	l.buf = b
+	if _, err := l.f.Write(b); err != nil {
+		return fmt.Errorf("writing the send log %s: %w", l.path, err)
+	}
+	return nil
+}
+
+// finish closes the log, and removes it when the report holds every row
+// (complete), since a resume of a complete report needs no evidence.
+func (l *sendLog) finish(complete bool) error {
+	if l == nil {
+		return nil
+	}
+	err := l.f.Close()
+	if complete {
+		if rerr := os.Remove(l.path); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// sentRows is what a previous run's send log says about the rows its
+// report does not list.
+type sentRows struct {
+	// found is false when there was no log: the previous run ended with
+	// every row reported, or predates send logs, or reported to standard
+	// output.
+	found bool
+	rows  map[int]string // row number → login name
+}
+
+// readSendLog reads the send log at path, keeping the entries for rows
+// after lastRow (the last row the report lists; the report is a prefix of
+// the input), which are at most the rows in flight when the run died.
+func readSendLog(path string, lastRow int) (sentRows, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return sentRows{}, nil
+	}
+	if err != nil {
+		return sentRows{}, fmt.Errorf("reading the send log: %w", err)
+	}
+	defer f.Close()
+	s := sentRows{found: true, rows: map[int]string{}}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		rowText, code, ok := strings.Cut(sc.Text(), "\t")
+		row, err := strconv.Atoi(rowText)
+		if !ok || err != nil {
+			continue // a line torn by the crash
+		}
+		if row > lastRow {
+			s.rows[row] = code
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return sentRows{}, fmt.Errorf("reading the send log %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// sent reports whether the row was in a create request of the run that
+// wrote the log.
+func (s *sentRows) sent(rec *validate.Record) bool {
+	code, ok := s.rows[rec.Row]
+	return ok && code == rec.Values[validate.Code]
+}
+
+// lastReportedRow returns the highest row number in a report.
+func lastReportedRow(path string) (int, error) {
+	last := 0
+	err := report.Read(path, func(r report.Row) error {
+		last = max(last, r.Row)
+		return nil
+	})
+	return last, err
+}
