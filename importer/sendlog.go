@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -118,22 +119,21 @@ func readSendLog(path string, lastRow int) (sentRows, error) {
 	}
 	defer f.Close()
 	s := sentRows{found: true, rows: map[int]string{}}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		rowText, code, ok := strings.Cut(sc.Text(), "\t")
-		row, err := strconv.Atoi(rowText)
-		if !ok || err != nil {
-			continue // a line torn by the crash
+	br := bufio.NewReader(f)
+	for {
+		line, err := br.ReadString('\n')
+		if err == io.EOF {
+			return s, nil // a last line without its newline was torn by the crash
 		}
-		if row > lastRow {
+		if err != nil {
+			return sentRows{}, fmt.Errorf("reading the send log %s: %w", path, err)
+		}
+		rowText, code, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		row, err := strconv.Atoi(rowText)
+		if ok && err == nil && row > lastRow {
 			s.rows[row] = code
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return sentRows{}, fmt.Errorf("reading the send log %s: %w", path, err)
-	}
-	return s, nil
 }
 
 // sent reports whether the row was in a create request of the run that
