@@ -24,6 +24,30 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// usersFile writes n valid user rows, login names prefix00000 and on.
+func usersFile(t *testing.T, dir, prefix string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("code,name,password\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%s%05d,User %d,Pass-%d-word\n", prefix, i, i, i)
+	}
+	in := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// importProcess returns the real binary (this test executable, see
+// TestMain) set to import in into srv with the given report.
+func importProcess(srv *kintonetest.Server, in, reportPath string, extra ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], append([]string{"import", in, "--report", reportPath}, extra...)...)
+	cmd.Env = append(os.Environ(), "USERIMPORT_RUN_MAIN=1",
+		"KINTONE_BASE_URL="+srv.URL, "KINTONE_USERNAME="+srv.AdminUser, "KINTONE_PASSWORD="+srv.AdminPassword, "KINTONE_API_TOKEN=")
+	return cmd
+}
+
 // TestCtrlC sends SIGINT to a real import process in the middle of a run:
 // it must stop sending, report every row (the rest as not_attempted) and
 // exit 130; --resume then finishes the job.
@@ -32,24 +56,12 @@ func TestCtrlC(t *testing.T) {
 		t.Skip("runs a subprocess")
 	}
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("code,name,password\n")
 	const n = 2000
-	for i := range n {
-		fmt.Fprintf(&b, "sig%05d,User %d,Pass-%d-word\n", i, i, i)
-	}
-	in := filepath.Join(dir, "users.csv")
-	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	in := usersFile(t, dir, "sig", n)
 	srv := kintonetest.NewServer(kintonetest.WithLatency(20 * time.Millisecond))
 	defer srv.Close()
-
 	start := func(reportPath string, extra ...string) *exec.Cmd {
-		cmd := exec.Command(os.Args[0], append([]string{"import", in, "--concurrency", "1", "--report", reportPath}, extra...)...)
-		cmd.Env = append(os.Environ(), "USERIMPORT_RUN_MAIN=1",
-			"KINTONE_BASE_URL="+srv.URL, "KINTONE_USERNAME="+srv.AdminUser, "KINTONE_PASSWORD="+srv.AdminPassword, "KINTONE_API_TOKEN=")
-		return cmd
+		return importProcess(srv, in, reportPath, append([]string{"--concurrency", "1"}, extra...)...)
 	}
 	first := filepath.Join(dir, "first.csv")
 	cmd := start(first)
@@ -106,23 +118,12 @@ func TestKillThenResume(t *testing.T) {
 		t.Skip("runs a subprocess")
 	}
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("code,name,password\n")
 	const n = 2000
-	for i := range n {
-		fmt.Fprintf(&b, "kill%05d,User %d,Pass-%d-word\n", i, i, i)
-	}
-	in := filepath.Join(dir, "users.csv")
-	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	in := usersFile(t, dir, "kill", n)
 	srv := kintonetest.NewServer(kintonetest.WithLatency(20 * time.Millisecond))
 	defer srv.Close()
 	start := func(reportPath string, extra ...string) *exec.Cmd {
-		cmd := exec.Command(os.Args[0], append([]string{"import", in, "--mode", "upsert", "--concurrency", "4", "--report", reportPath}, extra...)...)
-		cmd.Env = append(os.Environ(), "USERIMPORT_RUN_MAIN=1",
-			"KINTONE_BASE_URL="+srv.URL, "KINTONE_USERNAME="+srv.AdminUser, "KINTONE_PASSWORD="+srv.AdminPassword, "KINTONE_API_TOKEN=")
-		return cmd
+		return importProcess(srv, in, reportPath, append([]string{"--mode", "upsert", "--concurrency", "4"}, extra...)...)
 	}
 	first := filepath.Join(dir, "first.csv")
 	cmd := start(first)
