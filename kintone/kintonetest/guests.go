@@ -43,18 +43,18 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 			now := s.now()
 			for _, it := range items {
 				g := kintone.GuestInput{
-					Code:             it.strs["code"],
-					Password:         kintone.Secret(it.strs["password"]),
-					Timezone:         it.strs["timezone"],
-					Name:             it.strs["name"],
-					Locale:           it.strs["locale"],
-					Image:            it.strs["image"],
-					SurNameReading:   it.strs["surNameReading"],
-					GivenNameReading: it.strs["givenNameReading"],
-					Company:          it.strs["company"],
-					Division:         it.strs["division"],
-					Phone:            it.strs["phone"],
-					Callto:           it.strs["callto"],
+					Code:             it.get("code"),
+					Password:         kintone.Secret(it.get("password")),
+					Timezone:         it.get("timezone"),
+					Name:             it.get("name"),
+					Locale:           it.get("locale"),
+					Image:            it.get("image"),
+					SurNameReading:   it.get("surNameReading"),
+					GivenNameReading: it.get("givenNameReading"),
+					Company:          it.get("company"),
+					Division:         it.get("division"),
+					Phone:            it.get("phone"),
+					Callto:           it.get("callto"),
 				}
 				if g.Locale == "" {
 					g.Locale = "auto"

@@ -38,10 +38,25 @@ func isHex(c byte) bool {
 	return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
+// plainByte marks the bytes that stand for themselves inside a JSON
+// string: everything but control characters, '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // scanString checks the string starting at d[i] == '"' and returns the
 // index after its closing quote and whether it holds escapes.
 func scanString(d []byte, i int) (end int, escaped, ok bool) {
 	for i++; i < len(d); {
+		for i < len(d) && plainByte[d[i]] {
+			i++
+		}
+		if i >= len(d) {
+			break
+		}
 		switch c := d[i]; {
 		case c == '"':
 			return i + 1, escaped, true
@@ -305,8 +320,15 @@ func scanObjectMap(raw []byte) (map[string]json.RawMessage, bool) {
 // splitArray is json.Unmarshal of raw into []json.RawMessage, sharing
 // raw's memory.
 func splitArray(raw []byte) ([]json.RawMessage, error) {
+	return splitArrayInto(raw, nil)
+}
+
+// splitArrayInto is splitArray appending to buf[:0], so that a caller can
+// split short arrays into a buffer on its stack. The result may share
+// buf's memory.
+func splitArrayInto(raw []byte, buf []json.RawMessage) ([]json.RawMessage, error) {
 	it := arrayIter(raw)
-	var out []json.RawMessage
+	out := buf[:0]
 	for {
 		_, val, _, ok := it.next()
 		if !ok {
@@ -315,7 +337,7 @@ func splitArray(raw []byte) ([]json.RawMessage, error) {
 		out = append(out, val)
 	}
 	if it.valid() {
-		if out == nil {
+		if out == nil { // only when buf is nil
 			out = []json.RawMessage{} // as Unmarshal gives for []
 		}
 		return out, nil

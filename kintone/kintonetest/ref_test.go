@@ -63,13 +63,54 @@ func refDecodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	return m, true
 }
 
-func refParseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *item {
+// itemView is an item as the reference builds it: strings by field name,
+// nil for what the request did not set.
+type itemView struct {
+	strs      map[string]string
+	valid     *bool
+	sortOrder *int64
+	custom    []customValue
+	hasCustom bool
+}
+
+// viewOf converts parseItem's result for comparison. It reports false if
+// the item holds data beyond what its flags say is set.
+func viewOf(it *item) (*itemView, bool) {
+	if it == nil {
+		return nil, true
+	}
+	v := &itemView{strs: map[string]string{}, custom: it.custom, hasCustom: it.hasCustom}
+	clean := it.hasCustom || it.custom == nil
+	for i := range it.strs {
+		switch {
+		case i < len(it.rules) && it.set&(1<<i) != 0:
+			v.strs[it.rules[i].name] = it.strs[i]
+		case it.strs[i] != "" || it.set&(1<<i) != 0:
+			clean = false
+		}
+	}
+	if it.hasValid {
+		b := it.valid
+		v.valid = &b
+	} else if it.valid {
+		clean = false
+	}
+	if it.hasSortOrder {
+		n := it.sortOrder
+		v.sortOrder = &n
+	} else if it.sortOrder != 0 {
+		clean = false
+	}
+	return v, clean
+}
+
+func refParseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *itemView {
 	obj, ok := refDecodeObject(raw)
 	if !ok {
 		errs.add(at, msgType)
 		return nil
 	}
-	it := &item{strs: map[string]string{}}
+	it := &itemView{strs: map[string]string{}}
 	for _, r := range rules {
 		v, present := obj[r.name]
 		if present && isNull(v) {

@@ -197,13 +197,20 @@ func checkEmail(v string) (msgID, []any, bool) {
 }
 
 // item is one decoded, validated user or guest of a write request. Only the
-// fields present in the request appear, so Update Users changes exactly them.
+// fields present in the request are set, so Update Users changes exactly
+// them. The strings are indexed like rules and kept in an array, not a
+// map: a bulk import decodes thousands of items, and a map per item was a
+// good part of the simulator's allocations.
 type item struct {
-	strs      map[string]string
-	valid     *bool
-	sortOrder *int64
-	custom    []customValue
-	hasCustom bool
+	rules        []fieldRule
+	strs         [maxRules]string
+	set          uint32 // bit i: strs[i] holds the value of rules[i]
+	valid        bool
+	hasValid     bool
+	sortOrder    int64
+	hasSortOrder bool
+	custom       []customValue
+	hasCustom    bool
 }
 
 type customValue struct {
@@ -211,9 +218,21 @@ type customValue struct {
 	Value string
 }
 
+// str returns the value of the string field name and whether the request
+// set it.
 func (it *item) str(name string) (string, bool) {
-	v, ok := it.strs[name]
-	return v, ok
+	for i := range it.rules {
+		if it.rules[i].name == name {
+			return it.strs[i], it.set&(1<<i) != 0
+		}
+	}
+	return "", false
+}
+
+// get is str without the presence: "" for a field not sent.
+func (it *item) get(name string) string {
+	v, _ := it.str(name)
+	return v
 }
 
 // decodeObject decodes one JSON object, keeping numbers exact.
@@ -238,67 +257,60 @@ func decodeObjectStd(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 }
 
 // decodeString is json.Unmarshal into a string, without reflection for
-// the common case: a quoted value of valid UTF-8 with no control
-// characters and only the usual escapes (\" \\ \/ \b \f \n \r \t and
-// \uXXXX outside the surrogate range, which json.Marshal uses for & < >).
-// Anything else, including what Unmarshal would reject or repair, goes to
-// Unmarshal, so the result is always the same. String fields are most of
-// the simulator's CPU time under a bulk import.
+// what fastString handles.
 func decodeString(v json.RawMessage, s *string) error {
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-		body := v[1 : len(v)-1]
-		plain := true
-		for _, c := range body {
-			if c < 0x20 || c == '"' || c == '\\' {
-				plain = false
-				break
-			}
-		}
-		if utf8.Valid(body) {
-			if plain {
-				*s = string(body)
-				return nil
-			}
-			if u, ok := unescape(body); ok {
-				*s = u
-				return nil
-			}
-		}
+	var b strings.Builder
+	if str, ok := fastString(v, &b); ok {
+		*s = str
+		return nil
 	}
 	return json.Unmarshal(v, s)
 }
 
-// unescape decodes the body of a JSON string (valid UTF-8) with the escapes
-// decodeString handles itself; false leaves it to json.Unmarshal.
-func unescape(body []byte) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(body))
+// fastString decodes the common case of a JSON string value: valid UTF-8
+// with no control characters and only the usual escapes (\" \\ \/ \b \f
+// \n \r \t and \uXXXX outside the surrogate range, which json.Marshal
+// uses for & < >). It appends the text to arena and returns it as a
+// substring of the arena, so that all the strings of an item share one
+// allocation. false leaves v, including whatever Unmarshal would reject
+// or repair, to json.Unmarshal, so the result is always the same. String
+// fields are most of the simulator's CPU time under a bulk import.
+func fastString(v json.RawMessage, arena *strings.Builder) (string, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	body := v[1 : len(v)-1]
+	if !utf8.Valid(body) {
+		return "", false
+	}
+	start := arena.Len()
 	for i := 0; i < len(body); {
 		c := body[i]
-		if c < 0x20 || c == '"' {
-			return "", false
-		}
-		if c != '\\' {
-			b.WriteByte(c)
-			i++
+		if plainByte[c] {
+			j := i + 1
+			for j < len(body) && plainByte[body[j]] {
+				j++
+			}
+			arena.Write(body[i:j])
+			i = j
 			continue
 		}
-		if i+1 >= len(body) {
-			return "", false
+		if c != '\\' || i+1 >= len(body) {
+			return "", false // a control character, a bare quote or a lone backslash
 		}
 		switch e := body[i+1]; e {
 		case '"', '\\', '/':
-			b.WriteByte(e)
+			arena.WriteByte(e)
 		case 'b':
-			b.WriteByte('\b')
+			arena.WriteByte('\b')
 		case 'f':
-			b.WriteByte('\f')
+			arena.WriteByte('\f')
 		case 'n':
-			b.WriteByte('\n')
+			arena.WriteByte('\n')
 		case 'r':
-			b.WriteByte('\r')
+			arena.WriteByte('\r')
 		case 't':
-			b.WriteByte('\t')
+			arena.WriteByte('\t')
 		case 'u':
 			if i+6 > len(body) {
 				return "", false
@@ -319,7 +331,7 @@ func unescape(body []byte) (string, bool) {
 			if utf16.IsSurrogate(r) {
 				return "", false // pairs and lone halves: Unmarshal's rules
 			}
-			b.WriteRune(r)
+			arena.WriteRune(r)
 			i += 6
 			continue
 		default:
@@ -327,7 +339,18 @@ func unescape(body []byte) (string, bool) {
 		}
 		i += 2
 	}
-	return b.String(), true
+	// Builder never changes bytes once written, so earlier substrings of
+	// String stay valid as the arena grows.
+	return arena.String()[start:], true
+}
+
+// unmarshalString is json.Unmarshal into a new string. Callers use it
+// rather than Unmarshal into their own variable, which would move that
+// variable to the heap on the fast path too.
+func unmarshalString(v json.RawMessage) (string, error) {
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
 }
 
 // decodeBool is json.Unmarshal into a bool.
@@ -391,7 +414,7 @@ func ruleIndex(rules []fieldRule, key []byte, from int) int {
 	return -1
 }
 
-// maxRules bounds the rule lists parseItem keeps on the stack.
+// maxRules bounds the length of a rule list (the width of item.set).
 const maxRules = 32
 
 // parseItem checks one object against rules. add selects Add semantics
@@ -401,13 +424,11 @@ const maxRules = 32
 // path is built only when it has an error, since an import sends
 // thousands of fields and almost all are fine.
 func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *item {
-	var buf [maxRules]json.RawMessage
-	var vals []json.RawMessage
-	if len(rules) <= len(buf) {
-		vals = buf[:len(rules)]
-	} else {
-		vals = make([]json.RawMessage, len(rules))
+	if len(rules) > maxRules {
+		panic("kintonetest: more than maxRules field rules")
 	}
+	var buf [maxRules]json.RawMessage
+	vals := buf[:len(rules)]
 	if !ruleValues(raw, rules, vals) {
 		obj, ok := decodeObjectStd(raw)
 		if !ok {
@@ -418,7 +439,17 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 			vals[i] = obj[rules[i].name]
 		}
 	}
-	it := &item{strs: make(map[string]string, len(rules))}
+	// One arena for all the item's strings: decoding never lengthens a
+	// string, so the raw values bound it.
+	var arena strings.Builder
+	size := 0
+	for i := range rules {
+		if rules[i].kind == kindString || rules[i].kind == kindCustomItems {
+			size += len(vals[i])
+		}
+	}
+	arena.Grow(size)
+	it := &item{rules: rules}
 	for i := range rules {
 		r := &rules[i]
 		v := vals[i]
@@ -437,24 +468,28 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 				errs.add(at.field(r.name), msgType)
 				continue
 			}
-			it.valid = &b
+			it.valid, it.hasValid = b, true
 		case kindSortOrder:
 			n, ok := parseSortOrder(v)
 			if !ok {
 				errs.add(at.field(r.name), msgRange, 0, sortOrderMax)
 				continue
 			}
-			it.sortOrder = &n
+			it.sortOrder, it.hasSortOrder = n, true
 		case kindCustomItems:
-			it.custom, it.hasCustom = parseCustom(v, at, r.name, errs), true
+			it.custom, it.hasCustom = parseCustom(v, at, r.name, &arena, errs), true
 		default:
-			var s string
-			if decodeString(v, &s) != nil {
-				errs.add(at.field(r.name), msgType)
-				continue
+			s, ok := fastString(v, &arena)
+			if !ok {
+				var err error
+				if s, err = unmarshalString(v); err != nil {
+					errs.add(at.field(r.name), msgType)
+					continue
+				}
 			}
 			if checkString(s, r, required || r.notBlank || r.notEmpty, jaLimits, at, errs) {
-				it.strs[r.name] = s
+				it.strs[i] = s
+				it.set |= 1 << i
 			}
 		}
 	}
@@ -525,9 +560,10 @@ func parseSortOrder(v json.RawMessage) (int64, bool) {
 }
 
 // parseCustom checks the customItemValues array v of the item at, named
-// name there.
-func parseCustom(v json.RawMessage, at path, name string, errs *errList) []customValue {
-	arr, err := splitArray(v)
+// name there. Its strings go to arena.
+func parseCustom(v json.RawMessage, at path, name string, arena *strings.Builder, errs *errList) []customValue {
+	var buf [16]json.RawMessage
+	arr, err := splitArrayInto(v, buf[:])
 	if err != nil {
 		errs.add(at.field(name), msgType)
 		return nil
@@ -544,14 +580,21 @@ func parseCustom(v json.RawMessage, at path, name string, errs *errList) []custo
 			code, value = obj["code"], obj["value"]
 		}
 		var cv customValue
-		if decodeString(code, &cv.Code) != nil || cv.Code == "" {
+		if cv.Code, ok = fastString(code, arena); !ok {
+			if cv.Code, err = unmarshalString(code); err != nil {
+				cv.Code = ""
+			}
+		}
+		if cv.Code == "" {
 			errs.add(at.field(name).at(i).field("code"), msgRequired)
 			continue
 		}
 		if value != nil && !isNull(value) {
-			if decodeString(value, &cv.Value) != nil {
-				errs.add(at.field(name).at(i).field("value"), msgType)
-				continue
+			if cv.Value, ok = fastString(value, arena); !ok {
+				if cv.Value, err = unmarshalString(value); err != nil {
+					errs.add(at.field(name).at(i).field("value"), msgType)
+					continue
+				}
 			}
 		}
 		if utf8.RuneCountInString(cv.Value) > customValueMax {

@@ -139,10 +139,9 @@ func (s *Server) validateAddUsers(raws []json.RawMessage, errs *errList) func() 
 // against existing users and earlier items of the same batch.
 func (s *Server) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 	items := make([]*item, len(parsed))
-	inBatch := map[string]bool{}
+	inBatch := make(map[string]bool, len(parsed))
 	dups := 0
 	for i := range parsed {
-		at := path{}.field("users").at(i)
 		errs.items = append(errs.items, parsed[i].errs.items...)
 		it := parsed[i].it
 		items[i] = it
@@ -154,7 +153,7 @@ func (s *Server) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 			continue
 		}
 		if _, exists := s.users[code]; exists || inBatch[code] {
-			errs.add(at.field("code"), msgUserExists, code)
+			errs.add(path{}.field("users").at(i).field("code"), msgUserExists, code)
 			dups++
 		}
 		inBatch[code] = true
@@ -215,7 +214,11 @@ func (s *Server) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 // CSV format documents for blanks (reference §7).
 func applyItem(rec *record, it *item) {
 	u := &rec.user
-	for name, v := range it.strs {
+	for i := range it.rules {
+		if it.set&(1<<i) == 0 {
+			continue
+		}
+		name, v := it.rules[i].name, it.strs[i]
 		switch name {
 		case "password":
 			rec.password = v
@@ -233,16 +236,17 @@ func applyItem(rec *record, it *item) {
 			*p = v
 		}
 	}
-	if it.valid != nil {
-		u.Valid = *it.valid
+	if it.hasValid {
+		u.Valid = it.valid
 	}
-	if it.sortOrder != nil {
-		v := *it.sortOrder
+	if it.hasSortOrder {
+		v := it.sortOrder
 		u.SortOrder = &v
 	}
 	if it.hasCustom {
 		// Items not named keep their values: the request lists the custom
 		// items to set, like the other optional fields.
+		u.CustomItemValues = slices.Grow(u.CustomItemValues, len(it.custom))
 		for _, cv := range it.custom {
 			i := slices.IndexFunc(u.CustomItemValues, func(x kintone.CustomItemValue) bool { return x.Code == cv.Code })
 			if i >= 0 {
