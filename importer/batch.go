@@ -108,7 +108,7 @@ func (r *runner) processUsers(items []*item) {
 				it.departments = it.prev.Departments
 			}
 		case it.resume == resumeUnseen && crashed[it]:
-			it.status = report.Created
+			it.status, it.uncertain = report.Created, false
 			it.msg = appendMsg(it.msg, "confirmed on the server: created by the interrupted run")
 		case r.opts.Mode == Create:
 			it.status, it.errCode = report.Failed, "exists"
@@ -197,12 +197,17 @@ func (r *runner) lookupFailed(items []*item, err error) {
 		r.setFatal(err)
 	}
 	for _, it := range items {
-		if r.fatal.Load() != nil || isInterrupted(err) {
+		switch {
+		case it.uncertain:
+			// An earlier run may have created it: keep that evidence for
+			// the next --resume.
+			r.failRow(it, "outcome_unknown", "an earlier run may have created this user, and it could not be looked up ("+err.Error()+"); run again with --resume to check")
+		case r.fatal.Load() != nil || isInterrupted(err):
 			it.interrupted = true
 			it.msg = appendMsg(it.msg, "not sent: "+err.Error())
-			continue
+		default:
+			r.failRow(it, errorCode(err), "could not look up existing users: "+err.Error())
 		}
-		r.failRow(it, errorCode(err), "could not look up existing users: "+err.Error())
 	}
 }
 
@@ -262,7 +267,7 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 	var rest []*item
 	for _, it := range group {
 		if _, ok := found[it.code()]; ok {
-			it.status = report.Created
+			it.status, it.uncertain = report.Created, false
 			it.msg = appendMsg(it.msg, "confirmed on the server after the answer to the request was lost")
 			continue
 		}
@@ -280,7 +285,9 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 func (r *runner) createdByCrash(items []*item) map[*item]bool {
 	var out map[*item]bool
 	for _, it := range items {
-		if it.resume == resumeUnseen && it.existing != nil &&
+		// The login name must match too: with --match-on the existing user
+		// may be another person who shares the employee number or e-mail.
+		if it.resume == resumeUnseen && it.existing != nil && it.existing.Code == it.code() &&
 			r.resume.maybeCreated(&it.rec, it.prev, r.opts.Mode == Create) && sameAsCreated(it) {
 			if out == nil {
 				out = make(map[*item]bool)

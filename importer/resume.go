@@ -73,20 +73,14 @@ func loadResume(path, fingerprint string, log io.Writer) (*resumeState, error) {
 	return rs, nil
 }
 
-// maybeCreated reports whether the previous run may have created the user
-// of a row it did not finish (prev is its line, if any): its create had
-// an unknown outcome, or the send log shows the row in a create request.
-// Without a send log (a report from an older version, or written to
-// standard output), fallback decides: every row it did not report may
-// have been sent.
+// maybeCreated reports whether the previous run (or one before it) may
+// have created the user of a row it did not finish (prev is its line, if
+// any): a create had an unknown outcome, or the send log shows the login
+// name in a create request. fallback makes every unfinished row a
+// candidate: in create mode the row asked for a new user, so a user that
+// carries exactly its values is taken as ours, as before send logs.
 func (rs *resumeState) maybeCreated(rec *validate.Record, prev *report.Row, fallback bool) bool {
-	switch {
-	case prev != nil && prev.ErrorCode == "outcome_unknown":
-		return true
-	case rs.sent.found:
-		return prev == nil && rs.sent.sent(rec)
-	}
-	return fallback
+	return prev != nil && prev.ErrorCode == "outcome_unknown" || rs.sent.sent(rec) || fallback
 }
 
 // inputName is the file name part of a Fingerprint (a name may contain
@@ -155,7 +149,10 @@ func (rs *resumeState) mode(rec *validate.Record) (resumeMode, *report.Row) {
 	switch {
 	case prev == nil || prev.Code != rec.Values[validate.Code]:
 		return resumeUnseen, nil
-	case prev.Status == report.Failed && prev.ErrorCode == "outcome_unknown":
+	case prev.Status == report.Failed && prev.ErrorCode == "outcome_unknown",
+		prev.Status == report.NotAttempted:
+		// Not sent by that run, but perhaps by one before it, whose
+		// evidence the resumed run carried on (see maybeCreated).
 		cp := *prev
 		return resumeUnseen, &cp
 	case (prev.Status == report.Created || prev.Status == report.Updated || prev.Status == report.Unchanged) &&

@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,8 +145,10 @@ func TestResumeFindsUsersCreatedByCrash(t *testing.T) {
 // TestResumeLeavesPreexistingUsers: a resumed row whose user existed
 // before the run, even one without services and with the row's values, is
 // not mistaken for one the interrupted run created when nothing says that
-// run sent its create: not with a send log that lacks it, and outside
-// create mode not without a send log either. Its services are left alone.
+// run sent its create: neither with a send log that lacks it nor without
+// a send log. Its services are left alone. (Create mode takes a user that
+// carries exactly the row's values as its own: the row asked for a new
+// user; TestResumeFindsUsersCreatedByCrash.)
 func TestResumeLeavesPreexistingUsers(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -158,7 +161,6 @@ func TestResumeLeavesPreexistingUsers(t *testing.T) {
 		{"upsert, log without the row", importer.Upsert, []string{"9 zed"}, report.Unchanged, []string{"garoon"}},
 		{"skip-existing, unlicensed, no log", importer.SkipExisting, nil, report.Skipped, nil},
 		{"skip-existing, unlicensed, log without the row", importer.SkipExisting, []string{"9 zed"}, report.Skipped, nil},
-		{"create, log without the row", importer.Create, []string{"9 zed"}, report.Failed, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := []kintonetest.Option{kintonetest.WithUsers(kintone.UserInput{Code: "dave", Name: ptr("Dave"), Password: ptr(kintone.Secret("Dave-pw-123"))})}
@@ -263,5 +265,99 @@ func TestResumeWarnsOnDamagedReport(t *testing.T) {
 	}
 	if got := rep.rows[1]; got.Status != report.Created {
 		t.Errorf("ben: %+v; want created (confirmed on the server)", got)
+	}
+}
+
+// TestResumeOfInterruptedResume: the evidence that a dead run created a
+// user survives a resume that is itself cut short, by Ctrl-C before the
+// row's batch (the row is written outcome_unknown, not not_attempted) or
+// by dying before the row's report line (the new send log carries the old
+// one's entries). The third run still recognises carol and licenses her.
+func TestResumeOfInterruptedResume(t *testing.T) {
+	for _, mode := range []importer.Mode{importer.Create, importer.Upsert} {
+		for _, how := range []string{"ctrl-c", "died"} {
+			t.Run(string(mode)+"/"+how, func(t *testing.T) {
+				srv := kintonetest.NewServer()
+				defer srv.Close()
+				path := writeFile(t, "users.csv", "code,name,password\nbob,Bob,Bob-pw-1234\ncarol,Carol,Carol-pw-123\n")
+				// Run 1 created bob and carol and died: no report line,
+				// both in its send log.
+				for _, u := range []string{"bob", "carol"} {
+					if err := srv.AddUsers(kintone.UserInput{Code: u, Name: ptr(strings.ToUpper(u[:1]) + u[1:]), Password: ptr(kintone.Secret(strings.ToUpper(u[:1]) + u[1:] + "-pw-123"))}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				run1 := crashedReport(t, path)
+				sendLog(t, run1, "2 bob", "3 carol")
+
+				// Run 2 resumes run 1. "died": its report cannot be written
+				// at all, so, as after a crash, no line of it reaches the
+				// file and its send log stays.
+				run2 := crashedReport(t, path) // the header alone
+				var w report.Writer = &memReport{}
+				if how == "died" {
+					w = &failingReport{}
+				}
+				o := baseOptions(path, w)
+				o.Mode, o.Resume, o.SendLog = mode, run1, importer.SendLogPath(run2)
+				ctx, cancel := context.WithCancel(t.Context())
+				if how == "ctrl-c" {
+					cancel()
+				}
+				_, err := importer.Import(ctx, client(t, srv), o)
+				cancel()
+				if how == "died" {
+					if err == nil {
+						t.Fatal("run 2 succeeded with a report that cannot be written")
+					}
+					if _, err := os.Stat(importer.SendLogPath(run2)); err != nil {
+						t.Fatalf("run 2 left no send log: %v", err)
+					}
+				} else {
+					if err != nil {
+						t.Fatal(err)
+					}
+					run2 = crashedReport(t, path, w.(*memReport).rows...)
+				}
+
+				// Run 3 resumes run 2.
+				rep3 := &memReport{}
+				o = baseOptions(path, rep3)
+				o.Mode, o.Resume = mode, run2
+				if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rep3.rows {
+					if r.Status != report.Created || len(srv.Services(r.Code)) == 0 {
+						t.Errorf("run 3, %s: %s (%s) %s; services %v; want created with services", r.Code, r.Status, r.ErrorCode, r.Message, srv.Services(r.Code))
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestResumeMatchOnOtherLoginName: with --match-on employeeNumber, a row
+// that the dead run sent matches by employee number a user with another
+// login name. That user is not the one the dead run created for the row,
+// so it is not licensed on the row's behalf.
+func TestResumeMatchOnOtherLoginName(t *testing.T) {
+	srv := kintonetest.NewServer(kintonetest.WithUsers(
+		kintone.UserInput{Code: "taro.y", Name: ptr("Taro"), Password: ptr(kintone.Secret("Taro-pw-123")), EmployeeNumber: ptr("E1")}))
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name,password,employeeNumber\ntaro,Taro,Taro-pw-123,E1\n")
+	rep := &memReport{}
+	o := baseOptions(path, rep)
+	o.Mode, o.MatchOn = importer.Upsert, importer.MatchEmployeeNumber
+	o.Resume = crashedReport(t, path)
+	sendLog(t, o.Resume, "2 taro")
+	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.rows[0]; got.Status == report.Created {
+		t.Errorf("row: %+v; taro.y was taken for the user created for taro", got)
+	}
+	if got := srv.Services("taro.y"); len(got) != 0 {
+		t.Errorf("taro.y was given services %v", got)
 	}
 }

@@ -190,6 +190,12 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		if r.sendLog, err = createSendLog(o.SendLog); err != nil {
 			return nil, err
 		}
+		if r.resume != nil {
+			if err := r.sendLog.carryOver(o.Resume, r.resume.sent); err != nil {
+				r.sendLog.finish(false)
+				return nil, err
+			}
+		}
 	}
 	r.seq = newSequencer(o.Report, o.Progress, func(error) { r.cancelStop() })
 	// Outside create mode a row may name an existing user, for which only
@@ -400,8 +406,14 @@ func (r *runner) abandon(items []*item) {
 			// --resume still knows the user exists.
 			it.services, it.departments = it.prev.Services, it.prev.Departments
 			r.finish(it, it.prev.Status, it.prev.ErrorCode, appendMsg(it.prev.Message, why))
-		case it.prev != nil && it.prev.ErrorCode == "outcome_unknown":
-			r.finish(it, report.Failed, "outcome_unknown", appendMsg(it.prev.Message, why))
+		case it.uncertain:
+			// An earlier run may have created it (an unknown outcome,
+			// the send log, or a matching user): keep that evidence.
+			msg := "an earlier run may have created this user; " + why
+			if it.prev != nil {
+				msg = appendMsg(it.prev.Message, why)
+			}
+			r.finish(it, report.Failed, "outcome_unknown", msg)
 		default:
 			r.finish(it, report.NotAttempted, it.errCode, why)
 		}

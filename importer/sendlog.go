@@ -62,20 +62,63 @@ func createSendLog(path string) (*sendLog, error) {
 // record appends the rows of a create request, in one write, before the
 // request is sent. A nil log records nothing.
 func (l *sendLog) record(items []*item) error {
-	if l == nil {
+	if l == nil || len(items) == 0 {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buf[:0]
 	for _, it := range items {
-		b = strconv.AppendInt(b, int64(it.rec.Row), 10)
-		b = append(b, '\t')
-		b = append(b, it.code()...) // a valid login name has no tab or newline
-		b = append(b, '\n')
+		b = appendEntry(b, it.rec.Row, it.code())
 	}
 	l.buf = b
+	return l.write(b)
+}
+
+func (l *sendLog) write(b []byte) error {
 	if _, err := l.f.Write(b); err != nil {
+		return fmt.Errorf("writing the send log %s: %w", l.path, err)
+	}
+	return nil
+}
+
+func appendEntry(b []byte, row int, code string) []byte {
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, '\t')
+	b = append(b, code...) // a valid login name has no tab or newline
+	return append(b, '\n')
+}
+
+// carryOver starts the log of a resumed run with the evidence it inherits:
+// the previous log's entries, and the rows the previous report says were
+// created, or may have been, and still have work to do. If this run dies
+// too, the next --resume reads only this run's report and log, and the
+// rows this run never reached must still be recognised.
+func (l *sendLog) carryOver(prevReport string, prev sentRows) error {
+	if l == nil {
+		return nil
+	}
+	w := bufio.NewWriter(l.f)
+	var b []byte
+	// A damaged report carries what it holds before the damage (the
+	// resume warns about it); a failed write shows at Flush.
+	_ = report.Read(prevReport, func(r report.Row) error {
+		maybe := r.Status == report.Failed && r.ErrorCode == "outcome_unknown"
+		unfinished := r.Status == report.Created && (stepUnfinished(r.Services) || stepUnfinished(r.Departments))
+		if maybe || unfinished {
+			b = appendEntry(b[:0], r.Row, r.Code)
+			_, err := w.Write(b)
+			return err
+		}
+		return nil
+	})
+	for code, row := range prev.rows {
+		b = appendEntry(b[:0], row, code)
+		if _, err := w.Write(b); err != nil {
+			break
+		}
+	}
+	if err := w.Flush(); err != nil {
 		return fmt.Errorf("writing the send log %s: %w", l.path, err)
 	}
 	return nil
@@ -103,7 +146,10 @@ type sentRows struct {
 	// every row reported, or predates send logs, or reported to standard
 	// output.
 	found bool
-	rows  map[int]string // row number → login name
+	// rows maps a login name to its row. A row is found by its login
+	// name alone, which is unique in a file, so that rows added or removed
+	// above it since (a fixed input file) do not hide it.
+	rows map[string]int
 }
 
 // readSendLog reads the send log at path, keeping the entries for rows
@@ -118,7 +164,7 @@ func readSendLog(path string, lastRow int) (sentRows, error) {
 		return sentRows{}, fmt.Errorf("reading the send log: %w", err)
 	}
 	defer f.Close()
-	s := sentRows{found: true, rows: map[int]string{}}
+	s := sentRows{found: true, rows: map[string]int{}}
 	br := bufio.NewReader(f)
 	for {
 		line, err := br.ReadString('\n')
@@ -131,16 +177,16 @@ func readSendLog(path string, lastRow int) (sentRows, error) {
 		rowText, code, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
 		row, err := strconv.Atoi(rowText)
 		if ok && err == nil && row > lastRow {
-			s.rows[row] = code
+			s.rows[code] = row
 		}
 	}
 }
 
-// sent reports whether the row was in a create request of the run that
-// wrote the log.
+// sent reports whether the row's login name was in a create request of
+// the run that wrote the log (or in the evidence that run inherited).
 func (s *sentRows) sent(rec *validate.Record) bool {
-	code, ok := s.rows[rec.Row]
-	return ok && code == rec.Values[validate.Code]
+	_, ok := s.rows[rec.Values[validate.Code]]
+	return ok
 }
 
 // lastReportedRow returns the highest row number in a report.

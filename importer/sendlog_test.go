@@ -83,7 +83,7 @@ func FuzzReadSendLog(f *testing.F) {
 		if err != nil {
 			t.Fatalf("readSendLog: %v", err)
 		}
-		for row, code := range s.rows {
+		for code, row := range s.rows {
 			if row <= lastRow {
 				t.Fatalf("row %d kept, lastRow %d", row, lastRow)
 			}

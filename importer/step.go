@@ -118,6 +118,7 @@ func (r *runner) runStep(s *step, items []*item) {
 		case err == nil:
 			for _, it := range group {
 				s.ok(it)
+				it.uncertain = false
 			}
 		case kintone.IsOutcomeUnknown(err):
 			unknown++
