@@ -146,8 +146,11 @@ func (r *runner) processUsers(items []*item) {
 			}
 			return createOutcome(r.api.AddUsers(ctx, in))
 		},
-		ok:        func(it *item) { it.status = report.Created },
-		fail:      r.failRow,
+		ok: func(it *item) { it.status = report.Created },
+		fail: func(it *item, code, msg string) {
+			r.retractSend(it, code)
+			r.failRow(it, code, msg)
+		},
 		reconcile: r.reconcileAdds,
 		primary:   true,
 	}, create)
@@ -534,6 +537,7 @@ func (r *runner) processGuests(items []*item) {
 		},
 		ok: func(it *item) { it.status = report.Created },
 		fail: func(it *item, code, msg string) {
+			r.retractSend(it, code)
 			if r.opts.Mode == SkipExisting && mentionsExists([]string{msg}) {
 				it.status = report.Skipped
 				it.msg = appendMsg(it.msg, "guest already exists")
@@ -547,6 +551,18 @@ func (r *runner) processGuests(items []*item) {
 }
 
 func isInterrupted(err error) bool { return errors.Is(err, errInterrupted) }
+
+// retractSend withdraws the send log's evidence for a create the server
+// refused. A create whose outcome is unknown keeps it.
+func (r *runner) retractSend(it *item, code string) {
+	if code == "outcome_unknown" {
+		return
+	}
+	if err := r.sendLog.retract(it); err != nil {
+		r.sendLogErr.CompareAndSwap(nil, &err)
+		r.cancelStop()
+	}
+}
 
 // logSend appends a create request's rows to the send log before it is
 // sent. A create that cannot be logged is not sent, and the run stops: a

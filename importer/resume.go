@@ -124,8 +124,11 @@ func endedWell(r *report.Row) bool {
 	return !stepUnfinished(r.Services) && !stepUnfinished(r.Departments)
 }
 
+// stepUnfinished reports whether a services or departments outcome still
+// needs doing: it failed, was not attempted, or was only planned (a dry
+// run's would_…, should its report be resumed).
 func stepUnfinished(s string) bool {
-	return strings.HasPrefix(s, "failed") || strings.HasPrefix(s, "not_attempted")
+	return strings.HasPrefix(s, "failed") || strings.HasPrefix(s, "not_attempted") || strings.HasPrefix(s, "would_")
 }
 
 // done returns a copy of the previous line when the row ended well there.

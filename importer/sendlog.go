@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -82,6 +83,33 @@ func (l *sendLog) write(b []byte) error {
 	return nil
 }
 
+// retract appends a line that withdraws the evidence for a create the
+// server refused (a guest that existed already, a rejected value): a
+// --resume must not take that user for one this run created. A nil log
+// records nothing.
+func (l *sendLog) retract(it *item) error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := append(l.buf[:0], retracted...)
+	b = append(b, '\t')
+	b = append(b, it.code()...)
+	b = append(b, '\n')
+	l.buf = b
+	return l.write(b)
+}
+
+// retracted stands for the row number in a retraction line.
+const retracted = "-"
+
+// carriedRow is the row number of an entry a resumed run inherits. The
+// rows of the input may have been renumbered since (a fixed file), and the
+// entry is matched by login name anyway, so it is kept whatever row the
+// new report ends at.
+const carriedRow = math.MaxInt32
+
 func appendEntry(b []byte, row int, code string) []byte {
 	b = strconv.AppendInt(b, int64(row), 10)
 	b = append(b, '\t')
@@ -106,14 +134,14 @@ func (l *sendLog) carryOver(prevReport string, prev sentRows) error {
 		maybe := r.Status == report.Failed && r.ErrorCode == "outcome_unknown"
 		unfinished := r.Status == report.Created && (stepUnfinished(r.Services) || stepUnfinished(r.Departments))
 		if maybe || unfinished {
-			b = appendEntry(b[:0], r.Row, r.Code)
+			b = appendEntry(b[:0], carriedRow, r.Code)
 			_, err := w.Write(b)
 			return err
 		}
 		return nil
 	})
-	for code, row := range prev.rows {
-		b = appendEntry(b[:0], row, code)
+	for code := range prev.rows {
+		b = appendEntry(b[:0], carriedRow, code)
 		if _, err := w.Write(b); err != nil {
 			break
 		}
@@ -175,6 +203,10 @@ func readSendLog(path string, lastRow int) (sentRows, error) {
 			return sentRows{}, fmt.Errorf("reading the send log %s: %w", path, err)
 		}
 		rowText, code, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		if ok && rowText == retracted {
+			delete(s.rows, code)
+			continue
+		}
 		row, err := strconv.Atoi(rowText)
 		if ok && err == nil && row > lastRow {
 			s.rows[code] = row

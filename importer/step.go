@@ -84,6 +84,10 @@ type step struct {
 	primary bool
 }
 
+// creates reports whether the step creates users or guests: only then can
+// a lost answer leave a user that may or may not exist.
+func (s *step) creates() bool { return s.reconcile != nil || s.existsMeansDone }
+
 // runStep sends items in one request, then handles the answer:
 //   - rejected with indexed field errors: those rows fail with the server's
 //     message, the rest are sent again;
@@ -122,6 +126,16 @@ func (r *runner) runStep(s *step, items []*item) {
 			}
 		case kintone.IsOutcomeUnknown(err):
 			unknown++
+			if !s.creates() {
+				// An update or a replacement may be sent again safely;
+				// only a create leaves a user that may or may not exist.
+				if unknown > r.opts.Retry.MaxAttempts {
+					r.failGroup(s, group, "network", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied, and running again is safe: it replaces the same values")
+					continue
+				}
+				queue = append(queue, group)
+				continue
+			}
 			for _, it := range group {
 				it.uncertain = true
 			}
