@@ -110,6 +110,11 @@ func (r *runner) processUsers(items []*item) {
 		case it.resume == resumeUnseen && crashed[it]:
 			it.status, it.uncertain = report.Created, false
 			it.msg = appendMsg(it.msg, "confirmed on the server: created by the interrupted run")
+			if in, changed := updateInput(createdRecord(it), it.existing); changed {
+				// The row was fixed since: bring the user in line with it.
+				inputs[it] = in
+				update = append(update, it)
+			}
 		case r.opts.Mode == Create:
 			it.status, it.errCode = report.Failed, "exists"
 			it.msg = appendMsg(it.msg, fmt.Sprintf("user %q already exists; use --mode upsert to update it or --mode skip-existing to leave it", it.existing.Code))
@@ -162,8 +167,20 @@ func (r *runner) processUsers(items []*item) {
 			}
 			return r.api.UpdateUsers(ctx, in)
 		},
-		ok:      func(it *item) { it.status = report.Updated },
-		fail:    r.failRow,
+		ok: func(it *item) {
+			if it.status == "" { // a row created by the interrupted run stays created
+				it.status = report.Updated
+			}
+		},
+		fail: func(it *item, code, msg string) {
+			if crashed[it] {
+				// The user exists and is ours; it still gets its services.
+				it.errCode, it.stepFailed = code, true
+				it.msg = appendMsg(it.msg, "the row's changed values could not be applied: "+msg)
+				return
+			}
+			r.failRow(it, code, msg)
+		},
 		primary: true,
 	}, update)
 	r.assignServices(items)
@@ -281,17 +298,21 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 
 // createdByCrash finds, among the rows --resume runs again because the
 // previous run never reported them (or lost the answer to their create),
-// the users that run created: it may have sent their create (see
-// resumeState.maybeCreated and the send log), and the user exists with
-// every value the row gives. Such a row is reported created and gets the
-// services step it missed.
+// the users that run created. Its user exists with the row's login name,
+// and either the run sent a create for that login name (send log, unknown
+// outcome), which it did only after a lookup had found no such user, or,
+// in create mode without such evidence, the user carries every value the
+// row gives. Such a row is reported created and gets the services step it
+// missed; a row fixed since also updates the user.
 func (r *runner) createdByCrash(items []*item) map[*item]bool {
 	var out map[*item]bool
 	for _, it := range items {
-		// The login name must match too: with --match-on the existing user
+		// The login name must match: with --match-on the existing user
 		// may be another person who shares the employee number or e-mail.
-		if it.resume == resumeUnseen && it.existing != nil && it.existing.Code == it.code() &&
-			r.resume.maybeCreated(&it.rec, it.prev, r.opts.Mode == Create) && sameAsCreated(it) {
+		if it.resume != resumeUnseen || it.existing == nil || it.existing.Code != it.code() {
+			continue
+		}
+		if r.resume.maybeCreated(&it.rec, it.prev) || r.opts.Mode == Create && sameAsCreated(it) {
 			if out == nil {
 				out = make(map[*item]bool)
 			}
@@ -305,14 +326,21 @@ func (r *runner) createdByCrash(items []*item) map[*item]bool {
 // row gives. A blank cell is not compared: Add Users omitted it, and the
 // server filled in its default (locale "auto", the domain's time zone...).
 func sameAsCreated(it *item) bool {
+	_, changed := updateInput(createdRecord(it), it.existing)
+	return !changed
+}
+
+// createdRecord is the row as Add Users sent it: a blank cell was omitted
+// and left to the server's default, so it is not a value to compare or
+// update.
+func createdRecord(it *item) *validate.Record {
 	rec := it.rec
 	for f := range rec.Values {
 		if rec.Values[f] == "" {
 			rec.Set[f] = false
 		}
 	}
-	_, changed := updateInput(&rec, it.existing)
-	return !changed
+	return &rec
 }
 
 // plan fills in the dry-run outcome of a batch.

@@ -73,14 +73,11 @@ func loadResume(path, fingerprint string, log io.Writer) (*resumeState, error) {
 	return rs, nil
 }
 
-// maybeCreated reports whether the previous run (or one before it) may
-// have created the user of a row it did not finish (prev is its line, if
-// any): a create had an unknown outcome, or the send log shows the login
-// name in a create request. fallback makes every unfinished row a
-// candidate: in create mode the row asked for a new user, so a user that
-// carries exactly its values is taken as ours, as before send logs.
-func (rs *resumeState) maybeCreated(rec *validate.Record, prev *report.Row, fallback bool) bool {
-	return prev != nil && prev.ErrorCode == "outcome_unknown" || rs.sent.sent(rec) || fallback
+// maybeCreated reports whether a run before this one sent a create for
+// the login name of a row it did not finish (prev is its line, if any):
+// the create had an unknown outcome, or the send log shows it.
+func (rs *resumeState) maybeCreated(rec *validate.Record, prev *report.Row) bool {
+	return prev != nil && prev.ErrorCode == "outcome_unknown" || rs.sent.sent(rec)
 }
 
 // inputName is the file name part of a Fingerprint (a name may contain

@@ -210,3 +210,36 @@ func TestResumeGuestsRefusedAreNotEvidence(t *testing.T) {
 		t.Errorf("g2, created by run 1: %+v; want created", got)
 	}
 }
+
+// TestResumeAfterFixedRow: run 1 created carol and died; the admin then
+// fixed a typo in her row. The send log shows run 1 sent her create, so
+// the resume takes her as created, applies the fixed values and gives her
+// services, in every mode.
+func TestResumeAfterFixedRow(t *testing.T) {
+	for _, mode := range []importer.Mode{importer.Create, importer.Upsert, importer.SkipExisting} {
+		t.Run(string(mode), func(t *testing.T) {
+			srv := kintonetest.NewServer()
+			defer srv.Close()
+			if err := srv.AddUsers(kintone.UserInput{Code: "carol", Name: ptr("Carl"), Password: ptr(kintone.Secret("Carol-pw-123"))}); err != nil {
+				t.Fatal(err)
+			}
+			path := writeFile(t, "users.csv", "code,name,password\ncarol,Carol,Carol-pw-123\n")
+			rep := &memReport{}
+			o := baseOptions(path, rep)
+			o.Mode, o.Resume = mode, crashedReport(t, path)
+			sendLog(t, o.Resume, "2 carol")
+			if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+				t.Fatal(err)
+			}
+			if got := rep.rows[0]; got.Status != report.Created || got.ErrorCode != "" {
+				t.Errorf("carol: %+v; want created", got)
+			}
+			if u, ok := srv.User("carol"); !ok || u.Name != "Carol" {
+				t.Errorf("carol on the server: %+v; want the fixed name", u)
+			}
+			if len(srv.Services("carol")) == 0 {
+				t.Error("carol has no services")
+			}
+		})
+	}
+}

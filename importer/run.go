@@ -281,7 +281,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 				// An earlier create that may have worked: for guests,
 				// which cannot be looked up, an "already exists" answer
 				// then confirms it.
-				it.uncertain = it.resume == resumeUnseen && r.resume.maybeCreated(&it.rec, it.prev, false)
+				it.uncertain = it.resume == resumeUnseen && r.resume.maybeCreated(&it.rec, it.prev)
 			}
 			window = append(window, it)
 			if len(window) == kintone.MaxPerRequest {
