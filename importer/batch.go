@@ -110,10 +110,13 @@ func (r *runner) processUsers(items []*item) {
 		case it.resume == resumeUnseen && crashed[it]:
 			it.status, it.uncertain = report.Created, false
 			it.msg = appendMsg(it.msg, "confirmed on the server: created by the interrupted run")
-			if in, changed := updateInput(createdRecord(it), it.existing); changed {
-				// The row was fixed since: bring the user in line with it.
-				inputs[it] = in
-				update = append(update, it)
+			if !sameAsCreated(it) {
+				// The row was changed since. The resume finishes the run
+				// that died (services, departments); applying changes is
+				// an upsert's job, with its own rules for blank cells and
+				// passwords, so it is left to one, and said.
+				it.errCode, it.stepFailed = "changed_since_created", true
+				it.msg = appendMsg(it.msg, "the row was changed after the interrupted run created this user, and the user still has the values it was created with; run the file again with --mode upsert to apply the changes")
 			}
 		case r.opts.Mode == Create:
 			it.status, it.errCode = report.Failed, "exists"
@@ -167,20 +170,8 @@ func (r *runner) processUsers(items []*item) {
 			}
 			return r.api.UpdateUsers(ctx, in)
 		},
-		ok: func(it *item) {
-			if it.status == "" { // a row created by the interrupted run stays created
-				it.status = report.Updated
-			}
-		},
-		fail: func(it *item, code, msg string) {
-			if crashed[it] {
-				// The user exists and is ours; it still gets its services.
-				it.errCode, it.stepFailed = code, true
-				it.msg = appendMsg(it.msg, "the row's changed values could not be applied: "+msg)
-				return
-			}
-			r.failRow(it, code, msg)
-		},
+		ok:      func(it *item) { it.status = report.Updated },
+		fail:    r.failRow,
 		primary: true,
 	}, update)
 	r.assignServices(items)
@@ -298,12 +289,19 @@ func (r *runner) reconcileAdds(group []*item) ([]*item, error) {
 
 // createdByCrash finds, among the rows --resume runs again because the
 // previous run never reported them (or lost the answer to their create),
-// the users that run created. Its user exists with the row's login name,
-// and either the run sent a create for that login name (send log, unknown
-// outcome), which it did only after a lookup had found no such user, or,
-// in create mode without such evidence, the user carries every value the
-// row gives. Such a row is reported created and gets the services step it
-// missed; a row fixed since also updates the user.
+// the users that run created. The user exists with the row's login name,
+// and:
+//   - the run sent a create for that login name (send log, unknown
+//     outcome) after looking users up by login name and finding none, so
+//     a user with that name now is its own, even if the row was changed
+//     since; or
+//   - it sent one after a lookup by another key (--match-on), which
+//     cannot rule out a user that existed under that login name, so the
+//     user must also carry every value the row gives; or
+//   - in create mode, without such evidence, the user carries every value
+//     the row gives: the row asked for a new user.
+//
+// Such a row is reported created and gets the services step it missed.
 func (r *runner) createdByCrash(items []*item) map[*item]bool {
 	var out map[*item]bool
 	for _, it := range items {
@@ -312,7 +310,8 @@ func (r *runner) createdByCrash(items []*item) map[*item]bool {
 		if it.resume != resumeUnseen || it.existing == nil || it.existing.Code != it.code() {
 			continue
 		}
-		if r.resume.maybeCreated(&it.rec, it.prev) || r.opts.Mode == Create && sameAsCreated(it) {
+		sent := r.resume.maybeCreated(&it.rec, it.prev)
+		if sent && r.opts.MatchOn == MatchCode || (sent || r.opts.Mode == Create) && sameAsCreated(it) {
 			if out == nil {
 				out = make(map[*item]bool)
 			}

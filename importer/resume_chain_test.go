@@ -212,9 +212,10 @@ func TestResumeGuestsRefusedAreNotEvidence(t *testing.T) {
 }
 
 // TestResumeAfterFixedRow: run 1 created carol and died; the admin then
-// fixed a typo in her row. The send log shows run 1 sent her create, so
-// the resume takes her as created, applies the fixed values and gives her
-// services, in every mode.
+// fixed a typo in her row. The send log shows run 1 sent her create after
+// a lookup by login name, so the resume takes her as created and gives her
+// services, in every mode. It leaves applying the change to an upsert, and
+// says so (exit code 1 through the row's error code).
 func TestResumeAfterFixedRow(t *testing.T) {
 	for _, mode := range []importer.Mode{importer.Create, importer.Upsert, importer.SkipExisting} {
 		t.Run(string(mode), func(t *testing.T) {
@@ -228,18 +229,49 @@ func TestResumeAfterFixedRow(t *testing.T) {
 			o := baseOptions(path, rep)
 			o.Mode, o.Resume = mode, crashedReport(t, path)
 			sendLog(t, o.Resume, "2 carol")
-			if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+			sum, err := importer.Import(t.Context(), client(t, srv), o)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if got := rep.rows[0]; got.Status != report.Created || got.ErrorCode != "" {
-				t.Errorf("carol: %+v; want created", got)
+			got := rep.rows[0]
+			if got.Status != report.Created || got.ErrorCode != "changed_since_created" || !strings.Contains(got.Message, "--mode upsert") {
+				t.Errorf("carol: %+v; want created, with the change left to an upsert", got)
 			}
-			if u, ok := srv.User("carol"); !ok || u.Name != "Carol" {
-				t.Errorf("carol on the server: %+v; want the fixed name", u)
+			if sum.OK() {
+				t.Error("the run counts as fully successful, though a change was not applied")
 			}
 			if len(srv.Services("carol")) == 0 {
 				t.Error("carol has no services")
 			}
 		})
+	}
+}
+
+// TestResumeMatchOnFixedRowLeavesPreexisting: with --match-on email the
+// dead run's lookup could not see that carol existed (her e-mail in the
+// file had a typo), so its create for carol was refused, but it died
+// before the refusal was logged. After the e-mail is fixed the resume
+// finds carol by it: she must not be taken for a user the run created,
+// since her values differ from the row's; her services stay.
+func TestResumeMatchOnFixedRowLeavesPreexisting(t *testing.T) {
+	srv := kintonetest.NewServer(
+		kintonetest.WithUsers(kintone.UserInput{Code: "carol", Name: ptr("Carol Old"), Email: ptr("c1@example.com"), Password: ptr(kintone.Secret("Carol-pw-123"))}),
+		kintonetest.WithServices("carol", "garoon"))
+	defer srv.Close()
+	path := writeFile(t, "users.csv", "code,name,email,password\ncarol,Carol,c2@example.com,Carol-pw-123\n")
+	run1 := crashedReport(t, path)
+	sendLog(t, run1, "2 carol")
+	path = writeFile(t, "users.csv", "code,name,email,password\ncarol,Carol,c1@example.com,Carol-pw-123\n")
+	rep := &memReport{}
+	o := baseOptions(path, rep)
+	o.Mode, o.MatchOn, o.Resume = importer.Upsert, importer.MatchEmail, run1
+	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.rows[0]; got.Status == report.Created {
+		t.Errorf("carol, who existed before: %+v", got)
+	}
+	if got := srv.Services("carol"); strings.Join(got, ";") != "garoon" {
+		t.Errorf("carol's services = %v, want garoon", got)
 	}
 }
