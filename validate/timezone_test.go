@@ -151,11 +151,11 @@ func TestTimezoneVerdictCached(t *testing.T) {
 			t.Fatalf("US/Pacific: %+v", got)
 		}
 	}
-	if len(v.tz) != 2 || v.tzBad != 2 || v.lastTZ != "" {
-		t.Errorf("cache %v, %d bad, last %q", v.tz, v.tzBad, v.lastTZ)
+	if len(v.tz) != 2 || v.tzBad != 2 || v.recentTZ[0] != "" {
+		t.Errorf("cache %v, %d bad, last %q", v.tz, v.tzBad, v.recentTZ[0])
 	}
-	if v.timezoneVerdict("Asia/Tokyo").class != tzListed || v.lastTZ != "Asia/Tokyo" {
-		t.Errorf("a listed ID must become the fast path's, got %q", v.lastTZ)
+	if v.timezoneVerdict("Asia/Tokyo").class != tzListed || v.recentTZ[0] != "Asia/Tokyo" {
+		t.Errorf("a listed ID must become the fast path's, got %q", v.recentTZ[0])
 	}
 	// Past the bound, values are still classified, without a suggestion.
 	v.tzBad = maxBadTimezones

@@ -95,10 +95,13 @@ type Validator struct {
 	variants map[string]int32 // other spellings → first row
 	emails   hashSet          // folded hash → first row
 
-	tz     map[string]tzVerdict // a lookup costs a binary search, a suggestion tens of µs
-	lastTZ string               // the last listed ID, which most rows repeat
-	tzBad  int                  // values cached that are not listed IDs (bounded)
-	warned [NumFields + 1]bool
+	tz map[string]tzVerdict // a lookup costs a binary search, a suggestion tens of µs
+	// recentTZ holds the last few listed IDs: a file of a few offices
+	// alternates between them, and comparing strings is cheaper than the
+	// map lookup of timezoneVerdict. recentTZ[0] is the last one seen.
+	recentTZ [4]string
+	tzBad    int // values cached that are not listed IDs (bounded)
+	warned   [NumFields + 1]bool
 
 	buf    []byte    // scratch for normalised values
 	orgs   []string  // scratch for the departments of one row
@@ -260,7 +263,12 @@ func (v *Validator) settled(p *fieldPlan, s string) bool {
 	case opPassword:
 		return plainPassword(s, p.short)
 	case opTimezone:
-		return s == v.lastTZ
+		for _, z := range &v.recentTZ {
+			if s == z {
+				return z != ""
+			}
+		}
+		return false
 	case opLocale:
 		for _, l := range v.locales {
 			if s == l {
@@ -500,7 +508,8 @@ func (v *Validator) timezoneVerdict(s string) tzVerdict {
 	if t.class == tzListed {
 		id := strings.Clone(s) // s may pin a whole input line
 		v.tz[id] = t
-		v.lastTZ = id
+		copy(v.recentTZ[1:], v.recentTZ[:len(v.recentTZ)-1])
+		v.recentTZ[0] = id
 		return t
 	}
 	if v.tzBad >= maxBadTimezones {
