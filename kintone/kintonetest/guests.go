@@ -17,8 +17,7 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 			return nil
 		}
 		items := make([]*item, len(raws))
-		inBatch := map[string]bool{}
-		dups := 0
+		var codes newCodes
 		for i, raw := range raws {
 			at := path{}.field("guests").at(i)
 			it := parseItem(raw, guestRules, true, s.cfg.jaLimits, at, errs)
@@ -30,15 +29,10 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 			if !ok {
 				continue
 			}
-			if _, exists := s.guests[code]; exists || inBatch[code] {
-				errs.add(at.field("code"), msgGuestExists, code)
-				dups++
-			}
-			inBatch[code] = true
+			_, exists := s.guests[code]
+			codes.check(code, exists, at.field("code"), msgGuestExists, errs)
 		}
-		if dups > 0 {
-			s.bump(func(st *Stats) { st.DuplicateAdds += dups })
-		}
+		codes.count(s)
 		return func() {
 			now := s.now()
 			for _, it := range items {

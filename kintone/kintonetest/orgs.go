@@ -58,16 +58,9 @@ func (s *Server) updateUserOrganizations(w http.ResponseWriter, _ *http.Request,
 		changes := make([]change, 0, len(raws))
 		for i, raw := range raws {
 			at := path{}.field("userOrganizations").at(i)
-			obj, ok := decodeObject(raw)
+			obj, code, ok := s.userItem(raw, at, errs)
 			if !ok {
-				errs.add(at, msgType)
 				continue
-			}
-			var code string
-			if json.Unmarshal(obj["code"], &code) != nil || code == "" {
-				errs.add(at.field("code"), msgRequired)
-			} else if _, exists := s.users[code]; !exists {
-				errs.add(at.field("code"), msgUserNotFound, code)
 			}
 			orgs, ok := s.parseAssignments(obj["organizations"], at.field("organizations"), errs)
 			if ok {

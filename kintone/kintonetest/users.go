@@ -132,6 +132,31 @@ func (s *Server) validateAddUsers(raws []json.RawMessage, errs *errList) func() 
 	return s.checkAddUsers(s.parseAddUsers(raws), errs)
 }
 
+// newCodes checks the login names of an Add request: each must be new,
+// neither existing already nor repeating an earlier item of the request.
+type newCodes struct {
+	seen map[string]bool
+	dups int
+}
+
+func (n *newCodes) check(code string, exists bool, at path, m msgID, errs *errList) {
+	if n.seen == nil {
+		n.seen = make(map[string]bool)
+	}
+	if exists || n.seen[code] {
+		errs.add(at, m, code)
+		n.dups++
+	}
+	n.seen[code] = true
+}
+
+// count adds the duplicates found to the server's statistics.
+func (n *newCodes) count(s *Server) {
+	if n.dups > 0 {
+		s.bump(func(st *Stats) { st.DuplicateAdds += n.dups })
+	}
+}
+
 // checkAddUsers checks parsed items against the current state (caller
 // holds s.mu) and returns the step that applies them. Each item's field
 // errors come first, then its duplicate check, so the errors are in the
@@ -139,8 +164,7 @@ func (s *Server) validateAddUsers(raws []json.RawMessage, errs *errList) func() 
 // against existing users and earlier items of the same batch.
 func (s *Server) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 	items := make([]*item, len(parsed))
-	inBatch := make(map[string]bool, len(parsed))
-	dups := 0
+	var codes newCodes
 	for i := range parsed {
 		errs.items = append(errs.items, parsed[i].errs.items...)
 		it := parsed[i].it
@@ -152,15 +176,10 @@ func (s *Server) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 		if !ok {
 			continue
 		}
-		if _, exists := s.users[code]; exists || inBatch[code] {
-			errs.add(path{}.field("users").at(i).field("code"), msgUserExists, code)
-			dups++
-		}
-		inBatch[code] = true
+		_, exists := s.users[code]
+		codes.check(code, exists, path{}.field("users").at(i).field("code"), msgUserExists, errs)
 	}
-	if dups > 0 {
-		s.bump(func(st *Stats) { st.DuplicateAdds += dups })
-	}
+	codes.count(s)
 	return func() {
 		now := s.now()
 		for _, it := range items {
@@ -369,6 +388,25 @@ func (s *Server) updateServices(w http.ResponseWriter, _ *http.Request, c *call)
 
 // validateServices checks an Update User Services batch (caller holds
 // s.mu). Each item replaces the user's whole list; [] removes all.
+// userItem decodes one item of a write that addresses existing users by
+// code (services, departments): the object, and its code. It reports a
+// malformed item (and returns ok false), a missing code, or a code of no
+// user; the caller checks the item's other keys either way, as the
+// service reports every problem of a request at once.
+func (s *Server) userItem(raw json.RawMessage, at path, errs *errList) (obj map[string]json.RawMessage, code string, ok bool) {
+	obj, ok = decodeObject(raw)
+	if !ok {
+		errs.add(at, msgType)
+		return nil, "", false
+	}
+	if json.Unmarshal(obj["code"], &code) != nil || code == "" {
+		errs.add(at.field("code"), msgRequired)
+	} else if _, exists := s.users[code]; !exists {
+		errs.add(at.field("code"), msgUserNotFound, code)
+	}
+	return obj, code, true
+}
+
 func (s *Server) validateServices(raws []json.RawMessage, errs *errList) func() {
 	type change struct {
 		code     string
@@ -377,16 +415,9 @@ func (s *Server) validateServices(raws []json.RawMessage, errs *errList) func() 
 	changes := make([]change, 0, len(raws))
 	for i, raw := range raws {
 		at := path{}.field("users").at(i)
-		obj, ok := decodeObject(raw)
+		obj, code, ok := s.userItem(raw, at, errs)
 		if !ok {
-			errs.add(at, msgType)
 			continue
-		}
-		var code string
-		if json.Unmarshal(obj["code"], &code) != nil || code == "" {
-			errs.add(at.field("code"), msgRequired)
-		} else if _, exists := s.users[code]; !exists {
-			errs.add(at.field("code"), msgUserNotFound, code)
 		}
 		sraw, ok := obj["services"]
 		if !ok || isNull(sraw) {
