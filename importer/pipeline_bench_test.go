@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"encoding/csv"
 	"io"
 	"math"
 	"os"
@@ -9,8 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
+	"github.com/userimport/userimport/bench/baseline"
 	"github.com/userimport/userimport/bench/gen"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
@@ -98,24 +96,11 @@ func BenchmarkBareCSVRead(b *testing.B) {
 }
 
 func bareCSV(b *testing.B, path string) int {
-	f, err := os.Open(path)
+	n, err := baseline.CSV(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.ReuseRecord = true
-	n := 0
-	for {
-		_, err := r.Read()
-		if err == io.EOF {
-			return n
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
+	return n
 }
 
 // BenchmarkValidateXLSX is `userimport validate` over a 5k-row workbook
@@ -141,24 +126,8 @@ func BenchmarkBareXLSXRows(b *testing.B) {
 }
 
 func bareXLSX(b *testing.B, path string) int {
-	f, err := excelize.OpenFile(path)
+	n, _, err := baseline.XLSX(path)
 	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.Rows(f.GetSheetName(0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		if _, err := rows.Columns(); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	if err := rows.Error(); err != nil {
 		b.Fatal(err)
 	}
 	return n

@@ -27,7 +27,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -43,8 +42,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
+	"github.com/userimport/userimport/bench/baseline"
 	"github.com/userimport/userimport/bench/gen"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
@@ -303,58 +301,22 @@ func measure(args []string) (measurement, error) {
 	}, nil
 }
 
-// bareCSV is the CSV floor: encoding/csv with ReuseRecord, every record
-// read, nothing done with it.
+// bareCSV and bareXLSX run the baselines as child processes, timed like
+// userimport itself.
 func bareCSV(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
+	n, err := baseline.CSV(path)
+	if err == nil {
+		fmt.Println(n, "records")
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.ReuseRecord = true
-	n := 0
-	for {
-		_, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		n++
-	}
-	fmt.Println(n, "records")
-	return nil
+	return err
 }
 
-// bareXLSX is the XLSX comparison: excelize's streaming Rows() iterator
-// with default options (dates formatted by excelize), every cell fetched.
 func bareXLSX(path string) error {
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		return err
+	rows, cells, err := baseline.XLSX(path)
+	if err == nil {
+		fmt.Println(rows, "rows", cells, "cells")
 	}
-	defer f.Close()
-	rows, err := f.Rows(f.GetSheetName(0))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	n, cells := 0, 0
-	for rows.Next() {
-		cols, err := rows.Columns()
-		if err != nil {
-			return err
-		}
-		n++
-		cells += len(cols)
-	}
-	if err := rows.Error(); err != nil {
-		return err
-	}
-	fmt.Println(n, "rows", cells, "cells")
-	return nil
+	return err
 }
 
 type importRun struct {
