@@ -47,30 +47,32 @@ type Options struct {
 	Seed uint64
 }
 
-type person struct{ sur, given, surKana, givenKana, surLatin, givenLatin string }
+// name is a surname or a given name: as written, its kana reading (Japanese
+// names only) and the Latin letters of login names.
+type name struct{ text, kana, latin string }
 
-var surnames = []person{
-	{"山田", "", "やまだ", "", "yamada", ""},
-	{"佐藤", "", "さとう", "", "sato", ""},
-	{"鈴木", "", "すずき", "", "suzuki", ""},
-	{"高橋", "", "たかはし", "", "takahashi", ""},
-	{"田中", "", "たなか", "", "tanaka", ""},
-	{"伊藤", "", "いとう", "", "ito", ""},
-	{"Müller", "", "", "", "mueller", ""},
-	{"García", "", "", "", "garcia", ""},
-	{"Smith", "", "", "", "smith", ""},
-	{"O'Brien", "", "", "", "obrien", ""},
+var surnames = []name{
+	{"山田", "やまだ", "yamada"},
+	{"佐藤", "さとう", "sato"},
+	{"鈴木", "すずき", "suzuki"},
+	{"高橋", "たかはし", "takahashi"},
+	{"田中", "たなか", "tanaka"},
+	{"伊藤", "いとう", "ito"},
+	{"Müller", "", "mueller"},
+	{"García", "", "garcia"},
+	{"Smith", "", "smith"},
+	{"O'Brien", "", "obrien"},
 }
 
-var givennames = []person{
-	{"", "太郎", "", "たろう", "", "taro"},
-	{"", "花子", "", "はなこ", "", "hanako"},
-	{"", "健", "", "けん", "", "ken"},
-	{"", "美咲", "", "みさき", "", "misaki"},
-	{"", "翔太", "", "しょうた", "", "shota"},
-	{"", "José", "", "", "", "jose"},
-	{"", "Anna", "", "", "", "anna"},
-	{"", "John", "", "", "", "john"},
+var givennames = []name{
+	{"太郎", "たろう", "taro"},
+	{"花子", "はなこ", "hanako"},
+	{"健", "けん", "ken"},
+	{"美咲", "みさき", "misaki"},
+	{"翔太", "しょうた", "shota"},
+	{"José", "", "jose"},
+	{"Anna", "", "anna"},
+	{"John", "", "john"},
 }
 
 var (
@@ -105,17 +107,17 @@ func (g *Generator) Row(i int, rec []string) {
 	s := surnames[r.IntN(len(surnames))]
 	gv := givennames[r.IntN(len(givennames))]
 	num := strconv.Itoa(1000000 + i)[1:] // zero-padded, unique
-	code := gv.givenLatin + "." + s.surLatin + "." + num
+	code := gv.latin + "." + s.latin + "." + num
 
 	rec[0] = code
 	rec[1] = "Pw-" + strconv.FormatUint(r.Uint64()%1e12, 36) + "!9"
-	if s.surKana != "" { // Japanese order
-		rec[2] = s.sur + " " + gv.given
+	if s.kana != "" { // Japanese order
+		rec[2] = s.text + " " + gv.text
 	} else {
-		rec[2] = gv.given + " " + s.sur
+		rec[2] = gv.text + " " + s.text
 	}
-	rec[3], rec[4] = s.sur, gv.given
-	rec[5], rec[6] = s.surKana, gv.givenKana
+	rec[3], rec[4] = s.text, gv.text
+	rec[5], rec[6] = s.kana, gv.kana
 	rec[7] = code + "@example.co.jp"
 	rec[8] = timezones[r.IntN(len(timezones))]
 	rec[9] = locales[r.IntN(len(locales))]
