@@ -7,9 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/userimport/userimport/sheet"
 
 	"github.com/xuri/excelize/v2"
 
@@ -131,7 +132,7 @@ func BenchmarkCSVSource(b *testing.B) {
 }
 
 func readAllRows(b *testing.B, path string, want int, mapRows bool) {
-	src, err := OpenSource(path, SourceOptions{})
+	src, err := sheet.Open(path, sheet.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -204,37 +205,4 @@ func BenchmarkXLSXSource(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchXLSXRows), "ns/row")
 	})
-}
-
-// The CSV reader reuses one Cells slice for every row (ReuseRecord): it
-// holds a row, not the file.
-func TestSourceStreams(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a 40k-row file")
-	}
-	var b strings.Builder
-	b.WriteString("code,name\n")
-	for i := range 40000 {
-		fmt.Fprintf(&b, "user%d,User %d\n", i, i)
-	}
-	src, err := OpenSource(writeFile(t, "big.csv", []byte(b.String())), SourceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	var first *string
-	for n := 0; ; n++ {
-		row, err := src.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			first = &row.Cells[0]
-		} else if &row.Cells[0] != first {
-			t.Fatal("Row.Cells is not reused: every row allocates a new slice")
-		}
-	}
 }

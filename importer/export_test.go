@@ -20,6 +20,7 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -304,7 +305,7 @@ type exportContent struct {
 
 func readExport(t *testing.T, path string) exportContent {
 	t.Helper()
-	src, err := importer.OpenSource(path, importer.SourceOptions{})
+	src, err := sheet.Open(path, sheet.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/userimport/userimport/sheet"
+
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/validate"
 )
@@ -14,8 +16,8 @@ import (
 // and validation as an import, and returns them as Add Users inputs. It is
 // for small files that seed a simulator (`userimport sim --users`), so it
 // holds every user in memory and refuses a file with any invalid row.
-func LoadUsers(path string, so SourceOptions) ([]kintone.UserInput, error) {
-	src, err := OpenSource(path, so)
+func LoadUsers(path string, so sheet.Options) ([]kintone.UserInput, error) {
+	src, err := sheet.Open(path, so)
 	if err != nil {
 		return nil, err
 	}

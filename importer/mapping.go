@@ -14,6 +14,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/userimport/userimport/sheet"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/userimport/userimport/validate"
@@ -219,14 +221,14 @@ func printf(format string, args ...any) (string, error) {
 	return fmt.Sprintf(format, args...), nil
 }
 
-// limitedBuffer caps a template's output at MaxCellBytes, so a template
+// limitedBuffer caps a template's output at sheet.MaxCellBytes, so a template
 // that multiplies its input cannot exhaust memory.
 type limitedBuffer struct{ bytes.Buffer }
 
-var errTemplateOutput = fmt.Errorf("%w: the template produced more than %d bytes", ErrCellTooLarge, MaxCellBytes)
+var errTemplateOutput = fmt.Errorf("%w: the template produced more than %d bytes", sheet.ErrCellTooLarge, sheet.MaxCellBytes)
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > MaxCellBytes {
+	if b.Len()+len(p) > sheet.MaxCellBytes {
 		return 0, errTemplateOutput
 	}
 	return b.Buffer.Write(p)
@@ -371,7 +373,7 @@ type Mapper struct {
 // columns that map to the same field, and a mapping that names a column
 // the file does not have.
 func NewMapper(header []string, kind validate.Kind, m *Mapping) (*Mapper, error) {
-	if err := checkHeader("", header); err != nil {
+	if err := sheet.CheckHeader("", header); err != nil {
 		return nil, err
 	}
 	if m == nil {
@@ -609,8 +611,8 @@ func (mp *Mapper) CustomColumns() map[string]string {
 
 // Map fills rec from row. It resets rec first (keeping rec.Custom's
 // backing array) and sets rec.Row to row.Line. A template that fails is a
-// *FileError naming the row and the field.
-func (mp *Mapper) Map(row Row, rec *validate.Record) error {
+// *sheet.FileError naming the row and the field.
+func (mp *Mapper) Map(row sheet.Row, rec *validate.Record) error {
 	*rec = validate.Record{Row: row.Line, Custom: rec.Custom[:0]}
 	mp.cur = row.Cells
 	if mp.data != nil {
@@ -641,7 +643,7 @@ func (mp *Mapper) Map(row Row, rec *validate.Record) error {
 	return nil
 }
 
-func (mp *Mapper) value(p *plan, row Row) (string, error) {
+func (mp *Mapper) value(p *plan, row sheet.Row) (string, error) {
 	var v string
 	switch {
 	case p.constant != nil:
@@ -653,7 +655,7 @@ func (mp *Mapper) value(p *plan, row Row) (string, error) {
 			data = mp.data
 		}
 		if err := p.tmpl.Execute(&mp.buf, data); err != nil {
-			return "", &FileError{Row: row.Line, Column: p.label, Err: fmt.Errorf("the mapping template failed: %w", cleanTemplateErr(err))}
+			return "", &sheet.FileError{Row: row.Line, Column: p.label, Err: fmt.Errorf("the mapping template failed: %w", cleanTemplateErr(err))}
 		}
 		v = mp.buf.String()
 	case p.col >= 0 && p.col < len(row.Cells):

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/userimport/userimport/sheet"
+
 	"github.com/userimport/userimport/validate"
 )
 
@@ -55,7 +57,7 @@ func TestHeaderLabels(t *testing.T) {
 				t.Errorf("warnings: %q", w)
 			}
 			cols := mp.Columns()
-			row := Row{Line: 2, Cells: make([]string, len(tt.header))}
+			row := sheet.Row{Line: 2, Cells: make([]string, len(tt.header))}
 			for i := range row.Cells {
 				row.Cells[i] = "v" + tt.header[i]
 			}
@@ -189,7 +191,7 @@ func TestTemplateFunctions(t *testing.T) {
 				t.Fatal(err)
 			}
 			var rec validate.Record
-			must(t, mp.Map(Row{Line: 7, Cells: cells}, &rec))
+			must(t, mp.Map(sheet.Row{Line: 7, Cells: cells}, &rec))
 			if got := rec.Values[validate.Description]; got != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
@@ -207,8 +209,8 @@ func TestMapRuntimeTemplateError(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rec validate.Record
-	err = mp.Map(Row{Line: 9, Cells: []string{"a"}}, &rec)
-	var fe *FileError
+	err = mp.Map(sheet.Row{Line: 9, Cells: []string{"a"}}, &rec)
+	var fe *sheet.FileError
 	if !errors.As(err, &fe) || fe.Row != 9 || fe.Column != `mapping "name"` || !strings.Contains(err.Error(), `no column "Nope"`) {
 		t.Fatalf("got %v", err)
 	}
@@ -229,7 +231,7 @@ defaults: {valid: "true", customItem.department: none, locale: ja}
 		t.Fatal(err)
 	}
 	rec := validate.Record{Custom: make([]validate.CustomValue, 0, 8)}
-	must(t, mp.Map(Row{Line: 2, Cells: []string{"a", "G3", "", ""}}, &rec))
+	must(t, mp.Map(sheet.Row{Line: 2, Cells: []string{"a", "G3", "", ""}}, &rec))
 	wantCustom := []validate.CustomValue{{Code: "grade", Value: "G3"}, {Code: "department", Value: "none"}, {Code: "source", Value: "hr"}}
 	if !reflect.DeepEqual(rec.Custom, wantCustom) {
 		t.Errorf("custom %+v, want %+v", rec.Custom, wantCustom)
@@ -241,7 +243,7 @@ defaults: {valid: "true", customItem.department: none, locale: ja}
 		t.Errorf("columns %q", cols)
 	}
 	// A second row resets everything.
-	must(t, mp.Map(Row{Line: 3, Cells: []string{"b", "", "Sales", "false"}}, &rec))
+	must(t, mp.Map(sheet.Row{Line: 3, Cells: []string{"b", "", "Sales", "false"}}, &rec))
 	if rec.Row != 3 || rec.Values[validate.Valid] != "false" || rec.Custom[1].Value != "Sales" || len(rec.Custom) != 3 {
 		t.Errorf("second row %+v", rec)
 	}
@@ -253,7 +255,7 @@ func TestLegacySample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := OpenSource("../samples/legacy-hr.csv", SourceOptions{})
+	src, err := sheet.Open("../samples/legacy-hr.csv", sheet.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +314,7 @@ func TestTemplateOutputLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rec validate.Record
-		err = mp.Map(Row{Line: 2, Cells: []string{strings.Repeat("x", 1000)}}, &rec)
+		err = mp.Map(sheet.Row{Line: 2, Cells: []string{strings.Repeat("x", 1000)}}, &rec)
 		got := rec.Values[validate.Name]
 		if err != nil {
 			got = err.Error()
@@ -320,5 +322,12 @@ func TestTemplateOutputLimits(t *testing.T) {
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("%s: got %.100q, want %q", tt.tmpl, got, tt.want)
 		}
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"iter"
 	"time"
 
+	"github.com/userimport/userimport/sheet"
+
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -84,7 +86,7 @@ type Options struct {
 	// File is the input file (CSV, TSV or XLSX).
 	File string
 	// Source says how to read it (encoding, sheet, header row).
-	Source SourceOptions
+	Source sheet.Options
 	// Kind selects users or guests.
 	Kind validate.Kind
 	// Mapping, if non-nil, renames columns and builds values (--mapping).

@@ -80,7 +80,7 @@ func (rs *resumeState) maybeCreated(rec *validate.Record, prev *report.Row) bool
 	return prev != nil && prev.ErrorCode == "outcome_unknown" || rs.sent.sent(rec)
 }
 
-// inputName is the file name part of a Fingerprint (a name may contain
+// inputName is the file name part of a sheet.Fingerprint (a name may contain
 // spaces, so it is cut at the last " crc32c:").
 func inputName(fp string) string {
 	if i := strings.LastIndex(fp, " crc32c:"); i >= 0 {

@@ -12,13 +12,14 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
 )
 
 // crashedReport writes the report a crashed run left behind for the input
 // at path: only the given lines, fingerprinted as the real run does.
 func crashedReport(t *testing.T, path string, rows ...report.Row) string {
 	t.Helper()
-	fp, err := importer.Fingerprint(path)
+	fp, err := sheet.Fingerprint(path)
 	if err != nil {
 		t.Fatal(err)
 	}

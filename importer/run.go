@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/userimport/userimport/sheet"
+
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
@@ -142,19 +144,19 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	o := &r.opts
 	so := o.Source
 	so.CellsChecked = true // validate checks every value it is given for invalid UTF-8
-	src, err := OpenSource(o.File, so)
+	src, err := sheet.Open(o.File, so)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
 	mapper, err := NewMapper(src.Header(), o.Kind, o.Mapping)
 	if err != nil {
-		return nil, &FileError{File: o.File, Err: err}
+		return nil, &sheet.FileError{File: o.File, Err: err}
 	}
 	for _, w := range mapper.Warnings() {
 		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
 	}
-	if r.fingerprint, err = Fingerprint(o.File); err != nil {
+	if r.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
 		return nil, err
 	}
 	if o.Resume != "" {
@@ -251,7 +253,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		}
 		n := 0
 		for i := range c.n {
-			if err := mapper.Map(Row{Line: c.lines[i], Cells: c.cells[i]}, &recs[n]); err != nil {
+			if err := mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &recs[n]); err != nil {
 				r.seq.put(c.seq[i], &report.Row{Row: c.lines[i], Status: report.Invalid, ErrorCode: "mapping.error", Message: err.Error(), Input: r.fingerprint})
 				continue
 			}
@@ -334,7 +336,7 @@ type rowChunk struct {
 	expect int
 	seq    [chunkRows]int // input position of each row
 	lines  [chunkRows]int
-	cells  [chunkRows][]string // copies: a Source reuses its Cells slice
+	cells  [chunkRows][]string // copies: a sheet.Source reuses its Cells slice
 }
 
 const chunkRows = 256
@@ -343,10 +345,10 @@ const chunkRows = 256
 // numbering rows by input position. Rows that cannot be read are reported
 // here, straight to the sequencer. It returns the error that stopped
 // reading, if any.
-func (r *runner) readRows(src Source, out chan<- *rowChunk, free <-chan *rowChunk) error {
+func (r *runner) readRows(src sheet.Source, out chan<- *rowChunk, free <-chan *rowChunk) error {
 	c := <-free
 	c.n, c.expect = 0, 0
-	est, _ := src.(rowEstimator)
+	est, _ := src.(sheet.RowEstimator)
 	defer func() {
 		if c.n > 0 {
 			out <- c
@@ -358,7 +360,7 @@ func (r *runner) readRows(src Source, out chan<- *rowChunk, free <-chan *rowChun
 			return nil
 		}
 		if err != nil {
-			var fe *FileError
+			var fe *sheet.FileError
 			if errors.As(err, &fe) && fe.Row > 0 {
 				// A bad row (ragged, bad encoding, huge cell) is reported on
 				// its own line; the rows around it still run.
@@ -429,13 +431,13 @@ func (r *runner) fatalOr(err error) error {
 
 func fileErrorCode(err error) string {
 	switch {
-	case errors.Is(err, ErrRaggedRow):
+	case errors.Is(err, sheet.ErrRaggedRow):
 		return "ragged_row"
-	case errors.Is(err, ErrEncoding):
+	case errors.Is(err, sheet.ErrEncoding):
 		return "encoding"
-	case errors.Is(err, ErrCellTooLarge):
+	case errors.Is(err, sheet.ErrCellTooLarge):
 		return "cell_too_large"
-	case errors.Is(err, ErrFormula):
+	case errors.Is(err, sheet.ErrFormula):
 		return "formula"
 	}
 	return "unreadable_row"

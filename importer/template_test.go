@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -30,7 +31,7 @@ func TestTemplateReadsBackClean(t *testing.T) {
 				if err := importer.WriteTemplate(path, kind); err != nil {
 					t.Fatal(err)
 				}
-				src, err := importer.OpenSource(path, importer.SourceOptions{})
+				src, err := sheet.Open(path, sheet.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

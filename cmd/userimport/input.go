@@ -14,6 +14,7 @@ import (
 
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
 )
 
 // inputFlags are the flags that say how to read the input file; validate and
@@ -40,7 +41,7 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 // options turns the flags into importer options (everything but the
 // report writer).
 func (f *inputFlags) options(file string) (importer.Options, error) {
-	o := importer.Options{File: file, Source: importer.SourceOptions{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow}}
+	o := importer.Options{File: file, Source: sheet.Options{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow}}
 	kind, err := parseKind(f.kind)
 	if err != nil {
 		return o, err

@@ -10,6 +10,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/sheet"
 )
 
 // simFlags are the flags of `userimport sim`; scripts depend on the names.
@@ -79,7 +80,7 @@ func runSim(ctx context.Context, s *streams, f *simFlags) error {
 		opts = append(opts, kintonetest.WithUnindexedErrors())
 	}
 	if f.users != "" {
-		users, err := importer.LoadUsers(f.users, importer.SourceOptions{})
+		users, err := importer.LoadUsers(f.users, sheet.Options{})
 		if err != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("--users: %w", err)}
 		}

@@ -1,4 +1,8 @@
-package importer
+// Package sheet reads the rows of a person's input file: CSV and TSV in
+// their encodings, and XLSX streamed from the sheet's XML. It knows cells,
+// rows and header rows, never what a column means (that is package mapping)
+// or whether a value is allowed (package validate).
+package sheet
 
 import (
 	"errors"
@@ -49,9 +53,9 @@ var (
 	ErrSyntax = errors.New("malformed CSV")
 )
 
-// SourceOptions says how to read an input file (the --encoding, --sheet and
+// Options says how to read an input file (the --encoding, --sheet and
 // --header-row flags).
-type SourceOptions struct {
+type Options struct {
 	// Encoding of a CSV/TSV file: "" or "auto" detects (a UTF-8 BOM, else
 	// valid UTF-8 in the first 64 KiB, else Shift_JIS/CP932); "utf-8";
 	// "shift_jis" (aliases "sjis", "cp932", "windows-31j"). Ignored for XLSX.
@@ -91,11 +95,11 @@ type Source interface {
 	Close() error
 }
 
-// rowEstimator is implemented by a Source that can guess how many data
+// RowEstimator is implemented by a Source that can guess how many data
 // rows its file holds, given that it has returned rows of them so far.
 // The guess sizes the duplicate sets of validation once, instead of
 // growing them in steps (validate.Validator.Expect); 0 means no guess.
-type rowEstimator interface {
+type RowEstimator interface {
 	EstimateRows(rows int) int
 }
 
@@ -148,10 +152,10 @@ func (e *FileError) Error() string {
 // Unwrap returns the reason, so errors.Is finds the sentinels.
 func (e *FileError) Unwrap() error { return e.Err }
 
-// OpenSource opens a CSV/TSV (.csv .txt .tsv .tab) or XLSX (.xlsx .xlsm)
+// Open opens a CSV/TSV (.csv .txt .tsv .tab) or XLSX (.xlsx .xlsm)
 // file, reads its header, and returns a Source positioned at the first data
 // row. Errors are *FileError.
-func OpenSource(path string, opts SourceOptions) (Source, error) {
+func Open(path string, opts Options) (Source, error) {
 	if opts.HeaderRow < 0 {
 		return nil, &FileError{File: filepath.Base(path), Err: fmt.Errorf("header row %d: must be 1 or more", opts.HeaderRow)}
 	}
@@ -196,10 +200,10 @@ func Fingerprint(path string) (string, error) {
 	return fmt.Sprintf("%s crc32c:%08x size:%d", filepath.Base(path), h.Sum32(), n), nil
 }
 
-// checkHeader rejects duplicate names (case-insensitive, after trimming).
+// CheckHeader rejects duplicate names (case-insensitive, after trimming).
 // Empty header cells are allowed here: they only matter if data sits under
 // them, which the readers check row by row.
-func checkHeader(file string, header []string) error {
+func CheckHeader(file string, header []string) error {
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
 		k := strings.ToLower(strings.TrimSpace(h))
@@ -214,17 +218,17 @@ func checkHeader(file string, header []string) error {
 	return nil
 }
 
-// columnLabel names column i (0-based) for a message when its header cell
+// ColumnLabel names column i (0-based) for a message when its header cell
 // is empty.
-func columnLabel(header []string, i int) string {
+func ColumnLabel(header []string, i int) string {
 	if i < len(header) && strings.TrimSpace(header[i]) != "" {
 		return header[i]
 	}
 	return fmt.Sprintf("#%d", i+1)
 }
 
-// isBlank reports whether every cell is empty.
-func isBlank(cells []string) bool {
+// IsBlank reports whether every cell is empty.
+func IsBlank(cells []string) bool {
 	for _, c := range cells {
 		if c != "" {
 			return false

@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"archive/zip"
@@ -86,7 +86,7 @@ type xlsxSource struct {
 	lastRow int // number of the last <row> read, for rows without r=
 }
 
-func openXLSX(p string, opts SourceOptions) (Source, error) {
+func openXLSX(p string, opts Options) (Source, error) {
 	name := filepath.Base(p)
 	f, err := os.Open(p)
 	if err != nil {
@@ -107,7 +107,7 @@ func openXLSX(p string, opts SourceOptions) (Source, error) {
 }
 
 // newXLSXSource reads a workbook from r (size bytes) up to its header row.
-func newXLSXSource(name string, r io.ReaderAt, size int64, opts SourceOptions) (*xlsxSource, error) {
+func newXLSXSource(name string, r io.ReaderAt, size int64, opts Options) (*xlsxSource, error) {
 	if opts.HeaderRow < 1 {
 		opts.HeaderRow = 1
 	}
@@ -132,7 +132,7 @@ func newXLSXSource(name string, r io.ReaderAt, size int64, opts SourceOptions) (
 
 // open reads the workbook's metadata, selects the sheet and reads up to
 // the header row.
-func (s *xlsxSource) open(opts SourceOptions) error {
+func (s *xlsxSource) open(opts Options) error {
 	parts := make(map[string]*zip.File, len(s.zr.File))
 	var total uint64
 	for _, f := range s.zr.File {
@@ -206,7 +206,7 @@ func (s *xlsxSource) open(opts SourceOptions) error {
 			}
 			return fe
 		}
-		if num < opts.HeaderRow || isBlank(raw) {
+		if num < opts.HeaderRow || IsBlank(raw) {
 			continue
 		}
 		end := len(raw)
@@ -217,7 +217,7 @@ func (s *xlsxSource) open(opts SourceOptions) error {
 		break
 	}
 	s.cells = make([]string, len(s.header))
-	return checkHeader(s.file, s.header)
+	return CheckHeader(s.file, s.header)
 }
 
 func (s *xlsxSource) Header() []string { return s.header }
@@ -245,7 +245,7 @@ func (s *xlsxSource) Next() (Row, error) {
 		if err != nil {
 			return Row{}, err
 		}
-		if isBlank(raw) {
+		if IsBlank(raw) {
 			continue
 		}
 		// Excel does not store trailing empty cells, so a short row is
@@ -262,7 +262,7 @@ func (s *xlsxSource) Next() (Row, error) {
 		for i, h := range s.header {
 			if s.cells[i] != "" && strings.TrimSpace(h) == "" {
 				col, _ := excelize.ColumnNumberToName(i + 1)
-				return Row{}, &FileError{File: s.file, Row: num, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: column %s has a value but no name in the header row", ErrEmptyHeader, col)}
+				return Row{}, &FileError{File: s.file, Row: num, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %s has a value but no name in the header row", ErrEmptyHeader, col)}
 			}
 		}
 		return Row{Line: num, Cells: s.cells}, nil
@@ -412,7 +412,7 @@ func (s *xlsxSource) readRow() (int, []string, error) {
 				}
 				if err != nil {
 					if rowErr == nil {
-						rowErr = &FileError{File: s.file, Row: rowNum, Column: columnLabel(s.header, col-1), Err: err}
+						rowErr = &FileError{File: s.file, Row: rowNum, Column: ColumnLabel(s.header, col-1), Err: err}
 					}
 					continue
 				}

@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"bufio"
@@ -43,7 +43,7 @@ type csvSource struct {
 	header []string
 	enc    string
 	sjis   bool
-	// cellsChecked: see SourceOptions.CellsChecked.
+	// cellsChecked: see Options.CellsChecked.
 	cellsChecked bool
 	fatal        *FileError
 	lastLine     int   // last physical line consumed, for errors without a position
@@ -52,7 +52,7 @@ type csvSource struct {
 	dataStart    int64 // offset of the first byte after the header record
 }
 
-func openCSV(path string, opts SourceOptions) (Source, error) {
+func openCSV(path string, opts Options) (Source, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
@@ -72,7 +72,7 @@ func openCSV(path string, opts SourceOptions) (Source, error) {
 
 // newCSVSource detects the encoding, then reads up to and including the
 // header record.
-func newCSVSource(name string, in io.Reader, opts SourceOptions) (*csvSource, error) {
+func newCSVSource(name string, in io.Reader, opts Options) (*csvSource, error) {
 	s := &csvSource{file: name}
 	br := bufio.NewReaderSize(in, sniffSize)
 	sample, err := br.Peek(sniffSize)
@@ -111,14 +111,14 @@ func newCSVSource(name string, in io.Reader, opts SourceOptions) (*csvSource, er
 			}
 			return nil, fe
 		}
-		if line < opts.HeaderRow || isBlank(rec) {
+		if line < opts.HeaderRow || IsBlank(rec) {
 			continue
 		}
 		s.header = append([]string(nil), rec...)
 		s.dataStart = s.r.InputOffset()
 		break
 	}
-	if err := checkHeader(name, s.header); err != nil {
+	if err := CheckHeader(name, s.header); err != nil {
 		return nil, err
 	}
 	for i, h := range s.header {
@@ -183,7 +183,7 @@ func trimPartialRune(b []byte) []byte {
 func (s *csvSource) Header() []string { return s.header }
 
 // EstimateRows guesses the number of data rows in the file from its size
-// and the bytes the first rows took (see rowEstimator). For Shift_JIS the
+// and the bytes the first rows took (see RowEstimator). For Shift_JIS the
 // offset counts decoded UTF-8, so the guess is low, which only means the
 // duplicate sets still grow once or twice.
 func (s *csvSource) EstimateRows(rows int) int {
@@ -265,14 +265,14 @@ func (s *csvSource) read() ([]string, int, error) {
 	s.lastLine = lastLine + strings.Count(rec[len(rec)-1], "\n")
 	for i, c := range rec {
 		if len(c) > MaxCellBytes {
-			return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: %d bytes (the limit is %d)", ErrCellTooLarge, len(c), MaxCellBytes)}
+			return nil, line, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: %d bytes (the limit is %d)", ErrCellTooLarge, len(c), MaxCellBytes)}
 		}
 		if s.sjis {
 			if strings.ContainsRune(c, utf8.RuneError) {
-				return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid Shift_JIS (is the file UTF-8? try --encoding utf-8)", ErrEncoding)}
+				return nil, line, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid Shift_JIS (is the file UTF-8? try --encoding utf-8)", ErrEncoding)}
 			}
 		} else if !s.cellsChecked && !utf8.ValidString(c) {
-			return nil, line, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid UTF-8 (is the file Shift_JIS? try --encoding shift_jis)", ErrEncoding)}
+			return nil, line, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid UTF-8 (is the file Shift_JIS? try --encoding shift_jis)", ErrEncoding)}
 		}
 	}
 	return rec, line, nil
@@ -285,7 +285,7 @@ func (s *csvSource) Next() (Row, error) {
 		if err != nil {
 			return Row{}, err
 		}
-		if isBlank(rec) {
+		if IsBlank(rec) {
 			// A row of only separators (",,,,") is what spreadsheet
 			// programs write for an empty row; encoding/csv already skips
 			// truly empty lines, and both mean "no user here".
@@ -300,7 +300,7 @@ func (s *csvSource) Next() (Row, error) {
 		}
 		for _, i := range s.unnamed {
 			if rec[i] != "" {
-				return Row{}, &FileError{File: s.file, Row: line, Column: columnLabel(s.header, i), Err: fmt.Errorf("%w: column %d has a value but no name in the header row", ErrEmptyHeader, i+1)}
+				return Row{}, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %d has a value but no name in the header row", ErrEmptyHeader, i+1)}
 			}
 		}
 		// Undo the OWASP escape our own exports and reports put on

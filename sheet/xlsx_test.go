@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"archive/zip"
@@ -110,7 +110,7 @@ func workbookFixture(t testing.TB) string {
 }
 
 func TestXLSXSource(t *testing.T) {
-	src, err := OpenSource(workbookFixture(t), SourceOptions{HeaderRow: 3})
+	src, err := Open(workbookFixture(t), Options{HeaderRow: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestXLSXSheetChoice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.sheet, func(t *testing.T) {
-			src, err := OpenSource(p, SourceOptions{Sheet: tt.sheet})
+			src, err := Open(p, Options{Sheet: tt.sheet})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
@@ -178,7 +178,7 @@ func TestXLSXDate1904(t *testing.T) {
 	must(t, f.SetCellValue("Sheet1", "A2", "a"))
 	must(t, f.SetCellFloat("Sheet1", "B2", 45000, -1, 64))
 	must(t, f.SetCellStyle("Sheet1", "B2", "B2", d))
-	src, err := OpenSource(saveXLSX(t, f), SourceOptions{})
+	src, err := Open(saveXLSX(t, f), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestXLSXRawShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := OpenSource(rawXLSX(t, tt.sheet, sst), SourceOptions{})
+			src, err := Open(rawXLSX(t, tt.sheet, sst), Options{})
 			if tt.openErr != nil {
 				if !errors.Is(err, tt.openErr) {
 					t.Fatalf("open error %v, want %v", err, tt.openErr)
@@ -309,7 +309,7 @@ func TestXLSXOpenErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := OpenSource(writeFile(t, "x.xlsx", tt.data), SourceOptions{})
+			_, err := Open(writeFile(t, "x.xlsx", tt.data), Options{})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("got %v, want %v", err, tt.want)
 			}

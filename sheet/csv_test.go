@@ -1,4 +1,4 @@
-package importer
+package sheet
 
 import (
 	"errors"
@@ -93,7 +93,7 @@ func TestCSVSource(t *testing.T) {
 		name   string
 		file   string
 		data   []byte
-		opts   SourceOptions
+		opts   Options
 		header []string
 		enc    string
 		rows   []Row
@@ -119,7 +119,7 @@ func TestCSVSource(t *testing.T) {
 			name:   "UTF-8 forced",
 			file:   "u.csv",
 			data:   []byte("code\nalice\n"),
-			opts:   SourceOptions{Encoding: "UTF-8"},
+			opts:   Options{Encoding: "UTF-8"},
 			header: []string{"code"},
 			enc:    "utf-8",
 			rows:   []Row{{2, []string{"alice"}}},
@@ -170,7 +170,7 @@ func TestCSVSource(t *testing.T) {
 			name:   "header row 3",
 			file:   "u.csv",
 			data:   []byte("Exported by HR\n\"\xff\"\ncode,name\nalice,Alice\n"),
-			opts:   SourceOptions{HeaderRow: 3},
+			opts:   Options{HeaderRow: 3},
 			header: []string{"code", "name"},
 			enc:    "shift_jis",
 			rows:   []Row{{4, []string{"alice", "Alice"}}},
@@ -215,7 +215,7 @@ func TestCSVSource(t *testing.T) {
 			name:   "semicolon delimiter",
 			file:   "u.txt",
 			data:   []byte("a;b\n1;2\n"),
-			opts:   SourceOptions{Delimiter: ';'},
+			opts:   Options{Delimiter: ';'},
 			header: []string{"a", "b"},
 			enc:    "utf-8",
 			rows:   []Row{{2, []string{"1", "2"}}},
@@ -223,7 +223,7 @@ func TestCSVSource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := OpenSource(writeFile(t, tt.file, tt.data), tt.opts)
+			src, err := Open(writeFile(t, tt.file, tt.data), tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,7 @@ func TestCSVSampleBoundary(t *testing.T) {
 	if b.Len() < sniffSize+2 {
 		t.Fatal("test data too short")
 	}
-	src, err := OpenSource(writeFile(t, "u.csv", []byte(b.String())), SourceOptions{})
+	src, err := Open(writeFile(t, "u.csv", []byte(b.String())), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,24 +275,24 @@ func TestCSVOpenErrors(t *testing.T) {
 		name string
 		file string
 		data []byte
-		opts SourceOptions
+		opts Options
 		want error
 		msg  string
 	}{
-		{"duplicate header", "u.csv", []byte("code,Name, code \n"), SourceOptions{}, ErrDuplicateHeader, `columns 1 ("code") and 3 (" code ")`},
-		{"empty file", "u.csv", nil, SourceOptions{}, ErrEmptyHeader, "no header row"},
-		{"header row past the end", "u.csv", []byte("a\n1\n"), SourceOptions{HeaderRow: 5}, ErrEmptyHeader, "no header row"},
-		{"UTF-16", "u.csv", []byte("\xff\xfea\x00"), SourceOptions{}, ErrEncoding, "UTF-16"},
-		{"binary", "u.csv", []byte("code\n\x00\x01\x02"), SourceOptions{}, ErrNotTabular, "NUL byte"},
-		{"xlsx renamed", "u.csv", []byte("PK\x03\x04rest"), SourceOptions{}, ErrNotTabular, ".xlsx"},
-		{"unknown encoding", "u.csv", []byte("a\n"), SourceOptions{Encoding: "latin9"}, ErrEncoding, "latin9"},
-		{"unknown extension", "u.json", []byte("{}"), SourceOptions{}, ErrNotTabular, "extension"},
-		{"xls", "u.xls", []byte("x"), SourceOptions{}, ErrNotTabular, ".xls"},
-		{"bad delimiter", "u.csv", []byte("a\n"), SourceOptions{Delimiter: '"'}, nil, "delimiter"},
+		{"duplicate header", "u.csv", []byte("code,Name, code \n"), Options{}, ErrDuplicateHeader, `columns 1 ("code") and 3 (" code ")`},
+		{"empty file", "u.csv", nil, Options{}, ErrEmptyHeader, "no header row"},
+		{"header row past the end", "u.csv", []byte("a\n1\n"), Options{HeaderRow: 5}, ErrEmptyHeader, "no header row"},
+		{"UTF-16", "u.csv", []byte("\xff\xfea\x00"), Options{}, ErrEncoding, "UTF-16"},
+		{"binary", "u.csv", []byte("code\n\x00\x01\x02"), Options{}, ErrNotTabular, "NUL byte"},
+		{"xlsx renamed", "u.csv", []byte("PK\x03\x04rest"), Options{}, ErrNotTabular, ".xlsx"},
+		{"unknown encoding", "u.csv", []byte("a\n"), Options{Encoding: "latin9"}, ErrEncoding, "latin9"},
+		{"unknown extension", "u.json", []byte("{}"), Options{}, ErrNotTabular, "extension"},
+		{"xls", "u.xls", []byte("x"), Options{}, ErrNotTabular, ".xls"},
+		{"bad delimiter", "u.csv", []byte("a\n"), Options{Delimiter: '"'}, nil, "delimiter"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := OpenSource(writeFile(t, tt.file, tt.data), tt.opts)
+			src, err := Open(writeFile(t, tt.file, tt.data), tt.opts)
 			if err == nil {
 				src.Close()
 				t.Fatal("no error")
@@ -315,7 +315,7 @@ func TestCSVOpenErrors(t *testing.T) {
 // whole, and reading stops there.
 func TestCSVRecordLimit(t *testing.T) {
 	data := []byte("a,b\n1,2\n" + strings.Repeat("x", MaxRecordBytes+sniffSize))
-	src, err := OpenSource(writeFile(t, "u.csv", data), SourceOptions{})
+	src, err := Open(writeFile(t, "u.csv", data), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,12 +382,12 @@ func TestCSVEstimateRows(t *testing.T) {
 	for i := range rows {
 		fmt.Fprintf(&b, "user%d,User %d,%q\n", i, i, strings.Repeat("x", i%37))
 	}
-	src, err := OpenSource(writeFile(t, "u.csv", []byte(b.String())), SourceOptions{})
+	src, err := Open(writeFile(t, "u.csv", []byte(b.String())), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	est := src.(rowEstimator)
+	est := src.(RowEstimator)
 	if got := est.EstimateRows(0); got != 0 {
 		t.Errorf("before any row: estimate %d, want 0", got)
 	}
@@ -402,7 +402,7 @@ func TestCSVEstimateRows(t *testing.T) {
 	}
 
 	// A stream (no size) gives no estimate.
-	s, err := newCSVSource("stdin", strings.NewReader(b.String()), SourceOptions{Delimiter: ','})
+	s, err := newCSVSource("stdin", strings.NewReader(b.String()), Options{Delimiter: ','})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +427,7 @@ func TestCSVUnclosedQuote(t *testing.T) {
 		{"closed multi-line value with junk", "code,name\nu1,\"A\nSmith\"x\nu2,b\n", []int{4}, "line 3 was"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := OpenSource(writeFile(t, "u.csv", []byte(tt.data)), SourceOptions{})
+			src, err := Open(writeFile(t, "u.csv", []byte(tt.data)), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -456,5 +456,38 @@ func TestCSVUnclosedQuote(t *testing.T) {
 				t.Fatalf("row errors %v; want one syntax error naming %s", rowErrs, tt.wantLines)
 			}
 		})
+	}
+}
+
+// The CSV reader reuses one Cells slice for every row (ReuseRecord): it
+// holds a row, not the file.
+func TestSourceStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 40k-row file")
+	}
+	var b strings.Builder
+	b.WriteString("code,name\n")
+	for i := range 40000 {
+		fmt.Fprintf(&b, "user%d,User %d\n", i, i)
+	}
+	src, err := Open(writeFile(t, "big.csv", []byte(b.String())), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var first *string
+	for n := 0; ; n++ {
+		row, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			first = &row.Cells[0]
+		} else if &row.Cells[0] != first {
+			t.Fatal("Row.Cells is not reused: every row allocates a new slice")
+		}
 	}
 }
