@@ -19,6 +19,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -310,7 +311,7 @@ func readExport(t *testing.T, path string) exportContent {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	m, err := importer.NewMapper(src.Header(), validate.Users, nil)
+	m, err := mapping.NewMapper(src.Header(), validate.Users, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 
 	"github.com/userimport/userimport/kintone"
@@ -22,7 +23,7 @@ func LoadUsers(path string, so sheet.Options) ([]kintone.UserInput, error) {
 		return nil, err
 	}
 	defer src.Close()
-	m, err := NewMapper(src.Header(), validate.Users, nil)
+	m, err := mapping.NewMapper(src.Header(), validate.Users, nil)
 	if err != nil {
 		return nil, err
 	}

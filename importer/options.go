@@ -7,6 +7,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 
 	"github.com/userimport/userimport/kintone"
@@ -90,7 +91,7 @@ type Options struct {
 	// Kind selects users or guests.
 	Kind validate.Kind
 	// Mapping, if non-nil, renames columns and builds values (--mapping).
-	Mapping *Mapping
+	Mapping *mapping.File
 
 	// Mode and MatchOn decide what happens to users that already exist.
 	Mode    Mode

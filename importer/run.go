@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 
 	"golang.org/x/sync/errgroup"
@@ -149,7 +150,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		return nil, err
 	}
 	defer src.Close()
-	mapper, err := NewMapper(src.Header(), o.Kind, o.Mapping)
+	mapper, err := mapping.NewMapper(src.Header(), o.Kind, o.Mapping)
 	if err != nil {
 		return nil, &sheet.FileError{File: o.File, Err: err}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
@@ -46,7 +47,7 @@ func TestTemplateReadsBackClean(t *testing.T) {
 				if kind == validate.Users && !slices.Contains(src.Header(), "services") || !slices.Contains(src.Header(), "password") {
 					t.Errorf("header %q lacks services or password", src.Header())
 				}
-				m, err := importer.NewMapper(src.Header(), kind, nil)
+				m, err := mapping.NewMapper(src.Header(), kind, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 )
@@ -51,7 +52,7 @@ func (f *inputFlags) options(file string) (importer.Options, error) {
 		return o, usageErr("--header-row %d: rows are numbered from 1", f.headerRow)
 	}
 	if f.mapping != "" {
-		m, err := importer.LoadMapping(f.mapping)
+		m, err := mapping.Load(f.mapping)
 		if err != nil {
 			return o, &exitError{code: exitUsage, err: err}
 		}

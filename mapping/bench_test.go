@@ -1,4 +1,4 @@
-package importer
+package mapping
 
 import (
 	"bufio"

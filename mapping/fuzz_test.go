@@ -1,11 +1,10 @@
-package importer
+package mapping
 
 import (
 	"errors"
 	"testing"
 
 	"github.com/userimport/userimport/sheet"
-
 	"github.com/userimport/userimport/validate"
 )
 
@@ -22,7 +21,7 @@ func FuzzMappingTemplate(f *testing.F) {
 		f.Add(s, "  Some,Value ", "日本")
 	}
 	f.Fuzz(func(t *testing.T, tmpl, a, b string) {
-		m := &Mapping{Fields: map[string]string{"name": tmpl}}
+		m := &File{Fields: map[string]string{"name": tmpl}}
 		mp, err := NewMapper([]string{"a", "b"}, validate.Users, m)
 		if err != nil {
 			return

@@ -1,4 +1,4 @@
-package importer
+package mapping
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 	"github.com/userimport/userimport/validate"
 )
 
-// Mapping is a --mapping file: how the columns of a legacy file become
+// File is a --mapping file: how the columns of a legacy file become
 // fields. Keys naming a field accept the API name ("surName") or a
 // "customItem.<code>".
 //
@@ -33,7 +33,7 @@ import (
 //
 // Precedence for one field: constants, then fields, then a column; a
 // default fills whatever is still empty.
-type Mapping struct {
+type File struct {
 	Columns   map[string]string `yaml:"columns"`
 	Fields    map[string]string `yaml:"fields"`
 	Constants map[string]string `yaml:"constants"`
@@ -44,20 +44,20 @@ type Mapping struct {
 	lines map[string]int // "fields.name" → line in the file
 }
 
-// LoadMapping reads and checks a mapping file.
-func LoadMapping(path string) (*Mapping, error) {
+// Load reads and checks a mapping file.
+func Load(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMapping(data, filepath.Base(path))
+	return Parse(data, filepath.Base(path))
 }
 
-// ParseMapping parses and checks mapping YAML; name is used in messages.
+// Parse parses and checks mapping YAML; name is used in messages.
 // Unknown keys, unknown field names, contradictory entries and template
 // syntax errors are errors that give the line.
-func ParseMapping(data []byte, name string) (*Mapping, error) {
-	m := &Mapping{name: name, lines: map[string]int{}}
+func Parse(data []byte, name string) (*File, error) {
+	m := &File{name: name, lines: map[string]int{}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(m); err != nil {
@@ -84,7 +84,7 @@ func ParseMapping(data []byte, name string) (*Mapping, error) {
 }
 
 // errorf makes an error that points into the mapping file.
-func (m *Mapping) errorf(key, format string, args ...any) error {
+func (m *File) errorf(key, format string, args ...any) error {
 	loc := m.name
 	if l := m.lines[key]; l > 0 {
 		loc = fmt.Sprintf("%s:%d", m.name, l)
@@ -117,7 +117,7 @@ func parseTarget(name string) (target, bool) {
 	return target{field: f}, ok
 }
 
-func (m *Mapping) check() error {
+func (m *File) check() error {
 	renamed := map[target]string{}
 	for _, col := range sortedKeys(m.Columns) {
 		t, ok := parseTarget(m.Columns[col])
@@ -372,12 +372,12 @@ type Mapper struct {
 // applying m (which may be nil). It fails on duplicate column names,
 // columns that map to the same field, and a mapping that names a column
 // the file does not have.
-func NewMapper(header []string, kind validate.Kind, m *Mapping) (*Mapper, error) {
+func NewMapper(header []string, kind validate.Kind, m *File) (*Mapper, error) {
 	if err := sheet.CheckHeader("", header); err != nil {
 		return nil, err
 	}
 	if m == nil {
-		m = &Mapping{}
+		m = &File{}
 	}
 	mp := &Mapper{kind: kind, colIndex: make(map[string]int, len(header))}
 	for i, h := range header {

@@ -1,4 +1,4 @@
-package importer
+package mapping
 
 import (
 	"errors"
@@ -106,10 +106,10 @@ func TestMapperWarningsAndErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var m *Mapping
+			var m *File
 			if tt.mapping != "" {
 				var err error
-				if m, err = ParseMapping([]byte(tt.mapping), "m.yaml"); err != nil {
+				if m, err = Parse([]byte(tt.mapping), "m.yaml"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -155,7 +155,7 @@ func TestParseMappingErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseMapping([]byte(tt.yaml), "m.yaml")
+			_, err := Parse([]byte(tt.yaml), "m.yaml")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
@@ -182,7 +182,7 @@ func TestTemplateFunctions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.tmpl, func(t *testing.T) {
-			m, err := ParseMapping([]byte("fields:\n  description: '"+tt.tmpl+"'\n"), "m.yaml")
+			m, err := Parse([]byte("fields:\n  description: '"+tt.tmpl+"'\n"), "m.yaml")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func TestTemplateFunctions(t *testing.T) {
 }
 
 func TestMapRuntimeTemplateError(t *testing.T) {
-	m, err := ParseMapping([]byte(`fields: {name: '{{ col (printf "%s" "Nope") }}'}`), "m.yaml")
+	m, err := Parse([]byte(`fields: {name: '{{ col (printf "%s" "Nope") }}'}`), "m.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestMapRuntimeTemplateError(t *testing.T) {
 }
 
 func TestMapCustomItemsConstantsDefaults(t *testing.T) {
-	m, err := ParseMapping([]byte(`
+	m, err := Parse([]byte(`
 columns: {Dept: customItem.department}
 constants: {customItem.source: hr, timezone: Asia/Tokyo}
 defaults: {valid: "true", customItem.department: none, locale: ja}
@@ -251,7 +251,7 @@ defaults: {valid: "true", customItem.department: none, locale: ja}
 
 // The seed's C# program, as a mapping file and a CSV, end to end.
 func TestLegacySample(t *testing.T) {
-	m, err := LoadMapping("../samples/legacy-hr.mapping.yaml")
+	m, err := Load("../samples/legacy-hr.mapping.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestTemplateOutputLimits(t *testing.T) {
 		{`{{ range split "" (col "a") }}{{ col "a" }}{{ end }}`, "the template produced more than"},
 	}
 	for _, tt := range tests {
-		mp, err := NewMapper([]string{"a"}, validate.Users, &Mapping{Fields: map[string]string{"name": tt.tmpl}})
+		mp, err := NewMapper([]string{"a"}, validate.Users, &File{Fields: map[string]string{"name": tt.tmpl}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,8 @@
-package importer
+// Package mapping turns the columns of a person's file into the fields of
+// the User API: the labels it knows (API names, cybozu.com's own column
+// names in Japanese and English, customItem.<code>), and the YAML mapping
+// files that rename columns and build values with text/template.
+package mapping
 
 import (
 	"strings"
