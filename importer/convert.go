@@ -6,46 +6,18 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/validate"
 )
-
-// stringField maps the validate fields that are plain strings in the API to
-// the UserInput field that carries them and the User field they are read
-// back from. One table keeps conversion and comparison from drifting apart.
-var stringFields = []struct {
-	f   validate.Field
-	in  func(*kintone.UserInput) **string
-	out func(*kintone.User) string
-}{
-	{validate.Name, func(u *kintone.UserInput) **string { return &u.Name }, func(u *kintone.User) string { return u.Name }},
-	{validate.SurName, func(u *kintone.UserInput) **string { return &u.SurName }, func(u *kintone.User) string { return u.SurName }},
-	{validate.GivenName, func(u *kintone.UserInput) **string { return &u.GivenName }, func(u *kintone.User) string { return u.GivenName }},
-	{validate.SurNameReading, func(u *kintone.UserInput) **string { return &u.SurNameReading }, func(u *kintone.User) string { return u.SurNameReading }},
-	{validate.GivenNameReading, func(u *kintone.UserInput) **string { return &u.GivenNameReading }, func(u *kintone.User) string { return u.GivenNameReading }},
-	{validate.LocalName, func(u *kintone.UserInput) **string { return &u.LocalName }, func(u *kintone.User) string { return u.LocalName }},
-	{validate.LocalNameLocale, func(u *kintone.UserInput) **string { return &u.LocalNameLocale }, func(u *kintone.User) string { return u.LocalNameLocale }},
-	{validate.Timezone, func(u *kintone.UserInput) **string { return &u.Timezone }, func(u *kintone.User) string { return u.Timezone }},
-	{validate.Locale, func(u *kintone.UserInput) **string { return &u.Locale }, func(u *kintone.User) string { return u.Locale }},
-	{validate.Description, func(u *kintone.UserInput) **string { return &u.Description }, func(u *kintone.User) string { return u.Description }},
-	{validate.Phone, func(u *kintone.UserInput) **string { return &u.Phone }, func(u *kintone.User) string { return u.Phone }},
-	{validate.MobilePhone, func(u *kintone.UserInput) **string { return &u.MobilePhone }, func(u *kintone.User) string { return u.MobilePhone }},
-	{validate.ExtensionNumber, func(u *kintone.UserInput) **string { return &u.ExtensionNumber }, func(u *kintone.User) string { return u.ExtensionNumber }},
-	{validate.Email, func(u *kintone.UserInput) **string { return &u.Email }, func(u *kintone.User) string { return u.Email }},
-	{validate.Callto, func(u *kintone.UserInput) **string { return &u.Callto }, func(u *kintone.User) string { return u.Callto }},
-	{validate.URL, func(u *kintone.UserInput) **string { return &u.URL }, func(u *kintone.User) string { return u.URL }},
-	{validate.EmployeeNumber, func(u *kintone.UserInput) **string { return &u.EmployeeNumber }, func(u *kintone.User) string { return u.EmployeeNumber }},
-	{validate.BirthDate, func(u *kintone.UserInput) **string { return &u.BirthDate }, func(u *kintone.User) string { return u.BirthDate }},
-	{validate.JoinDate, func(u *kintone.UserInput) **string { return &u.JoinDate }, func(u *kintone.User) string { return u.JoinDate }},
-}
 
 // newUserInput builds the Add Users payload of a validated row. Empty values
 // are omitted: on creation "empty" and "absent" mean the same thing, and an
 // omitted field gets the service's default.
 func newUserInput(rec *validate.Record) kintone.UserInput {
 	u := kintone.UserInput{Code: rec.Values[validate.Code]}
-	for _, sf := range stringFields {
-		if v := rec.Values[sf.f]; rec.Set[sf.f] && v != "" {
-			*sf.in(&u) = ptr(v)
+	for _, sf := range mapping.StringFields {
+		if v := rec.Values[sf.Field]; rec.Set[sf.Field] && v != "" {
+			*sf.In(&u) = ptr(v)
 		}
 	}
 	if v := rec.Values[validate.Valid]; rec.Set[validate.Valid] && v != "" {
@@ -73,12 +45,12 @@ func newUserInput(rec *validate.Record) kintone.UserInput {
 func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool) {
 	u := kintone.UserInput{Code: cur.Code}
 	changed := false
-	for _, sf := range stringFields {
-		if !rec.Set[sf.f] {
+	for _, sf := range mapping.StringFields {
+		if !rec.Set[sf.Field] {
 			continue
 		}
-		if v := rec.Values[sf.f]; v != sf.out(cur) {
-			*sf.in(&u) = ptr(v)
+		if v := rec.Values[sf.Field]; v != sf.Out(cur) {
+			*sf.In(&u) = ptr(v)
 			changed = true
 		}
 	}

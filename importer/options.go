@@ -143,7 +143,7 @@ func (o *Options) Prepare() error {
 	if o.Services == nil {
 		o.Services = []string{"kintone"}
 	}
-	if err := checkLimits(&o.Concurrency, o.Rate); err != nil {
+	if err := CheckLimits(&o.Concurrency, o.Rate); err != nil {
 		return err
 	}
 	if o.Log == nil {
@@ -152,7 +152,7 @@ func (o *Options) Prepare() error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	o.Retry.setDefaults()
+	o.Retry.SetDefaults()
 	if o.Kind == validate.Guests && o.MatchOn != MatchCode {
 		return fmt.Errorf("--match-on %s is for users; guests are matched by their e-mail login", o.MatchOn)
 	}
@@ -162,9 +162,9 @@ func (o *Options) Prepare() error {
 	return nil
 }
 
-// checkLimits defaults the concurrency to 4 and checks it and the rate: more
+// CheckLimits defaults the concurrency to 4 and checks it and the rate: more
 // than MaxConcurrency requests in flight can only earn 429s.
-func checkLimits(concurrency *int, rate float64) error {
+func CheckLimits(concurrency *int, rate float64) error {
 	if *concurrency == 0 {
 		*concurrency = 4
 	}

@@ -24,7 +24,8 @@ type RetryPolicy struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-func (p *RetryPolicy) setDefaults() {
+// SetDefaults fills the zero fields with the documented defaults.
+func (p *RetryPolicy) SetDefaults() {
 	if p.MaxAttempts == 0 {
 		p.MaxAttempts = 8
 	}
@@ -50,10 +51,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// backoff returns the wait before attempt n (n ≥ 1 is the first retry):
+// Backoff returns the wait before attempt n (n ≥ 1 is the first retry):
 // Retry-After when the server sent one, else full jitter over an
 // exponentially growing window.
-func (p *RetryPolicy) backoff(n int, err error) time.Duration {
+func (p *RetryPolicy) Backoff(n int, err error) time.Duration {
 	if d, ok := kintone.RetryAfterOf(err); ok && d > 0 {
 		return min(d, p.Max)
 	}
@@ -64,5 +65,5 @@ func (p *RetryPolicy) backoff(n int, err error) time.Duration {
 	return time.Duration(rand.Int64N(int64(window)) + 1)
 }
 
-// errRetriesExhausted wraps the last transient error when the budget ran out.
-var errRetriesExhausted = errors.New("retries exhausted")
+// ErrRetriesExhausted wraps the last transient error when the budget ran out.
+var ErrRetriesExhausted = errors.New("retries exhausted")

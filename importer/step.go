@@ -50,12 +50,12 @@ func (r *runner) do(unlessStopping bool, fn func(ctx context.Context) error) err
 			return err
 		}
 		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (%d attempts): %w", errRetriesExhausted, attempt, err)
+			return fmt.Errorf("%w (%d attempts): %w", ErrRetriesExhausted, attempt, err)
 		}
 		if r.stop.Err() != nil {
 			return fmt.Errorf("%w: %w", errInterrupted, err)
 		}
-		if p.Sleep(r.stop, p.backoff(attempt, err)) != nil {
+		if p.Sleep(r.stop, p.Backoff(attempt, err)) != nil {
 			return fmt.Errorf("%w: %w", errInterrupted, err)
 		}
 	}
@@ -156,7 +156,7 @@ func (r *runner) runStep(s *step, items []*item) {
 				// A server failure (a database lock) may last a moment:
 				// back off before sending the rest, as for any retry.
 				p := &r.opts.Retry
-				if p.Sleep(r.stop, p.backoff(unknown, err)) != nil {
+				if p.Sleep(r.stop, p.Backoff(unknown, err)) != nil {
 					r.stopGroup(s, rest, "not sent: the run was interrupted")
 					continue
 				}

@@ -1,37 +1,12 @@
 package validate
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // so that LoadLocation knows every name on any host
 )
-
-// TestTimezoneListMatchesTemplate keeps the validator's list the same as
-// the template's drop-down: a zone offered there must validate, and one
-// that validates without a warning must be offered.
-func TestTimezoneListMatchesTemplate(t *testing.T) {
-	b, err := os.ReadFile("../importer/timezones.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	template, own := zoneLines(string(b)), zoneLines(listedZonesText)
-	if !slices.Equal(own, template) {
-		for _, id := range own {
-			if !slices.Contains(template, id) {
-				t.Errorf("%s is in validate/timezones.txt only", id)
-			}
-		}
-		for _, id := range template {
-			if !slices.Contains(own, id) {
-				t.Errorf("%s is in importer/timezones.txt only", id)
-			}
-		}
-		t.Fatal("validate/timezones.txt and importer/timezones.txt differ (order included); copy the list")
-	}
-}
 
 // TestTimezoneListsAreIANA checks the embedded lists: real IANA names,
 // each in one list only, and every suggested ID a listed one.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/userimport/userimport/export"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/validate"
 )
@@ -67,7 +68,7 @@ func runExport(ctx context.Context, s *streams, f *exportFlags, file string) err
 		return err
 	}
 	if kind == validate.Guests {
-		return &exitError{code: exitUsage, err: importer.ErrGuestsNotListable}
+		return &exitError{code: exitUsage, err: export.ErrGuestsNotListable}
 	}
 	if err := checkConcurrency(f.concurrency); err != nil {
 		return err
@@ -81,7 +82,7 @@ func runExport(ctx context.Context, s *streams, f *exportFlags, file string) err
 	}
 	defer closeSim()
 	tick, done := progress(s, "exporting")
-	n, err := importer.Export(ctx, client, file, importer.ExportOptions{
+	n, err := export.Users(ctx, client, file, export.Options{
 		Kind:        kind,
 		Concurrency: f.concurrency,
 		Rate:        f.rate,

@@ -4,8 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/export"
 )
 
 func newTemplateCmd(s *streams) *cobra.Command {
@@ -30,7 +29,7 @@ Exit codes: 0 written, 2 usage error or the file cannot be written.`,
 			if err != nil {
 				return err
 			}
-			if err := importer.WriteTemplate(args[0], k); err != nil {
+			if err := export.Template(args[0], k); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			fmt.Fprintf(s.err, "wrote a %s template to %s\n", k, args[0])

@@ -95,7 +95,7 @@ func TestZoneList(t *testing.T) {
 	if n < 400 {
 		t.Errorf("zones.txt has %d names; the IANA database has about 600", n)
 	}
-	b, err := os.ReadFile("../../importer/timezones.txt")
+	b, err := os.ReadFile("../../validate/timezones.txt")
 	if err != nil {
 		t.Fatalf("reading the template's list: %v", err)
 	}

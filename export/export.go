@@ -1,4 +1,7 @@
-package importer
+// Package export writes files a person edits and imports again: every user
+// of a domain (Users) and an empty template with every column, its rules and
+// drop-downs (Template), as .xlsx or .csv.
+package export
 
 import (
 	"bufio"
@@ -16,15 +19,17 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
+	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
 
-// ExportAPI is the part of the cybozu.com User API that Export reads. It is
+// API is the part of the cybozu.com User API that Export reads. It is
 // read-only: an export never needs more than Get rights. *kintone.Client
 // implements it, and so does every API.
-type ExportAPI interface {
+type API interface {
 	GetUsers(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error)
 	GetUserServices(ctx context.Context, codes []string, offset, size int) ([]kintone.UserServices, error)
 	GetUserOrganizations(ctx context.Context, code string) ([]kintone.OrganizationTitle, error)
@@ -35,19 +40,19 @@ type ExportAPI interface {
 // is nothing to export.
 var ErrGuestsNotListable = errors.New("guests cannot be exported: the cybozu.com API has no way to list guest users (Get Users returns cybozu.com users only); keep the file you imported them from")
 
-// ExportOptions configures Export.
-type ExportOptions struct {
+// Options configures Export.
+type Options struct {
 	// Kind must be validate.Users (the zero value); Guests is refused with
 	// ErrGuestsNotListable.
 	Kind validate.Kind
 	// Concurrency is the number of requests in flight. Get User's
 	// Departments takes one user per request, so it dominates an export;
-	// default 4, at most MaxConcurrency.
+	// default 4, at most importer.MaxConcurrency.
 	Concurrency int
 	// Rate caps requests per second (0 = no cap).
 	Rate float64
 	// Retry bounds the retries of transient failures.
-	Retry RetryPolicy
+	Retry importer.RetryPolicy
 	// Progress, if set, is called with the number of users written so far,
 	// once per page of up to 100.
 	Progress func(done int)
@@ -55,17 +60,17 @@ type ExportOptions struct {
 	Log io.Writer
 }
 
-func (o *ExportOptions) setDefaults() error {
+func (o *Options) setDefaults() error {
 	if o.Kind == validate.Guests {
 		return ErrGuestsNotListable
 	}
-	if err := checkLimits(&o.Concurrency, o.Rate); err != nil {
+	if err := importer.CheckLimits(&o.Concurrency, o.Rate); err != nil {
 		return err
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	o.Retry.setDefaults()
+	o.Retry.SetDefaults()
 	return nil
 }
 
@@ -82,11 +87,11 @@ var exportFields = []validate.Field{
 	validate.JoinDate, validate.SortOrder, validate.Services, validate.Organizations,
 }
 
-// ExportHeader returns the header row Export writes for the given custom
+// Header returns the header row Export writes for the given custom
 // item codes: API field names, services, organizations, then
 // customItem.<code> for each code. Every name is one the importer's reader
 // maps back to the same field, and there is no password column.
-func ExportHeader(customCodes []string) []string {
+func Header(customCodes []string) []string {
 	h := make([]string, 0, len(exportFields)+len(customCodes))
 	for _, f := range exportFields {
 		h = append(h, f.String())
@@ -126,7 +131,7 @@ func ExportHeader(customCodes []string) []string {
 // The Administrator user is listed by Get Users but not by Get User
 // Services; it is exported with an empty services cell, which Import reads
 // as "leave the services as they are".
-func Export(ctx context.Context, api ExportAPI, path string, opts ExportOptions) (int, error) {
+func Users(ctx context.Context, api API, path string, opts Options) (int, error) {
 	if err := opts.setDefaults(); err != nil {
 		return 0, err
 	}
@@ -176,8 +181,8 @@ func Export(ctx context.Context, api ExportAPI, path string, opts ExportOptions)
 }
 
 type exporter struct {
-	api     ExportAPI
-	opts    ExportOptions
+	api     API
+	opts    Options
 	ctx     context.Context
 	limiter *rate.Limiter
 }
@@ -195,15 +200,15 @@ func (e *exporter) call(ctx context.Context, fn func(ctx context.Context) error)
 			return nil
 		}
 		if kintone.IsAuth(err) || kintone.IsPermission(err) {
-			return &FatalError{Err: err}
+			return &importer.FatalError{Err: err}
 		}
 		if !kintone.IsRetryable(err) {
 			return err
 		}
 		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (%d attempts): %w", errRetriesExhausted, attempt, err)
+			return fmt.Errorf("%w (%d attempts): %w", importer.ErrRetriesExhausted, attempt, err)
 		}
-		if err := p.Sleep(ctx, p.backoff(attempt, err)); err != nil {
+		if err := p.Sleep(ctx, p.Backoff(attempt, err)); err != nil {
 			return err
 		}
 	}
@@ -258,7 +263,7 @@ func (e *exporter) customCodes() ([]string, error) {
 
 // write lists the users again and writes them page by page.
 func (e *exporter) write(w exportWriter, customs []string) (int, error) {
-	header := ExportHeader(customs)
+	header := Header(customs)
 	if err := w.row(header); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
@@ -390,9 +395,9 @@ func userCells(cells []string, u *kintone.User) {
 // that Import compares with, so export and import cannot disagree on
 // which User field a column is.
 func stringFieldOf(f validate.Field, u *kintone.User) string {
-	for _, sf := range stringFields {
-		if sf.f == f {
-			return sf.out(u)
+	for _, sf := range mapping.StringFields {
+		if sf.Field == f {
+			return sf.Out(u)
 		}
 	}
 	return ""

@@ -1,4 +1,4 @@
-package importer_test
+package export_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/export"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -29,7 +29,7 @@ func TestTemplateReadsBackClean(t *testing.T) {
 		for _, ext := range []string{".xlsx", ".csv"} {
 			t.Run(kind.String()+ext, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "template"+ext)
-				if err := importer.WriteTemplate(path, kind); err != nil {
+				if err := export.Template(path, kind); err != nil {
 					t.Fatal(err)
 				}
 				src, err := sheet.Open(path, sheet.Options{})
@@ -84,7 +84,7 @@ func TestTemplateReadsBackClean(t *testing.T) {
 
 func TestTemplateCSVHasBOM(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.csv")
-	if err := importer.WriteTemplate(path, validate.Users); err != nil {
+	if err := export.Template(path, validate.Users); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)
@@ -106,7 +106,7 @@ func TestTemplateXLSXFeatures(t *testing.T) {
 	for _, kind := range templateKinds {
 		t.Run(kind.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "t.xlsx")
-			if err := importer.WriteTemplate(path, kind); err != nil {
+			if err := export.Template(path, kind); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenFile(path)
@@ -177,7 +177,7 @@ func TestTemplateXLSXFeatures(t *testing.T) {
 			}
 			want := map[validate.Field]string{
 				validate.Locale:   `"auto,ja,en,zh,zh-TW,es,pt-BR,th"`,
-				validate.Timezone: "lists!$A$1:$A$" + strconv.Itoa(len(importer.Timezones())),
+				validate.Timezone: "lists!$A$1:$A$" + strconv.Itoa(len(export.Timezones())),
 			}
 			if kind == validate.Users {
 				want[validate.Valid] = `"true,false"`
@@ -194,7 +194,7 @@ func TestTemplateXLSXFeatures(t *testing.T) {
 				}
 			}
 			zones, _ := f.GetRows("lists")
-			if len(zones) != len(importer.Timezones()) || zones[0][0] != importer.Timezones()[0] {
+			if len(zones) != len(export.Timezones()) || zones[0][0] != export.Timezones()[0] {
 				t.Errorf("lists sheet has %d zones", len(zones))
 			}
 
@@ -234,7 +234,7 @@ func TestTemplateListsValidate(t *testing.T) {
 		res := validate.New(validate.Options{Kind: kind}).Check(&rec)
 		return len(res.Issues) == 0 && len(res.Changes) == 0
 	}
-	zones := importer.Timezones()
+	zones := export.Timezones()
 	if len(zones) < 300 || !slices.Contains(zones, "Asia/Tokyo") || !slices.Contains(zones, "UTC") {
 		t.Fatalf("%d zones", len(zones))
 	}
@@ -250,7 +250,7 @@ func TestTemplateListsValidate(t *testing.T) {
 	}
 	for _, kind := range templateKinds {
 		path := filepath.Join(t.TempDir(), "t.xlsx")
-		if err := importer.WriteTemplate(path, kind); err != nil {
+		if err := export.Template(path, kind); err != nil {
 			t.Fatal(err)
 		}
 		f, err := excelize.OpenFile(path)
@@ -290,7 +290,7 @@ func TestTemplateListsValidate(t *testing.T) {
 }
 
 func TestTemplateRejectsUnknownExtension(t *testing.T) {
-	err := importer.WriteTemplate(filepath.Join(t.TempDir(), "t.ods"), validate.Users)
+	err := export.Template(filepath.Join(t.TempDir(), "t.ods"), validate.Users)
 	if err == nil || !strings.Contains(err.Error(), ".ods") {
 		t.Fatalf("got %v", err)
 	}

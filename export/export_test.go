@@ -1,4 +1,4 @@
-package importer_test
+package export_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/userimport/userimport/export"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
@@ -163,9 +164,9 @@ func diffStates(a, b map[string]state) []string {
 	return diffs
 }
 
-func export(t *testing.T, api importer.ExportAPI, path string) int {
+func exportFile(t *testing.T, api export.API, path string) int {
 	t.Helper()
-	n, err := importer.Export(t.Context(), api, path, importer.ExportOptions{Retry: fastRetry})
+	n, err := export.Users(t.Context(), api, path, export.Options{Retry: fastRetry})
 	if err != nil {
 		t.Fatalf("Export: %v", err)
 	}
@@ -220,7 +221,7 @@ func TestRoundTripUnchanged(t *testing.T) {
 			srv := domain(t, n, tc.hostile)
 			c := client(t, srv)
 			path := filepath.Join(t.TempDir(), "users"+tc.ext)
-			if got := export(t, c, path); got != n+1 {
+			if got := exportFile(t, c, path); got != n+1 {
 				t.Fatalf("exported %d users, want %d (with the Administrator)", got, n+1)
 			}
 			want := snapshot(srv)
@@ -260,12 +261,12 @@ func TestExportFormat(t *testing.T) {
 	for _, ext := range []string{".csv", ".xlsx"} {
 		t.Run(ext, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "users"+ext)
-			export(t, client(t, srv), path)
+			exportFile(t, client(t, srv), path)
 			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm()&0o077 != 0 {
 				t.Errorf("export file mode %v (%v), want readable by its owner only", fi.Mode(), err)
 			}
 			got := readExport(t, path)
-			wantHeader := importer.ExportHeader([]string{"shoe", "nick"})
+			wantHeader := export.Header([]string{"shoe", "nick"})
 			if !slices.Equal(got.header, wantHeader) {
 				t.Fatalf("header\n got %q\nwant %q", got.header, wantHeader)
 			}
@@ -340,8 +341,8 @@ func TestExportEscapesFormulasInCSVOnly(t *testing.T) {
 	dir := t.TempDir()
 	c := client(t, srv)
 	csvPath, xlsxPath := filepath.Join(dir, "u.csv"), filepath.Join(dir, "u.xlsx")
-	export(t, c, csvPath)
-	export(t, c, xlsxPath)
+	exportFile(t, c, csvPath)
+	exportFile(t, c, xlsxPath)
 
 	raw, err := os.ReadFile(csvPath)
 	if err != nil {
@@ -407,7 +408,7 @@ func TestRoundTripEditOneCell(t *testing.T) {
 			srv := domain(t, 150, false)
 			c := client(t, srv)
 			path := filepath.Join(t.TempDir(), "users"+ext)
-			export(t, c, path)
+			exportFile(t, c, path)
 			editCell(t, path, "u043", "employeeNumber", "E-043")
 			want := snapshot(srv)
 			before := srv.Requests()
@@ -500,7 +501,7 @@ func TestRoundTripRestores(t *testing.T) {
 	srv := domain(t, 30, false)
 	c := client(t, srv)
 	path := filepath.Join(t.TempDir(), "users.xlsx")
-	export(t, c, path)
+	exportFile(t, c, path)
 	want := snapshot(srv)
 
 	// u003: departments gone; u002: custom item cleared and departments
@@ -540,7 +541,7 @@ func TestExportRequests(t *testing.T) {
 	before := srv.Requests()
 	path := filepath.Join(t.TempDir(), "users.csv")
 	var progress []int
-	_, err := importer.Export(t.Context(), client(t, srv), path, importer.ExportOptions{Concurrency: 3, Progress: func(d int) { progress = append(progress, d) }})
+	_, err := export.Users(t.Context(), client(t, srv), path, export.Options{Concurrency: 3, Progress: func(d int) { progress = append(progress, d) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,8 +569,8 @@ func TestExportRequests(t *testing.T) {
 func TestExportRefusesGuests(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "guests.csv")
 	api := &failingAPI{}
-	_, err := importer.Export(t.Context(), api, path, importer.ExportOptions{Kind: validate.Guests})
-	if !errors.Is(err, importer.ErrGuestsNotListable) {
+	_, err := export.Users(t.Context(), api, path, export.Options{Kind: validate.Guests})
+	if !errors.Is(err, export.ErrGuestsNotListable) {
 		t.Fatalf("got %v, want ErrGuestsNotListable", err)
 	}
 	if api.calls.Load() != 0 {
@@ -581,7 +582,7 @@ func TestExportRefusesGuests(t *testing.T) {
 }
 
 func TestExportRejectsUnknownExtension(t *testing.T) {
-	_, err := importer.Export(t.Context(), &failingAPI{}, filepath.Join(t.TempDir(), "users.ods"), importer.ExportOptions{})
+	_, err := export.Users(t.Context(), &failingAPI{}, filepath.Join(t.TempDir(), "users.ods"), export.Options{})
 	if err == nil || !strings.Contains(err.Error(), ".ods") {
 		t.Fatalf("got %v, want an error naming the extension", err)
 	}
@@ -590,7 +591,7 @@ func TestExportRejectsUnknownExtension(t *testing.T) {
 // failingAPI answers department reads with transient failures (a 503 for
 // the first try of every user) and, for one user, a permanent error.
 type failingAPI struct {
-	importer.ExportAPI
+	export.API
 	calls     atomic.Int64
 	mu        sync.Mutex
 	tried     map[string]bool
@@ -600,7 +601,7 @@ type failingAPI struct {
 
 func (a *failingAPI) GetUsers(ctx context.Context, o kintone.GetUsersOptions) ([]kintone.User, error) {
 	a.calls.Add(1)
-	return a.ExportAPI.GetUsers(ctx, o)
+	return a.API.GetUsers(ctx, o)
 }
 
 func (a *failingAPI) GetUserOrganizations(ctx context.Context, code string) ([]kintone.OrganizationTitle, error) {
@@ -618,7 +619,7 @@ func (a *failingAPI) GetUserOrganizations(ctx context.Context, code string) ([]k
 	if first {
 		return nil, &kintone.APIError{Status: 503, Message: "try later"}
 	}
-	return a.ExportAPI.GetUserOrganizations(ctx, code)
+	return a.API.GetUserOrganizations(ctx, code)
 }
 
 func TestExportRetriesAndFailsWhole(t *testing.T) {
@@ -626,11 +627,11 @@ func TestExportRetriesAndFailsWhole(t *testing.T) {
 	c := client(t, srv)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.csv")
-	export(t, c, good)
+	exportFile(t, c, good)
 
 	t.Run("retries", func(t *testing.T) {
 		path := filepath.Join(dir, "retried.csv")
-		if _, err := importer.Export(t.Context(), &failingAPI{ExportAPI: c, tried: map[string]bool{}}, path, importer.ExportOptions{Retry: fastRetry}); err != nil {
+		if _, err := export.Users(t.Context(), &failingAPI{API: c, tried: map[string]bool{}}, path, export.Options{Retry: fastRetry}); err != nil {
 			t.Fatal(err)
 		}
 		a, _ := os.ReadFile(good)
@@ -641,7 +642,7 @@ func TestExportRetriesAndFailsWhole(t *testing.T) {
 	})
 	t.Run("permanent error", func(t *testing.T) {
 		path := filepath.Join(dir, "failed.csv")
-		_, err := importer.Export(t.Context(), &failingAPI{ExportAPI: c, tried: map[string]bool{}, permanent: "u107"}, path, importer.ExportOptions{Retry: fastRetry})
+		_, err := export.Users(t.Context(), &failingAPI{API: c, tried: map[string]bool{}, permanent: "u107"}, path, export.Options{Retry: fastRetry})
 		if err == nil || !strings.Contains(err.Error(), `"u107"`) || !strings.Contains(err.Error(), "no such user") {
 			t.Fatalf("got %v, want the failure of u107", err)
 		}
@@ -650,7 +651,7 @@ func TestExportRetriesAndFailsWhole(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		path := filepath.Join(dir, "cancelled.xlsx")
 		ctx, cancel := context.WithCancel(t.Context())
-		_, err := importer.Export(ctx, &failingAPI{ExportAPI: c, tried: map[string]bool{}, cancel: cancel}, path, importer.ExportOptions{Retry: fastRetry})
+		_, err := export.Users(ctx, &failingAPI{API: c, tried: map[string]bool{}, cancel: cancel}, path, export.Options{Retry: fastRetry})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want context.Canceled", err)
 		}
@@ -662,7 +663,7 @@ func TestExportRetriesAndFailsWhole(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, "refused.csv")
-		_, err = importer.Export(t.Context(), bad, path, importer.ExportOptions{Retry: fastRetry})
+		_, err = export.Users(t.Context(), bad, path, export.Options{Retry: fastRetry})
 		var fe *importer.FatalError
 		if !errors.As(err, &fe) {
 			t.Fatalf("got %v, want a FatalError", err)
@@ -886,7 +887,7 @@ func BenchmarkExport(b *testing.B) {
 		b.Run(ext[1:], func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "users"+ext)
 			for b.Loop() {
-				if _, err := importer.Export(b.Context(), c, path, importer.ExportOptions{}); err != nil {
+				if _, err := export.Users(b.Context(), c, path, export.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package importer
+package export
 
 import (
 	"bufio"
@@ -16,26 +16,9 @@ import (
 	"github.com/userimport/userimport/validate"
 )
 
-// timezonesText is the time zone list of the template's drop-down. Go has
-// no API that enumerates zones, so the list is generated once from the
-// tzdata zone.tab (see the file's header) and embedded. validate keeps its
-// own copy of the list (a test there keeps the two identical) and warns
-// about other IANA names.
-//
-//go:embed timezones.txt
-var timezonesText string
-
-// Timezones returns the IANA time zone IDs the template offers, one per
-// country region (zone.tab) plus UTC.
-func Timezones() []string {
-	var out []string
-	for _, l := range strings.Split(timezonesText, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
+// Timezones returns the time zone IDs the template offers: validate's own
+// list, so that a zone picked from the drop-down always validates.
+func Timezones() []string { return validate.TimeZones() }
 
 // The locale drop-downs. They repeat validate's lists (which are not
 // exported); TestTemplateListsValidate checks every entry against the
@@ -99,7 +82,7 @@ func TemplateFields(kind validate.Kind) []validate.Field {
 	return validate.FieldsFor(kind)
 }
 
-// WriteTemplate writes an empty import file for kind to path (.xlsx or
+// Template writes an empty import file for kind to path (.xlsx or
 // .csv by extension): a header row with every field and one example row.
 //
 // The XLSX template also marks the required columns (bold red header),
@@ -113,7 +96,7 @@ func TemplateFields(kind validate.Kind) []validate.Field {
 //
 // The headers are the API field names, so a filled-in template is read
 // without any warning about unknown columns.
-func WriteTemplate(path string, kind validate.Kind) error {
+func Template(path string, kind validate.Kind) error {
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".xlsx":
 		return writeXLSXTemplate(path, kind)
