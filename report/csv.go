@@ -8,7 +8,7 @@ import (
 )
 
 // numCols is the number of columns this package writes, in Columns order.
-const numCols = 8
+const numCols = 10
 
 // csvWriter writes with encoding/csv and not gocsv: validate writes one
 // report row per input row of million-row files and must stay within 2× a
@@ -46,6 +46,8 @@ func cells(dst *[numCols]string, r *Row, escape func(string) string) {
 	dst[5] = escape(r.Message)
 	dst[6] = escape(r.Departments)
 	dst[7] = escape(r.Input)
+	dst[8] = escape(r.Warnings)
+	dst[9] = escape(r.Changes)
 }
 
 var errNilRow = errors.New("report: nil row")

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -23,8 +25,10 @@ func sampleRows() []Row {
 		{Row: 7, Code: "+81312345678", Status: Failed, ErrorCode: "CB_VA01", Message: "-5 is out of range, the server said:\nline two, with \"quotes\", and commas", Input: fingerprint},
 		{Row: 8, Code: "@sum", Status: NotAttempted, Message: "\tinterrupted", Input: fingerprint},
 		{Row: 9, Code: "\rcr", Status: WouldCreate, Services: "would_assign: kintone", Input: fingerprint},
-		{Row: 10, Code: "'=already quoted", Status: WouldUpdate, Message: "'plain quote stays", Input: fingerprint},
-		{Row: 11, Code: "山田太郎", Status: Valid, Message: "表示名を「山田 太郎」に正規化しました", Departments: "営業部, 東京", Input: fingerprint},
+		{Row: 10, Code: "'=already quoted", Status: WouldUpdate, Message: "'plain quote stays", Input: fingerprint, Changes: "email: a@example.com -> b@example.com"},
+		{Row: 11, Code: "山田太郎", Status: Valid, Message: "表示名を「山田 太郎」に正規化しました", Departments: "営業部, 東京", Input: fingerprint,
+			Warnings: "E11: 00123 was a number; leading zeros may be lost",
+			Findings: []Finding{{Column: "従業員番号", Cell: "E11", Rule: "cell.number_as_text", Severity: SeverityWarning, Message: "00123 was a number; leading zeros may be lost"}}},
 		{Row: 1048576, Code: "last", Status: Failed, ErrorCode: "-", Message: "", Input: fingerprint},
 	}
 }
@@ -65,4 +69,10 @@ func writeFile(t testing.TB, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// sameRows compares reports row by row; a Row holds a slice, so it is not
+// comparable with ==, and an empty and a nil list of rows are the same.
+func sameRows(a, b []Row) bool {
+	return len(a) == len(b) && slices.EqualFunc(a, b, func(x, y Row) bool { return reflect.DeepEqual(x, y) })
 }

@@ -125,15 +125,18 @@ func columnIndex(header []string) ([numCols]int, error) {
 	var missing []string
 	for i, c := range Columns {
 		p, ok := pos[c]
-		if !ok {
+		switch {
+		case ok:
+			idx[i] = p
+		case i < requiredCols:
 			missing = append(missing, c)
-			continue
+		default:
+			idx[i] = -1 // an optional column a report may lack
 		}
-		idx[i] = p
 	}
 	if len(missing) > 0 {
 		return idx, fmt.Errorf("header lacks column(s) %s (a report starts %s): %w",
-			strings.Join(missing, ", "), strings.Join(Columns, ","), ErrNotReport)
+			strings.Join(missing, ", "), strings.Join(Columns[:requiredCols], ","), ErrNotReport)
 	}
 	return idx, nil
 }
@@ -167,6 +170,8 @@ func rowFrom(rec *[numCols]string, unescape bool) (Row, error) {
 		Message:     un(rec[5]),
 		Departments: un(rec[6]),
 		Input:       un(rec[7]),
+		Warnings:    un(rec[8]),
+		Changes:     un(rec[9]),
 	}
 	if !r.Status.Known() {
 		return Row{}, fmt.Errorf("unknown status %q", r.Status)
@@ -256,7 +261,10 @@ func readCSV(r io.Reader, name string, fn func(Row) error) error {
 		default:
 			p.line, _ = cr.FieldPos(0)
 			for i, j := range idx {
-				rec[i] = fields[j]
+				rec[i] = ""
+				if j >= 0 {
+					rec[i] = fields[j]
+				}
 			}
 			p.row, p.err = rowFrom(&rec, true)
 		}
@@ -289,6 +297,10 @@ type jsonRow struct {
 	Message     *string `json:"message"`
 	Departments *string `json:"departments"`
 	Input       *string `json:"input"`
+	// The optional keys, absent from reports written before they existed.
+	Warnings string    `json:"warnings"`
+	Changes  string    `json:"changes"`
+	Findings []Finding `json:"findings"`
 }
 
 func (j *jsonRow) row() (Row, error) {
@@ -308,6 +320,9 @@ func (j *jsonRow) row() (Row, error) {
 		Message:     str("message", j.Message),
 		Departments: str("departments", j.Departments),
 		Input:       str("input", j.Input),
+		Warnings:    j.Warnings,
+		Changes:     j.Changes,
+		Findings:    j.Findings,
 	}
 	if j.Row == nil {
 		missing = append([]string{"row"}, missing...)
@@ -439,7 +454,7 @@ func readSheet(f *excelize.File, name, sheet string, first bool, fn func(Row) er
 		}
 		for i, j := range idx {
 			rec[i] = ""
-			if j < len(cols) { // excelize drops trailing empty cells
+			if j >= 0 && j < len(cols) { // excelize drops trailing empty cells
 				rec[i] = cols[j]
 			}
 		}

@@ -36,9 +36,44 @@ const (
 	Valid       Status = "valid"
 )
 
-// Columns is the header of the CSV report. The first six are a contract;
-// later columns may be added, never renamed or reordered.
-var Columns = []string{"row", "code", "status", "services", "error_code", "message", "departments", "input"}
+// Columns is the header of the CSV report. Every name is a contract:
+// columns are only ever added at the end, never renamed or reordered. The
+// first eight are required when a report is read back; the later ones
+// (warnings, changes) are optional, so reports written before they existed
+// still resume.
+var Columns = []string{"row", "code", "status", "services", "error_code", "message", "departments", "input", "warnings", "changes"}
+
+// requiredCols is how many leading Columns a report must have to be read.
+const requiredCols = 8
+
+// Severity says whether a finding stops a row (Error) or only needs a
+// person's eye (Warning).
+type Severity string
+
+// Severities of a finding.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding is one problem or change found in one row: where it is in the
+// person's file, which rule found it, and what to do. Rows carry a list of
+// them; the CSV and XLSX reports show their messages (error_code, message,
+// warnings), the JSONL report the whole list.
+type Finding struct {
+	// Column is the column as named in the person's file ("" for the
+	// whole row).
+	Column string `json:"column,omitempty"`
+	// Cell is the cell reference the person sees: "C7" or "Staff!C7"
+	// for XLSX, "C7" for CSV (the spreadsheet's row and column).
+	Cell string `json:"cell,omitempty"`
+	// Rule is a stable id such as "code.forbidden_char" or
+	// "cell.leading_zeros"; scripts may branch on it.
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	// Message is for a person; it never holds a password.
+	Message string `json:"message"`
+}
 
 // Row is one line of the report.
 type Row struct {
@@ -62,6 +97,15 @@ type Row struct {
 	// Input fingerprints the input file ("name crc32c:… size:…") so that --resume
 	// can refuse a report that belongs to another file.
 	Input string `csv:"input" json:"input"`
+	// Warnings are the messages of the row's warning findings, joined
+	// with "; ": what the tool changed, guessed or could not be sure of.
+	Warnings string `csv:"warnings" json:"warnings,omitempty"`
+	// Changes lists, for would_update and updated rows, the fields that
+	// change: "email: a@x -> b@x; phone: 1 -> 2" (never a password).
+	Changes string `csv:"changes" json:"changes,omitempty"`
+	// Findings is every finding of the row, errors and warnings, in the
+	// order found. Only the JSONL report keeps the list itself.
+	Findings []Finding `csv:"-" json:"findings,omitempty"`
 }
 
 // Writer receives report rows in input order.

@@ -37,7 +37,7 @@ const (
 
 // colWidths are the XLSX column widths, in Columns order; the message
 // column is the one people read.
-var colWidths = [numCols]float64{8, 24, 14, 22, 22, 80, 22, 30}
+var colWidths = [numCols]float64{8, 24, 14, 22, 22, 80, 22, 30, 60, 60}
 
 // xlsxWriter writes through excelize's StreamWriter, never the in-memory
 // API: the notes measured 100k rows at 81 MB RSS streamed against 1.5 GB
