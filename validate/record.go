@@ -82,6 +82,8 @@ func (f Field) String() string {
 type CustomValue struct {
 	Code  string
 	Value string
+	// Keep is set when the cell held "*": leave the item as it is.
+	Keep bool
 }
 
 // Record is one input row after column mapping and before validation.
@@ -97,6 +99,16 @@ type Record struct {
 	Set    [NumFields]bool
 	// Custom holds the custom items in column order.
 	Custom []CustomValue
+	// Keep marks fields whose cell held cybozu's "*" ("leave this value as
+	// it is"): an update does not send them, and for a new user they count
+	// as not set (a required one is an error). Values holds "" for them.
+	Keep [NumFields]bool
+	// Delete is set when the row asks for the user to be deleted (cybozu's
+	// 削除/Delete column = 1). Such a row is never created or updated.
+	Delete bool
+	// NewCode is the login name the user is to be renamed to (cybozu's
+	// 新ログイン名/New Login Name column); "" means no rename.
+	NewCode string
 }
 
 // Severity grades an Issue.
