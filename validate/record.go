@@ -82,8 +82,6 @@ func (f Field) String() string {
 type CustomValue struct {
 	Code  string
 	Value string
-	// Keep is set when the cell held "*": leave the item as it is.
-	Keep bool
 }
 
 // Record is one input row after column mapping and before validation.
@@ -103,6 +101,9 @@ type Record struct {
 	// it is"): an update does not send them, and for a new user they count
 	// as not set (a required one is an error). Values holds "" for them.
 	Keep [NumFields]bool
+	// KeepCustom lists the custom item codes whose cell held "*"; they are
+	// not in Custom.
+	KeepCustom []string
 	// Delete is set when the row asks for the user to be deleted (cybozu's
 	// 削除/Delete column = 1). Such a row is never created or updated.
 	Delete bool
