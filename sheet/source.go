@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/userimport/userimport/report"
 )
 
 // Limits that keep a hostile or broken file from exhausting memory. A cell
@@ -113,6 +115,11 @@ type Row struct {
 	// is valid until the next call to Next (the strings themselves may be
 	// kept).
 	Cells []string
+	// Findings are what the reader noticed about this row's cells (an
+	// Excel error value, a hidden row, a merged cell, a number shown with
+	// its format), each naming its cell. An error finding makes the row
+	// invalid; a warning goes into its report line. Nil for most rows.
+	Findings []report.Finding
 }
 
 // FileError is a problem with the input file, located as precisely as
