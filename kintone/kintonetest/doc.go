@@ -1,7 +1,10 @@
-// Package kintonetest is an in-memory cybozu.com domain behind a real HTTP
-// server on loopback, in the spirit of net/http/httptest: tests (and
-// `userimport sim`) point the kintone client at Server.URL and inspect the
-// resulting state through accessors.
+// Package kintonetest is an in-memory cybozu.com domain, in the spirit of
+// net/http/httptest. A Domain holds the state and is the http.Handler of
+// the API; its options are fixed when it is made. Tests serve it with
+// httptest.NewServer(domain), or use NewServer, which does that on
+// loopback and keeps the Domain's accessors at hand; `userimport sim`
+// serves one with Listen. Clients point the kintone client at the URL and
+// inspect the resulting state through the accessors.
 //
 // The simulator stands for the service, so its rules are its own table
 // written from the reference (/work/shared/kintone-user-api.md, cited as

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func serve(s *Server, method, target, body string) *httptest.ResponseRecorder {
+func serve(s *Domain, method, target, body string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("X-Cybozu-Authorization", xauth(s.AdminUser, s.AdminPassword))
@@ -38,8 +38,7 @@ func FuzzWriteBodies(f *testing.F) {
 		{"POST", "/v1/users.json"}, {"PUT", "/v1/users.json"}, {"DELETE", "/v1/users.json"},
 		{"PUT", "/v1/users/services.json"}, {"PUT", "/v1/userOrganizations.json"}, {"POST", "/k/v1/guests.json"},
 	}
-	s := NewServer(WithDepartments(nil, nil))
-	defer s.Close()
+	s := NewDomain(WithDepartments(nil, nil))
 	f.Fuzz(func(t *testing.T, which int, body string) {
 		tg := targets[uint(which)%uint(len(targets))]
 		before := s.Users()
@@ -75,8 +74,7 @@ func FuzzGetUsersQuery(f *testing.F) {
 	for _, q := range []string{"", "codes[0]=a&codes[1]=b", "codes=a", "ids[0]=1", "offset=1&size=2", "size=0", "ids[0]=1&codes[0]=a", "codes[99999999999999999999]=x", "%zz"} {
 		f.Add(q)
 	}
-	s := NewServer(WithUsers(userIn("a"), userIn("b")))
-	defer s.Close()
+	s := NewDomain(WithUsers(userIn("a"), userIn("b")))
 	f.Fuzz(func(t *testing.T, q string) {
 		for _, p := range []string{"/v1/users.json", "/v1/users/services.json"} {
 			r := httptest.NewRequest("GET", "/", nil)

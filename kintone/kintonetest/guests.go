@@ -10,8 +10,8 @@ import (
 // address; password, timezone and name are required. The per-request
 // maximum is not documented; the simulator assumes 100 like every other
 // batch API (reference §11.7).
-func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		raws := c.items("guests", errs)
 		if raws == nil {
 			return nil
@@ -20,7 +20,7 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 		var codes newCodes
 		for i, raw := range raws {
 			at := path{}.field("guests").at(i)
-			it := parseItem(raw, guestRules, true, s.cfg.jaLimits, at, errs)
+			it := parseItem(raw, guestRules, true, d.cfg.jaLimits, at, errs)
 			items[i] = it
 			if it == nil {
 				continue
@@ -29,12 +29,12 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 			if !ok {
 				continue
 			}
-			_, exists := s.guests[code]
+			_, exists := d.guests[code]
 			codes.check(code, exists, at.field("code"), msgGuestExists, errs)
 		}
-		codes.count(s)
+		codes.count(d)
 		return func() {
-			now := s.now()
+			now := d.now()
 			for _, it := range items {
 				g := kintone.GuestInput{
 					Code:             it.get("code"),
@@ -53,7 +53,7 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 				if g.Locale == "" {
 					g.Locale = "auto"
 				}
-				s.guests[g.Code] = &guest{input: g, ctime: now}
+				d.guests[g.Code] = &guest{input: g, ctime: now}
 			}
 		}
 	})
@@ -61,17 +61,17 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 
 // deleteGuests is Delete Guests: {"guests":["a@example.com"]}; it deletes
 // the accounts.
-func (s *Server) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		codes := c.codes("guests", errs)
 		for i, code := range codes {
-			if _, ok := s.guests[code]; code != "" && !ok {
+			if _, ok := d.guests[code]; code != "" && !ok {
 				errs.add(path{}.field("guests").at(i), msgGuestNotFound, code)
 			}
 		}
 		return func() {
 			for _, code := range codes {
-				delete(s.guests, code)
+				delete(d.guests, code)
 			}
 		}
 	})

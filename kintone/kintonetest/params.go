@@ -118,8 +118,8 @@ func (c *call) items(name string, errs *errList) []json.RawMessage {
 		errs.add(at, msgRequired)
 		return nil
 	}
-	arr, err := splitArray(raw)
-	if err != nil {
+	arr, ok := decodeArray(raw)
+	if !ok {
 		errs.add(at, msgType)
 		return nil
 	}
