@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +26,7 @@ type simFlags struct {
 	seed          int64
 	users         string
 	unindexed     bool
+	stats         string
 }
 
 func newSimCmd(s *streams) *cobra.Command {
@@ -40,7 +43,10 @@ optional fault injection. It first prints three lines,
   export KINTONE_PASSWORD=...
 
 so that  eval "$(userimport sim --addr 127.0.0.1:0 | head -3)"  works, then
-serves until Ctrl-C.`,
+serves until Ctrl-C (or SIGTERM). With --stats FILE it then writes the
+requests it saw to FILE as JSON (total, per endpoint, per status, writes,
+committed, throttled, injected faults): bench/ counts an import's requests
+that way.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSim(cmd.Context(), s, &f)
@@ -57,6 +63,7 @@ serves until Ctrl-C.`,
 	fl.Int64Var(&f.seed, "seed", 1, "seed of the fault injection (same seed, same faults)")
 	fl.StringVar(&f.users, "users", "", "CSV or XLSX file of users to preload")
 	fl.BoolVar(&f.unindexed, "unindexed-errors", false, "report field errors as users.code instead of users[3].code")
+	fl.StringVar(&f.stats, "stats", "", "on exit, write the request counters to this file as JSON")
 	return cmd
 }
 
@@ -89,11 +96,30 @@ func runSim(ctx context.Context, s *streams, f *simFlags) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	defer srv.Close()
 	fmt.Fprintf(s.out, "export KINTONE_BASE_URL=%s\nexport KINTONE_USERNAME=%s\nexport KINTONE_PASSWORD=%s\n", srv.URL, srv.AdminUser, srv.AdminPassword)
 	fmt.Fprintf(s.err, "simulator serving on %s; Ctrl-C to stop\n", srv.URL)
 	<-ctx.Done()
+	srv.Close()
+	if f.stats != "" {
+		if err := writeSimStats(f.stats, srv.Requests()); err != nil {
+			return fmt.Errorf("--stats: %w", err)
+		}
+	}
 	return nil
+}
+
+// writeSimStats writes st as JSON to path, through a temporary file so that
+// a reader never sees half of it.
+func writeSimStats(path string, st kintonetest.Stats) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // demoOptions seed a simulator with what a newcomer's first run needs: the
