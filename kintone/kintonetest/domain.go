@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	mrand "math/rand/v2"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -61,6 +62,10 @@ type Domain struct {
 	titles    map[string]kintone.Title
 	nextTitle int
 	guests    map[string]*guest
+	// customItems are the domain's custom item codes in definition order;
+	// customFixed refuses others (WithCustomItems), otherwise writes add them.
+	customItems []string
+	customFixed bool
 }
 
 // record is one user with the state that lives beside the User object.
@@ -70,6 +75,7 @@ type record struct {
 	password string
 	services []string
 	orgs     []kintone.OrganizationAssignment
+	admin    bool // a member of the Administrators group
 }
 
 // guest is one guest user. Guests are kept apart from users: Get Users does
@@ -96,6 +102,9 @@ type Stats struct {
 	Injected520        int // injected 520 GAIA_DA02 faults
 	InjectedHTML       int // injected HTML error pages
 	DroppedAfterCommit int // writes committed whose connection was then closed without a response
+	// PartialCommits counts rejected Add requests that committed the items
+	// before the first invalid one (WithPartialCommit).
+	PartialCommits int
 }
 
 // Faults are per-write-request probabilities of injected failures. For each
@@ -127,7 +136,7 @@ func newDomain(opts ...Option) (*Domain, error) {
 	cfg := config{
 		maxConcurrent:  DefaultMaxConcurrent,
 		accounts:       map[string]account{},
-		tokens:         map[string]bool{},
+		tokens:         map[string]TokenScope{},
 		clock:          time.Now,
 		maxRequestBody: 16 << 20,
 	}
@@ -139,6 +148,18 @@ func newDomain(opts ...Option) (*Domain, error) {
 	}
 	if err := validFaults(cfg.faults); err != nil {
 		return nil, err
+	}
+	switch cfg.unknownUserStatus {
+	case 0:
+		cfg.unknownUserStatus = http.StatusBadRequest
+	case http.StatusBadRequest, http.StatusNotFound, 520:
+	default:
+		return nil, fmt.Errorf("kintonetest: unknown-user status %d: want 400, 404 or 520", cfg.unknownUserStatus)
+	}
+	switch cfg.defaultLang {
+	case "", "en", "ja":
+	default:
+		return nil, fmt.Errorf("kintonetest: default language %q: want ja or en", cfg.defaultLang)
 	}
 	if !cfg.seeded {
 		cfg.seed = int64(mrand.Uint64())
@@ -160,9 +181,11 @@ func newDomain(opts ...Option) (*Domain, error) {
 		titles:        map[string]kintone.Title{},
 		guests:        map[string]*guest{},
 		stats:         Stats{ByEndpoint: map[string]int{}, ByStatus: map[int]int{}},
+		customItems:   slices.Compact(slices.Clone(cfg.customItems)),
+		customFixed:   len(cfg.customItems) > 0,
 	}
 	now := d.now()
-	admin := &record{id: d.nextID, password: pw, user: kintone.User{
+	admin := &record{id: d.nextID, password: pw, admin: true, user: kintone.User{
 		ID: strconv.FormatUint(d.nextID, 10), Code: AdminLogin, Name: AdminLogin,
 		CTime: now, MTime: now, Valid: true, Timezone: defaultTimezone, Locale: "auto",
 	}}
@@ -179,6 +202,13 @@ func newDomain(opts ...Option) (*Domain, error) {
 		if err := d.SetServices(sa.code, sa.services...); err != nil {
 			return nil, err
 		}
+	}
+	for _, code := range cfg.administrators {
+		r, ok := d.users[code]
+		if !ok {
+			return nil, fmt.Errorf("kintonetest: administrator %q is not a user; preload it with WithUsers", code)
+		}
+		r.admin = true
 	}
 	return d, nil
 }

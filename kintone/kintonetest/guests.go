@@ -33,9 +33,9 @@ func (d *Domain) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 			codes.check(code, exists, at.field("code"), msgGuestExists, errs)
 		}
 		codes.count(d)
-		return func() {
+		commit := func(n int) {
 			now := d.now()
-			for _, it := range items {
+			for _, it := range items[:n] {
 				g := kintone.GuestInput{
 					Code:             it.get("code"),
 					Password:         kintone.Secret(it.get("password")),
@@ -56,6 +56,8 @@ func (d *Domain) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 				d.guests[g.Code] = &guest{input: g, ctime: now}
 			}
 		}
+		c.partial = func() { commit(firstBadItem(errs)) }
+		return func() { commit(len(items)) }
 	})
 }
 

@@ -69,9 +69,32 @@ const (
 type call struct {
 	lang    lang
 	indexed bool
+	who     principal
 	fault   faultKind
 	body    map[string]json.RawMessage // JSON body parameters; nil when none
 	query   map[string][]string
+	// forbidden, set by a write's validation, answers 403 CB_NO02: the
+	// request touches what the token's scope does not cover.
+	forbidden bool
+	// partial, set by a write's validation under WithPartialCommit, applies
+	// the items before the first invalid one of a rejected request.
+	partial func()
+	// rejectStatus, when set, replaces the status of a 400 CB_VA01.
+	rejectStatus int
+}
+
+// needsDangerousZone reports whether touching a member of the
+// Administrators group is beyond the request's rights: only a token
+// without the Dangerous Zone scope is limited (reference §12).
+func (c *call) needsDangerousZone() bool {
+	return c.who.token && c.who.scope < ScopeDangerousZone
+}
+
+func (c *call) status(def int) int {
+	if c.rejectStatus != 0 {
+		return c.rejectStatus
+	}
+	return def
 }
 
 // statusWriter records the status for Stats.ByStatus.
@@ -135,7 +158,7 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-ConcurrencyLimit-Limit", strconv.Itoa(d.cfg.maxConcurrent))
 	h.Set("X-ConcurrencyLimit-Running", strconv.FormatInt(n, 10))
-	l := langOf(r)
+	l := d.langOf(r)
 	if n > int64(d.cfg.maxConcurrent) {
 		d.bump(func(st *Stats) { st.Throttled++ })
 		writeAPIError(w, errTooBusy.status, errTooBusy, l, nil)
@@ -170,7 +193,7 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, errNoMethod.status, errNoMethod, l, nil)
 		return
 	}
-	admin, aerr, ok := d.authenticate(r)
+	who, aerr, ok := d.authenticate(r)
 	if !ok {
 		status := aerr.status
 		if d.cfg.legacyAuth {
@@ -179,11 +202,11 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, status, aerr, l, nil)
 		return
 	}
-	if write && !admin {
+	if write && !who.admin {
 		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, l, nil)
 		return
 	}
-	c := &call{lang: l, indexed: !d.cfg.unindexed, query: r.URL.Query()}
+	c := &call{lang: l, indexed: !d.cfg.unindexed, query: r.URL.Query(), who: who}
 	if write {
 		d.bump(func(st *Stats) { st.Writes++ })
 		c.fault = d.drawFault()
@@ -242,49 +265,61 @@ func parseBasic(h string) (user, password string, ok bool) {
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
+// principal is who a request authenticated as.
+type principal struct {
+	admin bool       // may write
+	token bool       // by API token, limited to scope
+	scope TokenScope // the token's scope
+}
+
 // authenticate applies reference §4: a Bearer token wins over
 // X-Cybozu-Authorization; neither → CB_AU01; bad credentials → CB_WA01.
 // Password logins are the Administrator, WithUser accounts, and any valid
-// user of the domain (a non-administrator).
-func (d *Domain) authenticate(r *http.Request) (admin bool, e apiError, ok bool) {
+// user of the domain (an administrator if in the Administrators group).
+// On the kintone routes (/k/...) a token is ignored unless
+// WithTokenOnGuestAPIs: their pages list password authentication only.
+func (d *Domain) authenticate(r *http.Request) (principal, apiError, bool) {
+	tokensHere := d.cfg.tokenGuestAPIs || !strings.HasPrefix(r.URL.Path, "/k/")
 	for _, v := range r.Header.Values("Authorization") {
 		const prefix = "Bearer "
-		if len(v) >= len(prefix) && strings.EqualFold(v[:len(prefix)], prefix) {
-			tok := strings.TrimSpace(v[len(prefix):])
-			for t, adm := range d.cfg.tokens {
-				if equal(t, tok) {
-					return adm, apiError{}, true
-				}
-			}
-			return false, errBadToken, false
+		if !tokensHere || len(v) < len(prefix) || !strings.EqualFold(v[:len(prefix)], prefix) {
+			continue
 		}
+		tok := strings.TrimSpace(v[len(prefix):])
+		for t, scope := range d.cfg.tokens {
+			if equal(t, tok) {
+				return principal{admin: scope >= ScopeReadWrite, token: true, scope: scope}, apiError{}, true
+			}
+		}
+		return principal{}, errBadToken, false
 	}
 	h := r.Header.Get("X-Cybozu-Authorization")
 	if h == "" {
-		return false, errNoLogin, false
+		return principal{}, errNoLogin, false
 	}
 	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h))
 	if err != nil {
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
 	login, password, found := strings.Cut(string(b), ":")
 	if !found {
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
 	if a, ok := d.cfg.accounts[login]; ok {
 		if equal(a.password, password) {
-			return a.admin, apiError{}, true
+			return principal{admin: a.admin}, apiError{}, true
 		}
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
 	d.mu.Lock()
 	rec, exists := d.users[login]
 	okUser := exists && rec.user.Valid && equal(rec.password, password)
+	admin := okUser && rec.admin
 	d.mu.Unlock()
 	if !okUser {
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
-	return login == AdminLogin, apiError{}, true
+	return principal{admin: admin}, apiError{}, true
 }
 
 // drawFault decides the fault of one write request: one draw per request,
@@ -374,9 +409,18 @@ func (d *Domain) commitWrite(w http.ResponseWriter, c *call, validate func(errs 
 	var errs errList
 	d.mu.Lock()
 	commit := validate(&errs)
-	if !errs.empty() {
+	if c.forbidden {
 		d.mu.Unlock()
-		writeAPIError(w, errValidation.status, errValidation, c.lang, errs.render(c.lang, c.indexed))
+		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, c.lang, nil)
+		return
+	}
+	if !errs.empty() {
+		if c.partial != nil && d.cfg.partialCommit {
+			c.partial()
+			d.bump(func(st *Stats) { st.PartialCommits++ })
+		}
+		d.mu.Unlock()
+		writeAPIError(w, c.status(errValidation.status), errValidation, c.lang, errs.render(c.lang, c.indexed))
 		return
 	}
 	if c.fault != faultNone && c.fault != faultDrop {

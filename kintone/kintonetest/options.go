@@ -3,6 +3,7 @@ package kintonetest
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/userimport/userimport/kintone"
@@ -27,7 +28,7 @@ type config struct {
 	seeded         bool
 	unindexed      bool
 	accounts       map[string]account
-	tokens         map[string]bool
+	tokens         map[string]TokenScope
 	basicUser      string
 	basicPassword  string
 	basicAuth      bool
@@ -44,6 +45,13 @@ type config struct {
 	maxRequestBody int64
 	// numericPrimaryOrg sends primaryOrganization as a number.
 	numericPrimaryOrg bool
+	partialCommit     bool
+	unknownUserStatus int // status of Update User Services naming an unknown user
+	tokenGuestAPIs    bool
+	defaultLang       string
+	customItems       []string
+	customReplace     bool
+	administrators    []string
 }
 
 // Option configures a Domain.
@@ -78,10 +86,102 @@ func WithUser(login, password string, admin bool) Option {
 }
 
 // WithAPIToken accepts token as a cybozu.com API token
-// ("Authorization: Bearer <token>"). A non-admin token may only read.
+// ("Authorization: Bearer <token>"). An admin token has every scope
+// (ScopeDangerousZone); a non-admin token may only read (ScopeRead).
 func WithAPIToken(token string, admin bool) Option {
-	return func(c *config) { c.tokens[token] = admin }
+	scope := ScopeRead
+	if admin {
+		scope = ScopeDangerousZone
+	}
+	return WithTokenScope(token, scope)
 }
+
+// TokenScope is the scope of a cybozu.com API token (reference §4, §12):
+// each includes the ones before it.
+type TokenScope int
+
+const (
+	// ScopeRead allows the read APIs only.
+	ScopeRead TokenScope = iota + 1
+	// ScopeReadWrite also allows writes, except Update and Delete Users on
+	// a member of the Administrators group.
+	ScopeReadWrite
+	// ScopeDangerousZone allows everything, including changes to members
+	// of the Administrators group.
+	ScopeDangerousZone
+)
+
+// String is the scope's name as the sim flag spells it.
+func (s TokenScope) String() string {
+	switch s {
+	case ScopeRead:
+		return "read"
+	case ScopeReadWrite:
+		return "read-write"
+	case ScopeDangerousZone:
+		return "dangerous-zone"
+	}
+	return "TokenScope(" + strconv.Itoa(int(s)) + ")"
+}
+
+// WithTokenScope accepts token as a cybozu.com API token with the given
+// scope. A write beyond the scope is answered 403 CB_NO02. The token is
+// not accepted on the kintone routes (/k/..., the guest APIs, whose pages
+// list password authentication only) unless WithTokenOnGuestAPIs is given:
+// there the Authorization header is ignored, as the kintone front end does
+// with a header it does not know, so without a password header the
+// request is 401 CB_AU01.
+func WithTokenScope(token string, scope TokenScope) Option {
+	return func(c *config) { c.tokens[token] = scope }
+}
+
+// WithTokenOnGuestAPIs accepts API tokens on the /k/ guest routes too.
+func WithTokenOnGuestAPIs() Option { return func(c *config) { c.tokenGuestAPIs = true } }
+
+// WithAdministrators makes the preloaded users codes members of the
+// Administrators group (the Administrator always is): they may log in
+// with write rights, and a token needs ScopeDangerousZone to update or
+// delete them.
+func WithAdministrators(codes ...string) Option {
+	return func(c *config) { c.administrators = append(c.administrators, codes...) }
+}
+
+// WithPartialCommit makes a rejected Add Users or Add Guests request
+// commit the items before the first invalid one, then answer the 400 as
+// usual. No public source says these batches are atomic (reference §5.3);
+// this is the unfavourable case.
+func WithPartialCommit() Option { return func(c *config) { c.partialCommit = true } }
+
+// WithUnknownUserStatus sets the HTTP status of Update User Services
+// naming a login name that does not exist: 400 (the default), 404 or 520.
+// The body is the same CB_VA01 error either way. The answer is not
+// documented (reference §12); a client probing its rights this way must
+// cope with each.
+func WithUnknownUserStatus(status int) Option {
+	return func(c *config) { c.unknownUserStatus = status }
+}
+
+// WithDefaultLanguage sets the language of the answers to a request whose
+// Accept-Language asks for neither English nor Japanese, or that has none:
+// "ja" or "en". The service answers such requests in Japanese for a user
+// whose language is "auto" (reference §12), and "ja" is what a test of
+// that should use. Without the option the simulator answers them in
+// English, which tests of other packages still assert.
+func WithDefaultLanguage(tag string) Option { return func(c *config) { c.defaultLang = tag } }
+
+// WithCustomItems defines the domain's custom items. Get Users returns
+// every one of them for every user, "" when it is not set (reference §12);
+// a write naming another code is refused. Without this option the domain
+// learns each code the first time a write sets it.
+func WithCustomItems(codes ...string) Option {
+	return func(c *config) { c.customItems = append(c.customItems, codes...) }
+}
+
+// WithCustomItemsReplace makes the customItemValues of Update Users replace
+// the user's whole list: items not named become "". By default the items
+// named are merged into the list. The service's behaviour is not
+// documented (reference §12).
+func WithCustomItemsReplace() Option { return func(c *config) { c.customReplace = true } }
 
 // WithBasicAuth requires the domain's Basic authentication on every request;
 // a missing or wrong "Authorization: Basic" header is answered with an HTML

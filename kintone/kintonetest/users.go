@@ -17,11 +17,20 @@ type wireUser struct {
 	PrimaryOrganization any `json:"primaryOrganization"`
 }
 
-// toWire renders u for Get Users. numeric sends primaryOrganization as a
-// JSON number (WithNumericPrimaryOrganization) when the id is one; an id
-// given by WithDepartments that is not all digits stays a string.
-func toWire(u kintone.User, numeric bool) wireUser {
+// toWire renders u for Get Users: every custom item of the domain, "" when
+// not set (reference §12). numeric sends primaryOrganization as a JSON
+// number (WithNumericPrimaryOrganization) when the id is one; an id given
+// by WithDepartments that is not all digits stays a string.
+func (d *Domain) toWire(u kintone.User) wireUser {
 	w := wireUser{User: copyUser(u)}
+	w.CustomItemValues = make([]kintone.CustomItemValue, len(d.customItems))
+	for i, code := range d.customItems {
+		w.CustomItemValues[i].Code = code
+		if j := slices.IndexFunc(u.CustomItemValues, func(v kintone.CustomItemValue) bool { return v.Code == code }); j >= 0 {
+			w.CustomItemValues[i].Value = u.CustomItemValues[j].Value
+		}
+	}
+	numeric := d.cfg.numericPrimaryOrg
 	if id := u.PrimaryOrganization; id != "" {
 		w.PrimaryOrganization = id
 		if numeric && allDigits(id) {
@@ -87,7 +96,7 @@ func (d *Domain) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 	}
 	out := []wireUser{}
 	for _, r := range page(sel, offset, size) {
-		out = append(out, toWire(r.user, d.cfg.numericPrimaryOrg))
+		out = append(out, d.toWire(r.user))
 	}
 	d.mu.Unlock()
 	writeJSON(w, map[string][]wireUser{"users": out})
@@ -105,8 +114,27 @@ func (d *Domain) addUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 			errs.items = append(errs.items, pre.items...)
 			return nil
 		}
-		return d.checkAddUsers(parsed, errs)
+		commit := d.checkAddUsers(parsed, errs)
+		c.partial = func() { commit(firstBadItem(errs)) }
+		return func() { commit(len(parsed)) }
 	})
+}
+
+// firstBadItem is the index of the first item of a write body that has an
+// error: the items before it are the ones a partial commit applies. An
+// error of the request as a whole (no item index) gives 0.
+func firstBadItem(errs *errList) int {
+	first := -1
+	for _, e := range errs.items {
+		i := 0
+		if len(e.at) > 1 && e.at[1].index >= 0 {
+			i = e.at[1].index
+		}
+		if first < 0 || i < first {
+			first = i
+		}
+	}
+	return max(first, 0)
 }
 
 // parsedItem is one write item decoded outside the lock, with the errors
@@ -128,7 +156,8 @@ func (d *Domain) parseAddUsers(raws []json.RawMessage) []parsedItem {
 // validateAddUsers checks an Add Users batch against the rules and the
 // current state (caller holds d.mu) and returns the step that applies it.
 func (d *Domain) validateAddUsers(raws []json.RawMessage, errs *errList) func() {
-	return d.checkAddUsers(d.parseAddUsers(raws), errs)
+	commit := d.checkAddUsers(d.parseAddUsers(raws), errs)
+	return func() { commit(len(raws)) }
 }
 
 // newCodes checks the login names of an Add request: each must be new,
@@ -157,11 +186,12 @@ func (n *newCodes) count(d *Domain) {
 }
 
 // checkAddUsers checks parsed items against the current state (caller
-// holds d.mu) and returns the step that applies them. Each item's field
+// holds d.mu) and returns the step that applies the first n of them. Each
+// item's field
 // errors come first, then its duplicate check, so the errors are in the
 // same order as if it were all done in one pass. Duplicates are reported
 // against existing users and earlier items of the same batch.
-func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func() {
+func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func(n int) {
 	items := make([]*item, len(parsed))
 	var codes newCodes
 	for i := range parsed {
@@ -171,6 +201,7 @@ func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 		if it == nil {
 			continue
 		}
+		d.checkCustomCodes(it, path{}.field("users").at(i), errs)
 		code, ok := it.str("code")
 		if !ok {
 			continue
@@ -179,9 +210,9 @@ func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 		codes.check(code, exists, path{}.field("users").at(i).field("code"), msgUserExists, errs)
 	}
 	codes.count(d)
-	return func() {
+	return func(n int) {
 		now := d.now()
-		for _, it := range items {
+		for _, it := range items[:n] {
 			rec := &record{id: d.nextID}
 			d.nextID++
 			rec.user = kintone.User{
@@ -189,7 +220,7 @@ func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 				Valid: true, Timezone: defaultTimezone, Locale: "auto",
 				CustomItemValues: []kintone.CustomItemValue{},
 			}
-			applyItem(rec, it)
+			d.applyItem(rec, it)
 			d.insertRecord(rec)
 		}
 	}
@@ -209,9 +240,13 @@ func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 			if it == nil {
 				continue
 			}
+			d.checkCustomCodes(it, at, errs)
 			if code, ok := it.str("code"); ok {
-				if _, exists := d.users[code]; !exists {
+				rec, exists := d.users[code]
+				if !exists {
 					errs.add(at.field("code"), msgUserNotFound, code)
+				} else if rec.admin {
+					c.forbidden = c.forbidden || c.needsDangerousZone()
 				}
 			}
 		}
@@ -220,7 +255,7 @@ func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 			for _, it := range items {
 				code, _ := it.str("code")
 				rec := d.users[code]
-				applyItem(rec, it)
+				d.applyItem(rec, it)
 				rec.user.MTime = now
 			}
 		}
@@ -230,7 +265,7 @@ func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 // applyItem copies the present fields of it onto rec. "" clears an optional
 // string; an empty time zone or locale falls back to the defaults, as the
 // CSV format documents for blanks (reference §7).
-func applyItem(rec *record, it *item) {
+func (d *Domain) applyItem(rec *record, it *item) {
 	u := &rec.user
 	for name, v := range it.strs {
 		switch name {
@@ -257,16 +292,38 @@ func applyItem(rec *record, it *item) {
 		u.SortOrder = it.sortOrder
 	}
 	if it.hasCustom {
-		// Items not named keep their values: the request lists the custom
-		// items to set, like the other optional fields.
-		u.CustomItemValues = slices.Grow(u.CustomItemValues, len(it.custom))
-		for _, cv := range it.custom {
-			i := slices.IndexFunc(u.CustomItemValues, func(x kintone.CustomItemValue) bool { return x.Code == cv.Code })
-			if i >= 0 {
-				u.CustomItemValues[i].Value = cv.Value
-			} else {
-				u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: cv.Code, Value: cv.Value})
-			}
+		d.applyCustom(u, it.custom)
+	}
+}
+
+// applyCustom sets the custom items of u named in cvs. The items not
+// named keep their values, or with WithCustomItemsReplace are cleared.
+func (d *Domain) applyCustom(u *kintone.User, cvs []customValue) {
+	if d.cfg.customReplace {
+		u.CustomItemValues = u.CustomItemValues[:0]
+	}
+	for _, cv := range cvs {
+		if !slices.Contains(d.customItems, cv.Code) {
+			d.customItems = append(d.customItems, cv.Code)
+		}
+		i := slices.IndexFunc(u.CustomItemValues, func(x kintone.CustomItemValue) bool { return x.Code == cv.Code })
+		if i >= 0 {
+			u.CustomItemValues[i].Value = cv.Value
+		} else {
+			u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: cv.Code, Value: cv.Value})
+		}
+	}
+}
+
+// checkCustomCodes refuses custom item codes the domain does not define,
+// when WithCustomItems defined them.
+func (d *Domain) checkCustomCodes(it *item, at path, errs *errList) {
+	if !d.customFixed {
+		return
+	}
+	for i, cv := range it.custom {
+		if !slices.Contains(d.customItems, cv.Code) {
+			errs.add(at.field("customItemValues").at(i).field("code"), msgCustomNotFound, cv.Code)
 		}
 	}
 }
@@ -324,8 +381,15 @@ func (d *Domain) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 	d.commitWrite(w, c, func(errs *errList) func() {
 		codes := c.codes("codes", errs)
 		for i, code := range codes {
-			if _, ok := d.users[code]; code != "" && !ok {
+			rec, ok := d.users[code]
+			switch {
+			case code == "":
+			case !ok:
 				errs.add(path{}.field("codes").at(i), msgUserNotFound, code)
+			case code == AdminLogin:
+				errs.add(path{}.field("codes").at(i), msgCannotDeleteAdmin, code)
+			case rec.admin:
+				c.forbidden = c.forbidden || c.needsDangerousZone()
 			}
 		}
 		return func() { d.removeRecords(codes) }
@@ -376,7 +440,13 @@ func (d *Domain) updateServices(w http.ResponseWriter, _ *http.Request, c *call)
 		if raws == nil {
 			return nil
 		}
-		return d.validateServices(raws, errs)
+		commit := d.validateServices(raws, errs)
+		for _, e := range errs.items {
+			if e.msg == msgUserNotFound {
+				c.rejectStatus = d.cfg.unknownUserStatus
+			}
+		}
+		return commit
 	})
 }
 
