@@ -40,6 +40,7 @@ type simFlags struct {
 	customItems       []string
 	customReplace     bool
 	administrators    []string
+	guestSpaces       []int
 }
 
 func newSimCmd(s *streams) *cobra.Command {
@@ -93,6 +94,7 @@ that a run can be tried against each possibility.`,
 	fl.StringSliceVar(&f.customItems, "custom-items", nil, "the domain's custom item codes (default: learned from writes)")
 	fl.BoolVar(&f.customReplace, "custom-items-replace", false, "a partial customItemValues list in Update Users replaces the whole list instead of merging")
 	fl.StringSliceVar(&f.administrators, "administrators", nil, "preloaded users (--users) that are members of the Administrators group")
+	fl.IntSliceVar(&f.guestSpaces, "guest-space", nil, "IDs of guest spaces the domain has (Update Guest Members sets their guests)")
 	return cmd
 }
 
@@ -186,6 +188,12 @@ func simModes(f *simFlags) (opts []kintonetest.Option, token string, err error) 
 		if m.on {
 			opts = append(opts, m.opt)
 		}
+	}
+	for _, id := range f.guestSpaces {
+		if id < 1 {
+			return nil, "", usageErr("--guest-space %d: want a positive space ID", id)
+		}
+		opts = append(opts, kintonetest.WithGuestSpace(id))
 	}
 	return opts, token, nil
 }

@@ -199,6 +199,13 @@ func TestSimModes(t *testing.T) {
 			{"PUT", "/v1/users.json", `{"users":[{"code":"existing.user","customItemValues":[{"code":"site","value":"Osaka"}]}]}`, nil, 200, ""},
 			{"GET", "/v1/users.json?codes[0]=existing.user", "", nil, 200, `[{"code":"site","value":"Osaka"},{"code":"grade","value":"G1"}]`},
 		}},
+		{"guest space and renames", []string{"--guest-space", "7"}, []simStep{
+			{"POST", "/k/v1/guests.json", guest, nil, 200, ""},
+			{"PUT", "/k/guest/7/v1/space/guests.json", `{"id":7,"guests":["g@example.com"]}`, nil, 200, ""},
+			{"PUT", "/k/guest/8/v1/space/guests.json", `{"id":8,"guests":["g@example.com"]}`, nil, 400, "CB_VA01"},
+			{"PUT", "/v1/users/codes.json", `{"codes":[{"currentCode":"existing.user","newCode":"renamed.user"}]}`, nil, 200, ""},
+			{"GET", "/v1/users.json?codes[0]=renamed.user", "", nil, 200, `"code":"renamed.user"`},
+		}},
 		{"custom items replaced", []string{"--custom-items", "site,grade", "--custom-items-replace"}, []simStep{
 			{"PUT", "/v1/users.json", `{"users":[{"code":"existing.user","customItemValues":[{"code":"grade","value":"G1"}]}]}`, nil, 200, ""},
 			{"PUT", "/v1/users.json", `{"users":[{"code":"existing.user","customItemValues":[{"code":"site","value":"Osaka"}]}]}`, nil, 200, ""},
@@ -227,6 +234,7 @@ func TestSimModeFlagErrors(t *testing.T) {
 		{"--default-language", "fr"},
 		{"--api-token-scope", "admin"},
 		{"--administrators", "ghost"},
+		{"--guest-space", "0"},
 	} {
 		code, _, stderr := runCmd(t, t.Context(), append([]string{"sim", "--addr", "127.0.0.1:0"}, args...)...)
 		if code != exitUsage {

@@ -11,9 +11,10 @@
 // "reference §N"), never calls into the project's validate package.
 //
 // Endpoints (reference §2): GET/POST/PUT/DELETE /v1/users.json,
-// GET/PUT /v1/users/services.json, GET /v1/user/organizations.json,
-// PUT /v1/userOrganizations.json, POST/DELETE /k/v1/guests.json.
-// Writes answer {} on success.
+// PUT /v1/users/codes.json, GET/PUT /v1/users/services.json,
+// GET /v1/user/organizations.json, PUT /v1/userOrganizations.json,
+// POST/DELETE /k/v1/guests.json, PUT /k/guest/{ID}/v1/space/guests.json
+// (guest spaces come from WithGuestSpace). Writes answer {} on success.
 //
 // Request pipeline, in order:
 //

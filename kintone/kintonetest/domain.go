@@ -66,6 +66,8 @@ type Domain struct {
 	// customFixed refuses others (WithCustomItems), otherwise writes add them.
 	customItems []string
 	customFixed bool
+	// spaces are the guest spaces by ID, each with its guest members.
+	spaces map[string][]string
 }
 
 // record is one user with the state that lives beside the User object.
@@ -183,6 +185,13 @@ func newDomain(opts ...Option) (*Domain, error) {
 		stats:         Stats{ByEndpoint: map[string]int{}, ByStatus: map[int]int{}},
 		customItems:   slices.Compact(slices.Clone(cfg.customItems)),
 		customFixed:   len(cfg.customItems) > 0,
+		spaces:        map[string][]string{},
+	}
+	for _, id := range cfg.guestSpaces {
+		if id < 1 {
+			return nil, fmt.Errorf("kintonetest: guest space id %d: want a positive number", id)
+		}
+		d.spaces[strconv.Itoa(id)] = []string{}
 	}
 	now := d.now()
 	admin := &record{id: d.nextID, password: pw, admin: true, user: kintone.User{
@@ -310,6 +319,20 @@ func (d *Domain) Guest(code string) (kintone.GuestInput, bool) {
 	in := g.input
 	in.Password = ""
 	return in, true
+}
+
+// SpaceGuests returns the guest members of guest space id, sorted, and nil
+// for a space the domain does not have.
+func (d *Domain) SpaceGuests(id int) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g, ok := d.spaces[strconv.Itoa(id)]
+	if !ok {
+		return nil
+	}
+	out := slices.Clone(g)
+	slices.Sort(out)
+	return out
 }
 
 // Requests returns a copy of the request counters.

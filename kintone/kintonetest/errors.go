@@ -101,7 +101,8 @@ const (
 	msgDuplicate
 	msgBadID
 	msgCustomNotFound
-	msgCannotDeleteAdmin
+	msgSpaceNotFound
+	msgNotGuest
 )
 
 // messages holds the English and Japanese format of every msgID. The
@@ -109,29 +110,30 @@ const (
 // ("already exists", "not found", "すでに登録されています", "見つかりません";
 // reference §5.2).
 var messages = map[msgID][2]string{
-	msgRequired:          {"Required.", "必須です。"},
-	msgTooLong:           {"Enter up to %d characters.", "%d文字以内で入力してください。"},
-	msgBlank:             {"Cannot consist of spaces only.", "空白文字のみは指定できません。"},
-	msgEdgeSpace:         {"Cannot start or end with a space.", "先頭と末尾にスペースは使用できません。"},
-	msgForbiddenChars:    {`Cannot contain the following characters: \ [ ] " : ; < > , /`, `次の文字は使用できません: \ [ ] " : ; < > , /`},
-	msgEnum:              {"Invalid value. Allowed values: %s.", "値が正しくありません。指定できる値: %s"},
-	msgType:              {"Invalid value type.", "値の型が正しくありません。"},
-	msgTimezone:          {"Invalid time zone: %s.", "タイムゾーンが正しくありません: %s"},
-	msgDate:              {"Enter a date in YYYY-MM-DD format.", "日付はYYYY-MM-DD形式で入力してください。"},
-	msgRange:             {"Enter a value between %d and %d.", "%dから%dまでの値を入力してください。"},
-	msgUserExists:        {`The login name "%s" already exists.`, "ログイン名「%s」はすでに登録されています。"},
-	msgUserNotFound:      {"The specified user (code: %s) is not found.", "指定したユーザー(code:%s)が見つかりません。"},
-	msgOrgNotFound:       {"The specified department (code: %s) is not found.", "指定した組織(code:%s)が見つかりません。"},
-	msgTitleNotFound:     {"The specified title (code: %s) is not found.", "指定した役職(code:%s)が見つかりません。"},
-	msgGuestExists:       {`The guest user "%s" already exists.`, "ゲストユーザー「%s」はすでに登録されています。"},
-	msgGuestNotFound:     {"The specified guest user (code: %s) is not found.", "指定したゲストユーザー(code:%s)が見つかりません。"},
-	msgTooMany:           {"Up to %d items can be specified.", "%d件まで指定できます。"},
-	msgIDsAndCodes:       {"Specify either ids or codes, not both.", "idsとcodesは同時に指定できません。"},
-	msgEmail:             {"Enter a valid e-mail address.", "メールアドレスの形式が正しくありません。"},
-	msgDuplicate:         {"Duplicate value: %s.", "値が重複しています: %s"},
-	msgBadID:             {"Invalid ID: %s.", "IDが正しくありません: %s"},
-	msgCustomNotFound:    {"The specified custom item (code: %s) is not found.", "指定したカスタマイズ項目(code:%s)が見つかりません。"},
-	msgCannotDeleteAdmin: {"The user %s cannot be deleted.", "ユーザー「%s」は削除できません。"},
+	msgRequired:       {"Required.", "必須です。"},
+	msgTooLong:        {"Enter up to %d characters.", "%d文字以内で入力してください。"},
+	msgBlank:          {"Cannot consist of spaces only.", "空白文字のみは指定できません。"},
+	msgEdgeSpace:      {"Cannot start or end with a space.", "先頭と末尾にスペースは使用できません。"},
+	msgForbiddenChars: {`Cannot contain the following characters: \ [ ] " : ; < > , /`, `次の文字は使用できません: \ [ ] " : ; < > , /`},
+	msgEnum:           {"Invalid value. Allowed values: %s.", "値が正しくありません。指定できる値: %s"},
+	msgType:           {"Invalid value type.", "値の型が正しくありません。"},
+	msgTimezone:       {"Invalid time zone: %s.", "タイムゾーンが正しくありません: %s"},
+	msgDate:           {"Enter a date in YYYY-MM-DD format.", "日付はYYYY-MM-DD形式で入力してください。"},
+	msgRange:          {"Enter a value between %d and %d.", "%dから%dまでの値を入力してください。"},
+	msgUserExists:     {`The login name "%s" already exists.`, "ログイン名「%s」はすでに登録されています。"},
+	msgUserNotFound:   {"The specified user (code: %s) is not found.", "指定したユーザー(code:%s)が見つかりません。"},
+	msgOrgNotFound:    {"The specified department (code: %s) is not found.", "指定した組織(code:%s)が見つかりません。"},
+	msgTitleNotFound:  {"The specified title (code: %s) is not found.", "指定した役職(code:%s)が見つかりません。"},
+	msgGuestExists:    {`The guest user "%s" already exists.`, "ゲストユーザー「%s」はすでに登録されています。"},
+	msgGuestNotFound:  {"The specified guest user (code: %s) is not found.", "指定したゲストユーザー(code:%s)が見つかりません。"},
+	msgTooMany:        {"Up to %d items can be specified.", "%d件まで指定できます。"},
+	msgIDsAndCodes:    {"Specify either ids or codes, not both.", "idsとcodesは同時に指定できません。"},
+	msgEmail:          {"Enter a valid e-mail address.", "メールアドレスの形式が正しくありません。"},
+	msgDuplicate:      {"Duplicate value: %s.", "値が重複しています: %s"},
+	msgBadID:          {"Invalid ID: %s.", "IDが正しくありません: %s"},
+	msgCustomNotFound: {"The specified custom item (code: %s) is not found.", "指定したカスタマイズ項目(code:%s)が見つかりません。"},
+	msgSpaceNotFound:  {"The specified guest space (id: %s) is not found.", "指定したゲストスペース(id:%s)が見つかりません。"},
+	msgNotGuest:       {"The specified user (code: %s) is not a guest user.", "指定したユーザー(code:%s)はゲストユーザーではありません。"},
 }
 
 func (m msgID) text(l lang, args []any) string {

@@ -29,16 +29,18 @@ func FuzzWriteBodies(f *testing.F) {
 		`{"userOrganizations":[{"code":"a","organizations":[{"orgCode":"o","titleCode":"t"}]}]}`,
 		`{"guests":[{"code":"g@example.com","password":"p","timezone":"UTC","name":"G"}]}`,
 		`{"users":null}`, `{}`, ``, `{"users":[1,"x",null,{}]}`, `{"users":[{"code":"\u3000"}]}`,
+		`{"codes":[{"currentCode":"a","newCode":"b"}]}`, `{"id":1,"guests":["g@example.com"]}`,
 	} {
-		for i := range 6 {
+		for i := range 8 {
 			f.Add(i, seed)
 		}
 	}
 	targets := []struct{ method, path string }{
 		{"POST", "/v1/users.json"}, {"PUT", "/v1/users.json"}, {"DELETE", "/v1/users.json"},
 		{"PUT", "/v1/users/services.json"}, {"PUT", "/v1/userOrganizations.json"}, {"POST", "/k/v1/guests.json"},
+		{"PUT", "/v1/users/codes.json"}, {"PUT", "/k/guest/1/v1/space/guests.json"},
 	}
-	s := NewDomain(WithDepartments(nil, nil))
+	s := NewDomain(WithDepartments(nil, nil), WithGuestSpace(1))
 	f.Fuzz(func(t *testing.T, which int, body string) {
 		tg := targets[uint(which)%uint(len(targets))]
 		before := s.Users()

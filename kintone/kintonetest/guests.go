@@ -2,6 +2,7 @@ package kintonetest
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/userimport/userimport/kintone"
 )
@@ -62,7 +63,7 @@ func (d *Domain) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 }
 
 // deleteGuests is Delete Guests: {"guests":["a@example.com"]}; it deletes
-// the accounts.
+// the accounts, and so their guest space memberships.
 func (d *Domain) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 	d.commitWrite(w, c, func(errs *errList) func() {
 		codes := c.codes("guests", errs)
@@ -74,6 +75,9 @@ func (d *Domain) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 		return func() {
 			for _, code := range codes {
 				delete(d.guests, code)
+			}
+			for id, members := range d.spaces {
+				d.spaces[id] = slices.DeleteFunc(members, func(g string) bool { return slices.Contains(codes, g) })
 			}
 		}
 	})

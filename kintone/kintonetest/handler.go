@@ -41,6 +41,30 @@ var routes = map[string]endpoint{
 	"/k/v1/guests.json": {
 		writes: map[string]handlerFunc{http.MethodPost: (*Domain).addGuests, http.MethodDelete: (*Domain).deleteGuests},
 	},
+	"/v1/users/codes.json": {
+		writes: map[string]handlerFunc{http.MethodPut: (*Domain).updateUserCodes},
+	},
+	guestSpacePrefix + "{id}/v1/space/guests.json": {
+		writes: map[string]handlerFunc{http.MethodPut: (*Domain).updateGuestMembers},
+	},
+}
+
+// guestSpacePrefix starts the path of a kintone API called for a guest
+// space: /k/guest/{ID}/v1/....
+const guestSpacePrefix = "/k/guest/"
+
+// routeKey returns the routes key of p, with a guest space ID replaced by
+// "{id}", and that ID.
+func routeKey(p string) (key, space string) {
+	rest, ok := strings.CutPrefix(p, guestSpacePrefix)
+	if !ok {
+		return p, ""
+	}
+	id, tail, ok := strings.Cut(rest, "/")
+	if !ok || id == "" || !allDigits(id) {
+		return p, ""
+	}
+	return guestSpacePrefix + "{id}/" + tail, id
 }
 
 func (e endpoint) allow() string {
@@ -81,6 +105,8 @@ type call struct {
 	partial func()
 	// rejectStatus, when set, replaces the status of a 400 CB_VA01.
 	rejectStatus int
+	// space is the guest space ID of a /k/guest/{ID}/... path.
+	space string
 }
 
 // needsDangerousZone reports whether touching a member of the
@@ -179,7 +205,8 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !d.frontDoor(w, r) {
 		return
 	}
-	ep, ok := routes[r.URL.Path]
+	key, space := routeKey(r.URL.Path)
+	ep, ok := routes[key]
 	if !ok {
 		writeAPIError(w, errNoAPI.status, errNoAPI, l, nil)
 		return
@@ -206,7 +233,7 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, l, nil)
 		return
 	}
-	c := &call{lang: l, indexed: !d.cfg.unindexed, query: r.URL.Query(), who: who}
+	c := &call{lang: l, indexed: !d.cfg.unindexed, query: r.URL.Query(), who: who, space: space}
 	if write {
 		d.bump(func(st *Stats) { st.Writes++ })
 		c.fault = d.drawFault()

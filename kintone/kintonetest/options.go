@@ -52,6 +52,7 @@ type config struct {
 	customItems       []string
 	customReplace     bool
 	administrators    []string
+	guestSpaces       []int
 }
 
 // Option configures a Domain.
@@ -248,4 +249,10 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.clock =
 // one, for scripts that need stable credentials.
 func WithAdminPassword(password string) Option {
 	return func(c *config) { c.adminPassword = password }
+}
+
+// WithGuestSpace gives the domain a guest space with the given ID, with no
+// guest members. Update Guest Members sets them; SpaceGuests reads them.
+func WithGuestSpace(id int) Option {
+	return func(c *config) { c.guestSpaces = append(c.guestSpaces, id) }
 }

@@ -386,8 +386,6 @@ func (d *Domain) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 			case code == "":
 			case !ok:
 				errs.add(path{}.field("codes").at(i), msgUserNotFound, code)
-			case code == AdminLogin:
-				errs.add(path{}.field("codes").at(i), msgCannotDeleteAdmin, code)
 			case rec.admin:
 				c.forbidden = c.forbidden || c.needsDangerousZone()
 			}
@@ -421,7 +419,7 @@ func (d *Domain) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
 	d.mu.Lock()
 	var sel []*record
 	for _, r := range d.sortedRecords() {
-		if r.user.Code == AdminLogin || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
+		if r.id == firstUserID || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
 			continue
 		}
 		sel = append(sel, r)
