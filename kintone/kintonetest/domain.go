@@ -145,26 +145,8 @@ func newDomain(opts ...Option) (*Domain, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.maxConcurrent < 1 {
-		return nil, fmt.Errorf("kintonetest: max concurrent requests must be at least 1, got %d", cfg.maxConcurrent)
-	}
-	if err := validFaults(cfg.faults); err != nil {
+	if err := checkConfig(&cfg); err != nil {
 		return nil, err
-	}
-	switch cfg.unknownUserStatus {
-	case 0:
-		cfg.unknownUserStatus = http.StatusBadRequest
-	case http.StatusBadRequest, http.StatusNotFound, 520:
-	default:
-		return nil, fmt.Errorf("kintonetest: unknown-user status %d: want 400, 404 or 520", cfg.unknownUserStatus)
-	}
-	switch cfg.defaultLang {
-	case "", "en", "ja":
-	default:
-		return nil, fmt.Errorf("kintonetest: default language %q: want ja or en", cfg.defaultLang)
-	}
-	if !cfg.seeded {
-		cfg.seed = int64(mrand.Uint64())
 	}
 	pw := cfg.adminPassword
 	if pw == "" {
@@ -183,14 +165,15 @@ func newDomain(opts ...Option) (*Domain, error) {
 		titles:        map[string]kintone.Title{},
 		guests:        map[string]*guest{},
 		stats:         Stats{ByEndpoint: map[string]int{}, ByStatus: map[int]int{}},
-		customItems:   slices.Compact(slices.Clone(cfg.customItems)),
 		customFixed:   len(cfg.customItems) > 0,
 		spaces:        map[string][]string{},
 	}
-	for _, id := range cfg.guestSpaces {
-		if id < 1 {
-			return nil, fmt.Errorf("kintonetest: guest space id %d: want a positive number", id)
+	for _, code := range cfg.customItems {
+		if !slices.Contains(d.customItems, code) {
+			d.customItems = append(d.customItems, code)
 		}
+	}
+	for _, id := range cfg.guestSpaces {
 		d.spaces[strconv.Itoa(id)] = []string{}
 	}
 	now := d.now()
@@ -201,25 +184,66 @@ func newDomain(opts ...Option) (*Domain, error) {
 	d.nextID++
 	d.users[AdminLogin] = admin
 	d.byID = append(d.byID, admin)
-	if err := d.AddDepartments(cfg.orgs, cfg.titles); err != nil {
+	if err := d.preload(&cfg); err != nil {
 		return nil, err
 	}
+	return d, nil
+}
+
+// checkConfig refuses invalid options and fills in the defaults that
+// depend on them.
+func checkConfig(cfg *config) error {
+	if cfg.maxConcurrent < 1 {
+		return fmt.Errorf("kintonetest: max concurrent requests must be at least 1, got %d", cfg.maxConcurrent)
+	}
+	if err := validFaults(cfg.faults); err != nil {
+		return err
+	}
+	switch cfg.unknownUserStatus {
+	case 0:
+		cfg.unknownUserStatus = http.StatusBadRequest
+	case http.StatusBadRequest, http.StatusNotFound, 520:
+	default:
+		return fmt.Errorf("kintonetest: unknown-user status %d: want 400, 404 or 520", cfg.unknownUserStatus)
+	}
+	switch cfg.defaultLang {
+	case "", "en", "ja":
+	default:
+		return fmt.Errorf("kintonetest: default language %q: want ja or en", cfg.defaultLang)
+	}
+	for _, id := range cfg.guestSpaces {
+		if id < 1 {
+			return fmt.Errorf("kintonetest: guest space id %d: want a positive number", id)
+		}
+	}
+	if !cfg.seeded {
+		cfg.seed = int64(mrand.Uint64())
+	}
+	return nil
+}
+
+// preload applies the options that fill the domain: departments, users,
+// their services, and the Administrators group.
+func (d *Domain) preload(cfg *config) error {
+	if err := d.AddDepartments(cfg.orgs, cfg.titles); err != nil {
+		return err
+	}
 	if err := d.AddUsers(cfg.users...); err != nil {
-		return nil, err
+		return err
 	}
 	for _, sa := range cfg.services {
 		if err := d.SetServices(sa.code, sa.services...); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, code := range cfg.administrators {
 		r, ok := d.users[code]
 		if !ok {
-			return nil, fmt.Errorf("kintonetest: administrator %q is not a user; preload it with WithUsers", code)
+			return fmt.Errorf("kintonetest: administrator %q is not a user; preload it with WithUsers", code)
 		}
 		r.admin = true
 	}
-	return d, nil
+	return nil
 }
 
 func validFaults(f Faults) error {

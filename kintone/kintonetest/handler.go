@@ -171,15 +171,7 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	method := effectiveMethod(r)
 	w := &statusWriter{ResponseWriter: rw}
 	dropped := false
-	defer func() {
-		d.statsMu.Lock()
-		d.stats.Total++
-		d.stats.ByEndpoint[method+" "+r.URL.Path]++
-		if !dropped && w.status != 0 {
-			d.stats.ByStatus[w.status]++
-		}
-		d.statsMu.Unlock()
-	}()
+	defer func() { d.count(method+" "+r.URL.Path, w.status, dropped) }()
 
 	h := w.Header()
 	h.Set("X-ConcurrencyLimit-Limit", strconv.Itoa(d.cfg.maxConcurrent))
@@ -202,14 +194,32 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	dropped = d.serveAPI(w, r, method, l)
+}
+
+// count records one finished request in the statistics.
+func (d *Domain) count(endpoint string, status int, dropped bool) {
+	d.statsMu.Lock()
+	defer d.statsMu.Unlock()
+	d.stats.Total++
+	d.stats.ByEndpoint[endpoint]++
+	if !dropped && status != 0 {
+		d.stats.ByStatus[status]++
+	}
+}
+
+// serveAPI answers an admitted request: front door, routing,
+// authentication, privilege, fault draw, body, handler. It reports whether
+// the connection was dropped without an answer.
+func (d *Domain) serveAPI(w *statusWriter, r *http.Request, method string, l lang) (dropped bool) {
 	if !d.frontDoor(w, r) {
-		return
+		return false
 	}
 	key, space := routeKey(r.URL.Path)
 	ep, ok := routes[key]
 	if !ok {
 		writeAPIError(w, errNoAPI.status, errNoAPI, l, nil)
-		return
+		return false
 	}
 	fn, write := ep.writes[method], true
 	if fn == nil {
@@ -218,7 +228,7 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if fn == nil {
 		w.Header().Set("Allow", ep.allow())
 		writeAPIError(w, errNoMethod.status, errNoMethod, l, nil)
-		return
+		return false
 	}
 	who, aerr, ok := d.authenticate(r)
 	if !ok {
@@ -227,11 +237,11 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			status = statusLegacy
 		}
 		writeAPIError(w, status, aerr, l, nil)
-		return
+		return false
 	}
 	if write && !who.admin {
 		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, l, nil)
-		return
+		return false
 	}
 	c := &call{lang: l, indexed: !d.cfg.unindexed, query: r.URL.Query(), who: who, space: space}
 	if write {
@@ -240,10 +250,10 @@ func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	if e, ok := d.readBody(r, write, c); !ok {
 		writeAPIError(w, e.status, e, l, nil)
-		return
+		return false
 	}
 	fn(d, w, r, c)
-	dropped = c.fault == faultDrop && w.status == 0
+	return c.fault == faultDrop && w.status == 0
 }
 
 func (d *Domain) bump(f func(*Stats)) {
