@@ -101,33 +101,23 @@ func (c *Client) GetUsers(ctx context.Context, opt GetUsersOptions) ([]User, err
 	return out.Users, nil
 }
 
-// AllUsers pages through every user in id order, MaxPerRequest at a time,
-// until a short or empty page. It yields (User{}, err) once and stops on the
-// first error. Paging by offset is not a snapshot: a user added or deleted
-// meanwhile can shift the pages, so a user seen twice is yielded once, and a
-// user deleted during the walk may hide another from it.
+// AllUsers yields every user of the domain one at a time, in id order: the
+// pages of UserPages, flattened, with c's requests neither paced nor
+// retried. It yields (User{}, err) once and stops on the first error;
+// breaking out of the loop sends no further request. Callers that pace or
+// retry their requests use UserPages with their own UserGetter.
 func (c *Client) AllUsers(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
-		seen := make(map[string]struct{})
-		for offset := 0; ; {
-			page, err := c.GetUsers(ctx, GetUsersOptions{Offset: offset, Size: MaxPerRequest})
+		for page, err := range UserPages(ctx, c) {
 			if err != nil {
 				yield(User{}, err)
 				return
 			}
-			for _, u := range page {
-				if _, dup := seen[u.ID]; dup {
-					continue
-				}
-				seen[u.ID] = struct{}{}
+			for _, u := range page.Users {
 				if !yield(u, nil) {
 					return
 				}
 			}
-			if len(page) < MaxPerRequest {
-				return
-			}
-			offset += len(page)
 		}
 	}
 }
