@@ -62,6 +62,10 @@ type APIError struct {
 	// RetryAfter is the delay the server asked for in a Retry-After header;
 	// zero when it sent none.
 	RetryAfter time.Duration
+	// Location is where a 3xx answer pointed, resolved against the request
+	// URL and without user information; "" for other answers. The client
+	// never follows it (see IsRedirect).
+	Location string
 	// Method and Path identify the request: the logical method (GET even when
 	// sent as POST with X-HTTP-Method-Override) and the endpoint path without
 	// the base URL's prefix or the query string.
@@ -506,6 +510,20 @@ func IsAuth(err error) bool {
 func IsPermission(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.Code == CodeNoPrivilege
+}
+
+// IsRedirect reports a 3xx answer and the Location it named. The client
+// follows no redirect: nothing was sent to that location, and the request
+// itself was answered without being processed, so it is neither retryable
+// nor of unknown outcome. Since every request to the same base URL will be
+// redirected alike, callers usually stop the run with the location in the
+// message.
+func IsRedirect(err error) (location string, ok bool) {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status >= 300 && ae.Status <= 399 {
+		return ae.Location, true
+	}
+	return "", false
 }
 
 // RetryAfterOf returns the delay the server asked for with Retry-After, and

@@ -148,6 +148,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	defer resp.Body.Close()
 
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return c.redirectError(cl, resp)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		data, truncated, _ := readLimited(resp.Body, c.maxErrorBody)
 		return c.apiError(cl, resp.StatusCode, resp.Header, data, truncated)
@@ -207,6 +210,33 @@ func (c *Client) apiError(cl call, status int, header http.Header, body []byte, 
 	e := parseError(status, header, body, truncated, sc)
 	e.Method, e.Path = cl.method, cl.path
 	return e
+}
+
+// redirectError describes a 3xx answer, which the client never follows
+// (see refuseRedirect). Its body, a proxy's or a login page's, is not
+// read as an error body: its HTML would be taken for the IP restriction.
+func (c *Client) redirectError(cl call, resp *http.Response) *APIError {
+	_, own := c.creds()
+	sc := newScrubber(append(append([]string(nil), own...), cl.secrets...))
+	loc := resp.Header.Get("Location")
+	if u, err := resp.Location(); err == nil {
+		loc = u.Redacted()
+	}
+	loc = sc.String(loc)
+	e := &APIError{
+		Status: resp.StatusCode, Code: sc.String(resp.Header.Get(headerCybozuError)),
+		Method: cl.method, Path: cl.path, Location: loc,
+		Message: redirectMessage(loc),
+	}
+	return e
+}
+
+// redirectMessage explains a refused redirect.
+func redirectMessage(loc string) string {
+	if loc == "" {
+		return "the server answered with a redirect without a Location; the User API never redirects, so the base URL is probably wrong"
+	}
+	return fmt.Sprintf("the server redirected the request to %q, which was not followed: the User API never redirects, so the base URL is probably wrong (use the address the redirect names if it is the domain's own); nothing was sent there", loc)
 }
 
 // readLimited reads at most limit bytes and reports whether more followed.
