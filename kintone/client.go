@@ -22,6 +22,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -60,7 +61,8 @@ const (
 )
 
 // Client talks to one cybozu.com domain. It is safe for concurrent use by
-// multiple goroutines; it holds no per-request state.
+// multiple goroutines; it holds no per-request state, only what it learned
+// of the server (that it refuses DELETE bodies).
 //
 // Format prints only the base URL. Beyond that, the credentials live inside
 // a closure: fmt prints unexported fields by reflection, bypassing every
@@ -71,6 +73,11 @@ type Client struct {
 	hc        *http.Client
 	userAgent string
 	creds     credentials
+
+	// deleteInQuery is set once the server refused a DELETE body: later
+	// DELETEs send their parameters in the query string at once. A
+	// pointer, so that a Client value can be copied (and printed).
+	deleteInQuery *atomic.Bool
 
 	// Limits, fields so that tests can shrink them.
 	maxErrorBody   int64
@@ -246,6 +253,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		hc:             &hc,
 		userAgent:      ua,
 		creds:          creds,
+		deleteInQuery:  new(atomic.Bool),
 		maxErrorBody:   maxErrorBody,
 		maxSuccessBody: maxSuccessBody,
 		maxURLLength:   maxURLLength,

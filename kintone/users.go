@@ -163,7 +163,8 @@ func (c *Client) writeUsers(ctx context.Context, method string, users []UserInpu
 	})
 }
 
-// DeleteUsers deletes users by code (DELETE /v1/users.json with a JSON body).
+// DeleteUsers deletes users by code (DELETE /v1/users.json with a JSON body,
+// or the query string if the server refuses the body; see deleteCall).
 // An empty slice sends nothing and returns nil; more than MaxPerRequest
 // returns ErrTooMany.
 func (c *Client) DeleteUsers(ctx context.Context, codes []string) error {
@@ -174,12 +175,57 @@ func (c *Client) DeleteUsers(ctx context.Context, codes []string) error {
 	if err := checkCount(m, pathUsers, "codes", len(codes)); err != nil {
 		return err
 	}
-	return c.do(ctx, call{
-		method: m, path: pathUsers,
-		body: struct {
-			Codes []string `json:"codes"`
-		}{codes},
-	})
+	return c.deleteCall(ctx, pathUsers, "codes", codes)
+}
+
+// deleteCall sends a DELETE whose one parameter is the array name. The
+// documents send it as a JSON body, Cybozu's own SDK in the query string
+// (name[0]=a&name[1]=b); both are accepted by the service as far as is
+// known. A server that refuses the body (see refusesBody) is sent the
+// query-string form once, at once, and every later DELETE of this Client
+// goes in that form: a 400 means nothing was deleted, so sending again is
+// safe. A query string longer than the URL limit goes as a POST with
+// X-HTTP-Method-Override: DELETE and the JSON body.
+func (c *Client) deleteCall(ctx context.Context, path, name string, values []string) error {
+	q := &queryArray{name: name, values: values}
+	asQuery := call{method: http.MethodDelete, path: path, query: pageParams(name, values, 0, 0), inQuery: q}
+	if c.deleteInQuery.Load() {
+		return c.do(ctx, asQuery)
+	}
+	err := c.do(ctx, call{method: http.MethodDelete, path: path, body: map[string][]string{name: values}, inQuery: q})
+	if !refusesBody(err, name) {
+		return err
+	}
+	c.deleteInQuery.Store(true)
+	return c.do(ctx, asQuery)
+}
+
+// refusesBody reports a 400 that says the DELETE's parameter did not
+// arrive, which is what a server that ignores a DELETE body answers:
+// CB_IL02 (the body is empty or not JSON), or CB_VA01 whose every field
+// error names the parameter as a whole ("codes": required), none an item
+// of it ("codes[3]") or another field. Any other 400 is about the values
+// and is returned as it is.
+func refusesBody(err error, name string) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest || ae.HTML {
+		return false
+	}
+	switch ae.Code {
+	case CodeInvalidJSON:
+		return true
+	case CodeInvalidInput:
+		if len(ae.Errors) == 0 {
+			return false
+		}
+		for _, fe := range ae.Errors {
+			if fe.Key != name {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // GetUserServices returns the services of the given users (at most 100), or
@@ -314,7 +360,8 @@ func (c *Client) AddGuests(ctx context.Context, guests []GuestInput) error {
 }
 
 // DeleteGuests deletes guest accounts by e-mail address (DELETE
-// /k/v1/guests.json with {"guests":[...]}). An empty slice sends nothing and
+// /k/v1/guests.json with {"guests":[...]}, or the query string if the
+// server refuses the body; see deleteCall). An empty slice sends nothing and
 // returns nil; more than MaxPerRequest returns ErrTooMany.
 func (c *Client) DeleteGuests(ctx context.Context, codes []string) error {
 	const m = http.MethodDelete
@@ -324,10 +371,5 @@ func (c *Client) DeleteGuests(ctx context.Context, codes []string) error {
 	if err := checkCount(m, pathGuests, "guests", len(codes)); err != nil {
 		return err
 	}
-	return c.do(ctx, call{
-		method: m, path: pathGuests,
-		body: struct {
-			Guests []string `json:"guests"`
-		}{codes},
-	})
+	return c.deleteCall(ctx, pathGuests, "guests", codes)
 }
