@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -232,4 +233,75 @@ func TestDeleteOverrideBody(t *testing.T) {
 		t.Errorf("override request %s %q with %s", last.Method, last.RawQuery, last.Header.Get(headerMethodOverride))
 	}
 	jsonEqual(t, last.Body, `{"codes":["a b","c"]}`)
+}
+
+func TestUpdateUserCodes(t *testing.T) {
+	ts := newTestServer(t, replyJSON(200, `{}`))
+	c := clientFor(t, ts)
+	err := c.UpdateUserCodes(context.Background(), []CodeChange{{Current: "sato-noboru", New: "yamada-noboru"}, {Current: "a", New: "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := ts.requests()
+	if len(reqs) != 1 || reqs[0].Method != http.MethodPut || reqs[0].Path != prefix+"/v1/users/codes.json" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	jsonEqual(t, reqs[0].Body, `{"codes":[{"currentCode":"sato-noboru","newCode":"yamada-noboru"},{"currentCode":"a","newCode":"b"}]}`)
+
+	many := make([]CodeChange, MaxPerRequest+1)
+	for i := range many {
+		many[i] = CodeChange{Current: "a", New: "b"}
+	}
+	bad := []struct {
+		name    string
+		changes []CodeChange
+		want    error
+	}{
+		{"blank current", []CodeChange{{Current: " ", New: "b"}}, ErrInvalidArgument},
+		{"empty new", []CodeChange{{Current: "a"}}, ErrInvalidArgument},
+		{"129 characters", []CodeChange{{Current: "a", New: strings.Repeat("名", 129)}}, ErrInvalidArgument},
+		{"101 changes", many, ErrTooMany},
+	}
+	for _, tt := range bad {
+		if err := c.UpdateUserCodes(context.Background(), tt.changes); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if err := c.UpdateUserCodes(context.Background(), nil); err != nil {
+		t.Errorf("no changes: %v", err)
+	}
+	if err := c.UpdateUserCodes(context.Background(), []CodeChange{{Current: "a", New: strings.Repeat("名", 128)}}); err != nil {
+		t.Errorf("128 characters: %v", err)
+	}
+	if n := len(ts.requests()); n != 2 {
+		t.Errorf("%d requests in all, want 2: refused calls send nothing", n)
+	}
+}
+
+func TestUpdateGuestSpaceMembers(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		replyJSON(200, `{}`)(w, r)
+	})
+	c := clientFor(t, ts)
+	if err := c.UpdateGuestSpaceMembers(context.Background(), 1001, []string{"g1@example.com", "g2@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := ts.requests()
+	if len(reqs) != 1 || reqs[0].Method != http.MethodPut || reqs[0].Path != prefix+"/k/guest/1001/v1/space/guests.json" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	jsonEqual(t, reqs[0].Body, `{"id":1001,"guests":["g1@example.com","g2@example.com"]}`)
+
+	for _, tt := range []struct {
+		id     int64
+		guests []string
+	}{{0, []string{"g@example.com"}}, {-3, []string{"g@example.com"}}, {5, nil}, {5, []string{}}} {
+		if err := c.UpdateGuestSpaceMembers(context.Background(), tt.id, tt.guests); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("space %d with %v: %v, want ErrInvalidArgument", tt.id, tt.guests, err)
+		}
+	}
+	if n := len(ts.requests()); n != 1 {
+		t.Errorf("%d requests in all, want 1: refused calls send nothing", n)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Endpoint paths, relative to the base URL.
@@ -16,6 +18,7 @@ const (
 	pathUserOrganizations = "/v1/user/organizations.json"
 	pathUserOrgsUpdate    = "/v1/userOrganizations.json"
 	pathGuests            = "/k/v1/guests.json"
+	pathUserCodes         = "/v1/users/codes.json"
 )
 
 // ErrInvalidArgument is returned (wrapped) when a call's arguments can never
@@ -226,6 +229,45 @@ func refusesBody(err error, name string) bool {
 		return true
 	}
 	return false
+}
+
+// CodeChange renames one user: Current is the login name now, New the one
+// it becomes.
+type CodeChange struct {
+	Current string `json:"currentCode"`
+	New     string `json:"newCode"`
+}
+
+// maxCodeLength is the documented limit of a login name, in characters.
+const maxCodeLength = 128
+
+// UpdateUserCodes changes users' login names (PUT /v1/users/codes.json,
+// {"codes":[{"currentCode","newCode"}]}). Both names of every change must
+// be non-blank and at most 128 characters (ErrInvalidArgument otherwise;
+// nothing is sent). An empty slice sends nothing and returns nil; more than
+// MaxPerRequest returns ErrTooMany. With an API token it needs the Read and
+// Write scope.
+func (c *Client) UpdateUserCodes(ctx context.Context, changes []CodeChange) error {
+	const m = http.MethodPut
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathUserCodes, "code changes", len(changes)); err != nil {
+		return err
+	}
+	for i, ch := range changes {
+		for _, code := range []string{ch.Current, ch.New} {
+			if strings.TrimSpace(code) == "" || utf8.RuneCountInString(code) > maxCodeLength {
+				return fmt.Errorf("%w: %s %s: change %d: a login name must be 1 to %d characters, not blank", ErrInvalidArgument, m, pathUserCodes, i, maxCodeLength)
+			}
+		}
+	}
+	return c.do(ctx, call{
+		method: m, path: pathUserCodes,
+		body: struct {
+			Codes []CodeChange `json:"codes"`
+		}{changes},
+	})
 }
 
 // GetUserServices returns the services of the given users (at most 100), or
