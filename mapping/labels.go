@@ -258,10 +258,13 @@ func Suggest(header string) string {
 }
 
 // maxTypos is how many edits a header of n runes may be away from a
-// label to be suggested: one for short labels, where two edits make any
-// word another, more for longer ones.
+// label to be suggested: none for one or two runes ("x" is one edit from
+// "姓"), one for short labels, where two edits make any word another,
+// more for longer ones.
 func maxTypos(n int) int {
 	switch {
+	case n <= 2:
+		return 0
 	case n <= 4:
 		return 1
 	case n <= 10:

@@ -152,7 +152,7 @@ func chooseLayout(first []string, kind validate.Kind, l Layout, mapped bool) (La
 	if l != LayoutAuto && kind != validate.Users {
 		return 0, false, fmt.Errorf("--layout %s is a layout of cybozu.com users, not of %s", l, kind)
 	}
-	header := headerScore(first) > 0 || mapped
+	header := headerScore(first) > 0
 	switch l {
 	case LayoutCybozu:
 		if !header && len(first) < CybozuUsersColumns {
@@ -168,6 +168,7 @@ func chooseLayout(first []string, kind validate.Kind, l Layout, mapped bool) (La
 	if kind != validate.Users {
 		return LayoutAuto, false, nil
 	}
+	header = header || mapped
 	switch {
 	case header && !mapped && positionalHeader(first, serviceCodeLabels, nil):
 		return LayoutCybozuServices, false, nil

@@ -148,9 +148,10 @@ func isKeep(v string) bool {
 var exampleMarkers = []struct {
 	prefix string
 	alone  bool // the marker may be the whole cell
+	closed bool // the marker may be followed by anything
 }{
-	{"e.g.", false}, {"example:", true}, {"例", true}, {"記入例", true}, {"入力例", true},
-	{"(例)", true}, {"[例]", true}, {"【例】", true}, {"<例>", true},
+	{"e.g.", false, false}, {"example:", true, true}, {"例", true, false}, {"記入例", true, false}, {"入力例", true, false},
+	{"(例)", true, true}, {"[例]", true, true}, {"【例】", true, true}, {"<例>", true, true},
 }
 
 // isExampleMarker reports whether cell opens a template's example row. It
@@ -171,6 +172,8 @@ func isExampleMarker(c string) bool {
 			continue
 		}
 		switch {
+		case m.closed:
+			return true
 		case rest == "":
 			if m.alone {
 				return true

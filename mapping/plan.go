@@ -100,6 +100,10 @@ func NewMapperOptions(first []string, kind validate.Kind, o Options) (*Mapper, e
 		return nil, err
 	}
 	mp := &Mapper{kind: kind, layout: layout, headerIsData: headerIsData, header: first}
+	mapped := len(m.Columns)+len(m.Fields) > 0
+	if !headerIsData && !mapped && headerScore(first) == 0 {
+		return nil, noHeaderError([][]string{first})
+	}
 	if headerIsData {
 		mp.header = syntheticHeader(layout, len(first))
 		mp.warn("file.no_header", "", fmt.Sprintf("the first row is not a header: the file is read as %s without a header row, so the first row is a user too", layout.describe()))
