@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/userimport/userimport/export"
@@ -221,5 +222,44 @@ func TestCybozuLayoutOptionErrors(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestExportMarker: a default-layout export is recognisable as this
+// tool's own: its CSV header by IsExport, its workbook by its creator.
+func TestExportMarker(t *testing.T) {
+	srv := domain(t, 3, false)
+	c := client(t, srv)
+	dir := t.TempDir()
+	for _, ext := range []string{".csv", ".xlsx"} {
+		path := filepath.Join(dir, "users"+ext)
+		exportFile(t, c, path)
+		src, err := sheet.Open(path, sheet.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !export.IsExport(src.Header()) {
+			t.Errorf("%s: IsExport(%q) = false", ext, src.Header())
+		}
+		src.Close()
+		if ext == ".xlsx" {
+			f, err := excelize.OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := f.GetDocProps()
+			f.Close()
+			if err != nil || p.Creator != export.Creator {
+				t.Errorf("creator %q, %v", p.Creator, err)
+			}
+		}
+	}
+	for _, h := range [][]string{nil, export.Header(nil)[1:], append(export.Header(nil), "notes"), append(export.Header(nil), "customItem.")} {
+		if export.IsExport(h) {
+			t.Errorf("IsExport(%q) = true", h)
+		}
+	}
+	if !export.IsExport(export.Header([]string{"a", "b"})) {
+		t.Error("IsExport(Header(a, b)) = false")
 	}
 }

@@ -126,6 +126,31 @@ func Header(customCodes []string) []string {
 	return h
 }
 
+// Creator is the creator in the document properties of an XLSX export,
+// so that a reader can tell a workbook this tool wrote.
+const Creator = "userimport"
+
+// IsExport reports whether header is the header of a CSV or XLSX export in
+// the default layout (Header): the API field names in export order, then
+// only customItem.<code> columns. It is how a reader recognises a CSV file
+// this tool wrote, which carries no other mark.
+func IsExport(header []string) bool {
+	if len(header) < len(exportFields) {
+		return false
+	}
+	for i, f := range exportFields {
+		if header[i] != f.String() {
+			return false
+		}
+	}
+	for _, h := range header[len(exportFields):] {
+		if !strings.HasPrefix(h, "customItem.") || len(h) == len("customItem.") {
+			return false
+		}
+	}
+	return true
+}
+
 // Export writes every user of the domain to path (.csv or .xlsx, by
 // extension) in exactly the format Import reads, and returns how many users
 // it wrote. Importing an untouched export with Upsert reports every row
@@ -535,6 +560,10 @@ type xlsxExport struct {
 func newXLSXExport(out *os.File) (exportWriter, error) {
 	f := excelize.NewFile()
 	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: Creator}); err != nil {
 		f.Close()
 		return nil, err
 	}
