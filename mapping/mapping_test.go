@@ -104,6 +104,12 @@ func TestMapperWarningsAndErrors(t *testing.T) {
 			warn: []string{`column "timezone" is not used: constants.timezone replaces it`}},
 		{name: "ignored columns are silent; missing ones warn", header: []string{"code", "Notes"}, mapping: "ignore: [notes, Gone]",
 			warn: []string{`mapping ignore: the file has no column "Gone"`}},
+		{name: "password column renamed to another field", header: []string{"code", "Password"}, mapping: "columns: {Password: description}",
+			err: `column "Password" holds passwords and may only become password`},
+		{name: "template puts the password elsewhere", header: []string{"code", "パスワード"}, mapping: `fields: {name: '{{col "パスワード"}}'}`,
+			err: `which holds passwords`},
+		{name: "template builds the password from it", header: []string{"code", "pw", "password"}, mapping: `fields: {password: '{{col "password"}}x'}`,
+			warn: []string{`column "pw" is not a known field`}},
 		{name: "guest mapping to a user field", kind: validate.Guests, header: []string{"code"}, mapping: "constants: {email: x}", err: "email is not a field of guests"},
 	}
 	for _, tt := range tests {

@@ -142,6 +142,9 @@ func (mp *Mapper) plan(m *File) error {
 		if !ok {
 			return mp.missingColumn(m, "columns."+col, col)
 		}
+		if t, _ := parseTarget(m.Columns[col]); isPasswordColumn(mp.header[i]) && t != (target{field: validate.Password}) {
+			return m.errorf("columns."+col, "column %q holds passwords and may only become password, not %s (a password elsewhere would show in reports)", mp.header[i], t)
+		}
 		renames[i] = m.Columns[col]
 	}
 	ignored := map[int]bool{}
@@ -192,6 +195,12 @@ func (mp *Mapper) missingColumn(m *File, key, col string) error {
 	return m.errorf(key, "the file has no column %q (its columns: %s)", col, strings.Join(showCells(mp.header), ", "))
 }
 
+// isPasswordColumn reports a column whose header names the password.
+func isPasswordColumn(h string) bool {
+	t, ok := lookupLabel(h)
+	return ok && t == target{field: validate.Password}
+}
+
 // parsedTmpl is one fields: entry of a mapping file, parsed.
 type parsedTmpl struct {
 	key  string
@@ -227,6 +236,13 @@ func (mp *Mapper) parseTemplates(m *File) (parsed []parsedTmpl, used map[int]boo
 			}
 			refs[i], used[i] = true, true
 			usesDot = true
+		}
+		if t != (target{field: validate.Password}) {
+			for i := range refs {
+				if isPasswordColumn(mp.header[i]) {
+					return nil, nil, false, m.errorf(key, "the template reads column %q, which holds passwords; only password may be built from it (anything else would show the password in reports)", mp.header[i])
+				}
+			}
 		}
 		parsed = append(parsed, parsedTmpl{key, t, tmpl, refs})
 	}
