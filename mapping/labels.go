@@ -199,12 +199,6 @@ func lookupLabel(name string) (target, bool) {
 	return t, ok
 }
 
-// fieldByName finds the field a header or mapping key names.
-func fieldByName(name string) (validate.Field, bool) {
-	t, ok := labels[labelKey(name)]
-	return t.field, ok && t.special == notSpecial
-}
-
 // customCode returns <code> for a "customItem.<code>" name (prefix case
 // ignored, code kept as written).
 func customCode(name string) (string, bool) {
