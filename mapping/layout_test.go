@@ -232,6 +232,13 @@ func TestLayoutErrors(t *testing.T) {
 			}
 		})
 	}
+	// NewMapper, for callers that know only files with a header, refuses
+	// what it would misread.
+	for _, first := range [][]string{readCSV(t, "cybozu_users_noheader.csv")[0], {"ログイン名", "サービスコード1"}, {"taro", "ki", "gr"}} {
+		if _, err := NewMapper(first, validate.Users, nil); err == nil || !strings.Contains(err.Error(), "does not read") {
+			t.Errorf("NewMapper(%q) = %v", first[:2], err)
+		}
+	}
 	for _, s := range []string{"auto", "cybozu", "Cybozu-Services", "cybozu-departments", ""} {
 		if _, err := ParseLayout(s); err != nil {
 			t.Errorf("ParseLayout(%q): %v", s, err)

@@ -78,9 +78,21 @@ var ErrExampleRow = errors.New("this is the template's example row (its first ce
 var ErrDeleteValue = errors.New(`the delete column takes 1 (delete the user), or "*", 0 or nothing (add or update)`)
 
 // NewMapper plans how each column of header becomes a field for kind,
-// applying m (which may be nil); see NewMapperOptions.
+// applying m (which may be nil); see NewMapperOptions. It reads only files
+// whose first row is a header naming the columns: for a file that has no
+// header, or is cybozu's services or departments file, whose rows mean
+// something else, it returns an error, so that a caller that knows nothing
+// of those layouts never drops a first row or mistakes a services line for
+// a user.
 func NewMapper(header []string, kind validate.Kind, m *File) (*Mapper, error) {
-	return NewMapperOptions(header, kind, Options{Mapping: m})
+	mp, err := NewMapperOptions(header, kind, Options{Mapping: m})
+	if err != nil {
+		return nil, err
+	}
+	if mp.headerIsData || mp.layout != LayoutAuto {
+		return nil, fmt.Errorf("the file looks like %s, which this command does not read", mp.layout.describe())
+	}
+	return mp, nil
 }
 
 // NewMapperOptions plans how the columns of a file become fields for kind.
