@@ -71,8 +71,7 @@ var fieldLabels = map[validate.Field][]string{
 	validate.SortOrder: {"Display Order", "Sort Order", "表示優先度", "显示优先级", "顯示優先順序", "显示顺序"},
 	validate.Callto:    {"Skype Name", "Skype名", "Skype", "Skype名称", "Skype使用者名"},
 	validate.Services:  {"サービス", "利用サービス", "Available Services", "服务", "服務"},
-	validate.Organizations: {"Departments", "Department", "所属組織", "組織", "所属", "部署",
-		"所属组织", "所屬組織", "组织", "組織"},
+	validate.Organizations: {"Departments", "所属組織", "所属组织", "所屬組織"},
 	validate.Company:  {"Company Name", "会社名", "公司名称", "公司名稱"},
 	validate.Division: {"部署名", "Division Name", "部门", "部門"},
 }
@@ -129,7 +128,7 @@ var labels, knownList = func() (map[string]target, []known) {
 	add := func(label string, t target) {
 		k := labelKey(label)
 		if _, dup := m[k]; dup {
-			return // the first spelling wins (組織 is listed twice on purpose: zh and ja share it)
+			return // the first spelling wins: "Employee Number" is also the API's employeeNumber
 		}
 		m[k] = t
 		list = append(list, known{label: label, key: []rune(k), target: t})

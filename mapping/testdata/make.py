@@ -29,6 +29,8 @@ users = [
     user("suzuki", "鈴木 拓也", "suzuki", "*", "鈴木", "拓也", "", "", "1", ""),
 ]
 write_csv("cybozu_users_noheader.csv", users)
+# The same in CP932, as cybozu.com's screen exports it in Japan (for the reader's
+# and the pipeline's tests: decoding is not this package's job).
 write_csv("cybozu_users_noheader_sjis.csv", users, encoding="cp932")
 
 # The same with the header cybozu.com's Japanese export writes.
