@@ -8,6 +8,7 @@
 package mapping
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -68,12 +69,12 @@ var fieldLabels = map[validate.Field][]string{
 	validate.BirthDate: {"Birthday", "Birth Date", "誕生日", "生年月日", "生日", "出生日期"},
 	validate.Description: {"About Me", "Description", "コメント/メモ", "コメント", "メモ", "ユーザーの説明",
 		"个人简介", "自我介绍", "备注", "備註"},
-	validate.SortOrder: {"Display Order", "Sort Order", "表示優先度", "显示优先级", "顯示優先順序", "显示顺序"},
-	validate.Callto:    {"Skype Name", "Skype名", "Skype", "Skype名称", "Skype使用者名"},
-	validate.Services:  {"サービス", "利用サービス", "Available Services", "服务", "服務"},
+	validate.SortOrder:     {"Display Order", "Sort Order", "表示優先度", "显示优先级", "顯示優先順序", "显示顺序"},
+	validate.Callto:        {"Skype Name", "Skype名", "Skype", "Skype名称", "Skype使用者名"},
+	validate.Services:      {"サービス", "利用サービス", "Available Services", "服务", "服務"},
 	validate.Organizations: {"Departments", "所属組織", "所属组织", "所屬組織"},
-	validate.Company:  {"Company Name", "会社名", "公司名称", "公司名稱"},
-	validate.Division: {"部署名", "Division Name", "部门", "部門"},
+	validate.Company:       {"Company Name", "会社名", "公司名称", "公司名稱"},
+	validate.Division:      {"部署名", "Division Name", "部门", "部門"},
 }
 
 // specialLabels name cybozu's rename and delete columns: recognised, so
@@ -83,13 +84,14 @@ var specialLabels = map[special][]string{
 	specialDelete:  {"delete", "削除", "删除", "刪除"},
 }
 
-// serviceCodeLabels and orgCodeLabels / titleCodeLabels head the columns
-// of cybozu's services file ("サービスコード1") and departments-of-users
-// file ("組織コード1", "役職コード1"); a trailing number is ignored.
+// serviceCodeLabels, orgCodeLabels and titleCodeLabels (as labelKeys) head
+// the columns of cybozu's services file ("サービスコード1") and
+// departments-of-users file ("組織コード1", "役職コード1"); a trailing
+// number is ignored.
 var (
-	serviceCodeLabels = []string{"サービスコード", "Service Code", "Service", "服务代码", "服務代碼"}
-	orgCodeLabels     = []string{"組織コード", "Department Code", "组织代码", "組織代碼"}
-	titleCodeLabels   = []string{"役職コード", "Job Title Code", "Title Code", "职位代码", "職位代碼"}
+	serviceCodeLabels = keys([]string{"サービスコード", "Service Code", "Service", "服务代码", "服務代碼"})
+	orgCodeLabels     = keys([]string{"組織コード", "Department Code", "组织代码", "組織代碼"})
+	titleCodeLabels   = keys([]string{"役職コード", "Job Title Code", "Title Code", "职位代码", "職位代碼"})
 )
 
 // target is what a mapping key or a column resolves to: a field, a custom
@@ -164,9 +166,11 @@ var stripMarkers = []string{
 // "よみがな (姓)" all find their field). The dot stays: it separates
 // customItem from its code.
 func labelKey(s string) string {
-	s = width.Fold.String(s)
+	if !isASCII(s) {
+		s = width.Fold.String(s)
+	}
 	s = strings.ToLower(s)
-	for {
+	for strings.ContainsAny(s, "([【<") {
 		before := s
 		for _, m := range stripMarkers {
 			s = strings.ReplaceAll(s, m, "")
@@ -209,16 +213,29 @@ func customCode(name string) (string, bool) {
 	return "", false
 }
 
-// numberedLabel reports whether key is one of names followed by an
-// optional number ("サービスコード1", "組織コード12").
-func numberedLabel(key string, names []string) bool {
-	key = strings.TrimRightFunc(key, func(r rune) bool { return r >= '0' && r <= '9' })
-	for _, n := range names {
-		if key == labelKey(n) {
-			return true
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// numberedLabel reports whether key is one of names (their labelKeys)
+// followed by an optional number ("サービスコード1", "組織コード12").
+func numberedLabel(key string, names []string) bool {
+	key = strings.TrimRightFunc(key, func(r rune) bool { return r >= '0' && r <= '9' })
+	return slices.Contains(names, key)
+}
+
+// keys returns the labelKeys of labels.
+func keys(labels []string) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = labelKey(l)
+	}
+	return out
 }
 
 // Suggest returns the known label closest to header ("Emial" → "email",

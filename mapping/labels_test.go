@@ -398,3 +398,20 @@ func TestExampleRow(t *testing.T) {
 		t.Fatalf("Map(example) = %v", err)
 	}
 }
+
+// TestManyUnknownColumns: a "header" of 100,000 unknown cells (a data row
+// of a file without line ends) plans with 21 findings.
+func TestManyUnknownColumns(t *testing.T) {
+	header := make([]string, 100000)
+	header[0] = "code"
+	for i := 1; i < len(header); i++ {
+		header[i] = fmt.Sprintf("c%d", i)
+	}
+	mp, err := NewMapper(header, validate.Users, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := mp.Findings(); len(f) != maxFindings+1 || !strings.Contains(f[maxFindings].Message, "99979 more") {
+		t.Errorf("%d findings, last %+v", len(f), f[len(f)-1])
+	}
+}

@@ -356,10 +356,11 @@ func NoHeaderError(rows [][]string) *HeaderError {
 
 func noHeaderError(rows [][]string) error { return NoHeaderError(rows) }
 
-// nearMisses lists the cells of row that are close to a known label.
+// nearMisses lists the cells of row that are close to a known label,
+// among its first 100: a row of thousands of cells is not a header anyway.
 func nearMisses(row []string) []string {
 	var out []string
-	for _, c := range row {
+	for _, c := range row[:min(len(row), 100)] {
 		if _, ok := lookupLabel(c); ok || strings.TrimSpace(c) == "" {
 			continue
 		}

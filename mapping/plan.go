@@ -329,6 +329,10 @@ func (mp *Mapper) planColumns(renames map[int]string, ignored, used map[int]bool
 
 // unknownColumn reports column i, which names no field.
 func (mp *Mapper) unknownColumn(i int, h string) {
+	if len(mp.findings) >= maxFindings {
+		mp.dropped++ // counted only: no suggestion is searched for a finding not shown
+		return
+	}
 	if mp.headerIsData && mp.layout == LayoutCybozu && i >= len(cybozuUserColumns) {
 		mp.warn("column.custom_unnamed", h, fmt.Sprintf("%s comes after 削除/Delete, where cybozu.com's users file holds the custom items, and is ignored: without a header row its custom item code is unknown (add a header cell customItem.<code>, or map it with a --mapping file: columns: {%q: customItem.<code>})", h, h))
 		return
