@@ -157,6 +157,7 @@ func TestFindingsCapped(t *testing.T) {
 // puts a password-like cell in an error or finding.
 func TestNoPasswordInMessages(t *testing.T) {
 	const secret = "Tr0ub4dor&3"
+	other := "Passw0rd"
 	tests := []struct {
 		name   string
 		header []string
@@ -165,6 +166,7 @@ func TestNoPasswordInMessages(t *testing.T) {
 		{"data row as header", []string{"taro", secret, "Taro Yamada"}, ""},
 		{"data row with a mapping", []string{"taro", secret, "Taro Yamada"}, "columns: {taro: code}"},
 		{"data row, mapping names a missing column", []string{"taro", secret}, "columns: {Login: code}"},
+		{"data row with one label-like cell and a near-label password", []string{"taro", "名", "Passw0rd"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,7 +193,7 @@ func TestNoPasswordInMessages(t *testing.T) {
 				t.Fatal("no message at all")
 			}
 			for _, s := range text {
-				if strings.Contains(s, secret) {
+				if strings.Contains(s, secret) || strings.Contains(s, other) {
 					t.Errorf("message holds the password: %s", s)
 				}
 			}

@@ -3,6 +3,7 @@ package mapping
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -305,5 +306,38 @@ func TestHeaderErrorIs(t *testing.T) {
 	var he *HeaderError
 	if !errors.As(err, &he) || !errors.Is(err, ErrNoHeader) {
 		t.Fatalf("%T %v", err, err)
+	}
+}
+
+// TestTitleRowWorkbookThroughSheet reads the openpyxl workbook through
+// the package's own reader at the header row FindHeader names.
+func TestTitleRowWorkbookThroughSheet(t *testing.T) {
+	src, err := sheet.Open(filepath.Join("testdata", "title_row.xlsx"), sheet.Options{HeaderRow: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	mp, err := NewMapper(src.Header(), validate.Users, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mp.Diagnose(validate.Code, validate.Name, validate.Password); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		row, err := src.Next()
+		if err != nil {
+			break
+		}
+		var rec validate.Record
+		if err := mp.Map(row, &rec); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %s keep=%v delete=%v", rec.Row, rec.Values[validate.Code], rec.Keep[validate.Password], rec.Delete))
+	}
+	want := []string{"4 yamada keep=false delete=false", "5 sato keep=true delete=true"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

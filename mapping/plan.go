@@ -56,6 +56,7 @@ type Mapper struct {
 
 	findings []report.Finding
 	dropped  int // findings beyond maxFindings
+	score    int // known labels in the header
 
 	colIndex map[string]int // trimmed, lower-cased header → index
 	dotCols  map[string]int // identifier headers for {{.Name}}
@@ -142,6 +143,7 @@ func NewMapperOptions(first []string, kind validate.Kind, o Options) (*Mapper, e
 // plan maps the columns of mp.header by their names and m.
 func (mp *Mapper) plan(m *File) error {
 	header := mp.header
+	mp.score = headerScore(header)
 	mp.colIndex = make(map[string]int, len(header))
 	for i, h := range header {
 		if k := strings.ToLower(strings.TrimSpace(h)); k != "" {
@@ -337,7 +339,11 @@ func (mp *Mapper) unknownColumn(i int, h string) {
 		mp.warn("column.custom_unnamed", h, fmt.Sprintf("%s comes after 削除/Delete, where cybozu.com's users file holds the custom items, and is ignored: without a header row its custom item code is unknown (add a header cell customItem.<code>, or map it with a --mapping file: columns: {%q: customItem.<code>})", h, h))
 		return
 	}
-	if looksLikePassword(h) && Suggest(h) == "" {
+	// A cell that could be a password is not shown unless the row clearly
+	// is a header (two known labels) and the cell is close to a label: a
+	// data row taken for the header must not print "Passw0rd" as a column
+	// name, even with a "did you mean".
+	if looksLikePassword(h) && (mp.score < 2 || Suggest(h) == "") {
 		mp.warn("column.unknown", "", fmt.Sprintf("column %s is not a known field and is ignored (its header is not shown: it could be a password, so the row may be data, not a header; see --header-row)", columnLetter(i)))
 		return
 	}
