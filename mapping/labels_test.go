@@ -342,6 +342,22 @@ func TestKeepDeleteRename(t *testing.T) {
 	}
 }
 
+// TestCustomItemNameAfterDelete: cybozu's export names custom items by
+// their display name after 削除; the finding says how to name them.
+func TestCustomItemNameAfterDelete(t *testing.T) {
+	mp, err := NewMapper(append(CybozuUsersHeader(nil), "拠点情報", "customItem.seat"), validate.Users, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := mp.Findings()
+	if len(f) != 1 || f[0].Rule != "column.custom_unnamed" || f[0].Column != "拠点情報" || !strings.Contains(f[0].Message, "customItem.<its code>") {
+		t.Errorf("findings %+v", f)
+	}
+	if mp.CustomColumns()["seat"] != "customItem.seat" {
+		t.Errorf("custom columns %v", mp.CustomColumns())
+	}
+}
+
 func TestStarFromMappingIsAValue(t *testing.T) {
 	m, err := Parse([]byte("constants: {description: '*'}\nfields: {name: '{{col \"n\"}}'}"), "m.yaml")
 	if err != nil {

@@ -339,6 +339,10 @@ func (mp *Mapper) unknownColumn(i int, h string) {
 		mp.warn("column.custom_unnamed", h, fmt.Sprintf("%s comes after 削除/Delete, where cybozu.com's users file holds the custom items, and is ignored: without a header row its custom item code is unknown (add a header cell customItem.<code>, or map it with a --mapping file: columns: {%q: customItem.<code>})", h, h))
 		return
 	}
+	if mp.del != nil && mp.del.col == CybozuUsersColumns-1 && i > mp.del.col && !looksLikePassword(h) && Suggest(h) == "" {
+		mp.warn("column.custom_unnamed", h, fmt.Sprintf("column %q comes after 削除/Delete, where cybozu.com's users file holds the custom items, and is ignored: a custom item is read from a column named customItem.<code> (rename the header to customItem.<its code>, or map it with a --mapping file)", h))
+		return
+	}
 	// A cell that could be a password is not shown unless the row clearly
 	// is a header (two known labels) and the cell is close to a label: a
 	// data row taken for the header must not print "Passw0rd" as a column
