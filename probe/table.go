@@ -129,7 +129,7 @@ func (r *Report) writeTestRows(row func(k, v string)) {
 		row("Write test", "skipped: "+wt.Skipped)
 		return
 	}
-	row("Write test", "users "+strings.Join(wt.Users, ", "))
+	row("Write test", fmt.Sprintf("users %s, %s; unknown login name %s", wt.Users[0], wt.Users[1], wt.Users[2]))
 	row("  Rejected batch", answerText(wt.Batch))
 	row("  Error key form", fmt.Sprintf("%s %v", wt.ErrorKeyForm, wt.ErrorKeys))
 	row("  Partial commit", boolText(wt.PartialCommit, "yes: the valid user was created", "no: nothing was created"))
@@ -178,6 +178,13 @@ func answerText(a Answer) string {
 	}
 	if a.Message != "" {
 		parts = append(parts, fmt.Sprintf("%q", a.Message))
+	}
+	if len(a.Errors) > 0 {
+		// The first field error says what the item was refused for.
+		k := slices.Min(slices.Collect(maps.Keys(a.Errors)))
+		if ms := a.Errors[k]; len(ms) > 0 {
+			parts = append(parts, fmt.Sprintf("%s: %q", k, ms[0]))
+		}
 	}
 	return strings.Join(parts, " ")
 }
