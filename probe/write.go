@@ -215,7 +215,7 @@ func (p *prober) lookup(ctx context.Context, name string, codes []string) ([]str
 		return err
 	})
 	if !a.OK {
-		return nil, fmt.Errorf("Get Users: %s", describe(a))
+		return nil, fmt.Errorf("looking the users up: %s", describe(a))
 	}
 	out := []string{}
 	for _, u := range users {
