@@ -2,6 +2,9 @@ package probe
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -246,4 +249,66 @@ func TestWriteTestModes(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) { runCase(t, c, true) })
 	}
+}
+
+// refusingDeletes is a client whose Delete Users fails without sending.
+type refusingDeletes struct{ *kintone.Client }
+
+func (refusingDeletes) DeleteUsers(context.Context, []string) error {
+	return errors.New("connection refused")
+}
+
+// A clean-up that fails names the users to delete by hand.
+func TestCleanupFailure(t *testing.T) {
+	srv := kintonetest.NewServer(kintonetest.WithPartialCommit())
+	defer srv.Close()
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(t.Context(), refusingDeletes{c}, Options{Credentials: CredPassword, WriteTest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := r.WriteTest.Cleanup
+	left := codes(srv.Users())
+	want(t, "clean-up ok", cl.OK, false)
+	want(t, "remaining", cl.Remaining, r.WriteTest.Users[:1])
+	want(t, "on the server", left, []string{"Administrator", r.WriteTest.Users[0]})
+	if !strings.Contains(cl.Error, "connection refused") {
+		t.Errorf("clean-up error %q", cl.Error)
+	}
+	wantNote(t, r, "delete these users by hand: "+r.WriteTest.Users[0])
+	var out bytes.Buffer
+	if err := r.WriteTable(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "FAILED: delete by hand: "+r.WriteTest.Users[0]) {
+		t.Errorf("table:\n%s", out.String())
+	}
+}
+
+// A cancelled probe still cleans up what its write test created.
+func TestCleanupAfterCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	srv := kintonetest.NewServer(kintonetest.WithPartialCommit(), kintonetest.WithRequestHook(func(r *http.Request) {
+		// The look-up after the batch is where the person pressed Ctrl-C.
+		q := r.URL.RawQuery
+		if r.Method == http.MethodGet && strings.Contains(q, "-2") && !strings.Contains(q, "-3") {
+			cancel()
+		}
+	}))
+	defer srv.Close()
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(ctx, c, Options{Credentials: CredPassword, WriteTest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, "batch status", r.WriteTest.Batch.Status, 400)
+	want(t, "clean-up ok", r.WriteTest.Cleanup.OK, true)
+	want(t, "deleted", r.WriteTest.Cleanup.Deleted, r.WriteTest.Users[:1])
+	want(t, "on the server", codes(srv.Users()), []string{"Administrator"})
 }
