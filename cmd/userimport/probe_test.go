@@ -42,7 +42,7 @@ func TestProbeSim(t *testing.T) {
 		"Guest APIs             usable",
 		"Users                  2",
 		"Services in use        kintone 1",
-		"Answer language        en (before login: en)",
+		"Answer language        ja (before login: ja)",
 		"Write test             not run",
 	} {
 		if !strings.Contains(stdout, want) {
