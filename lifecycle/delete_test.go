@@ -34,7 +34,7 @@ func TestDelete(t *testing.T) {
 		sends int
 	}{
 		{
-			name: "deletes, skips the unknown and the repeated, refuses the protected",
+			name:  "deletes, skips the unknown and the repeated, refuses the protected",
 			users: 4, items: []string{"u001", "nobody", "Administrator", "u002", "u001", "u003"},
 			opts:  Options{Self: "u003"},
 			want:  []report.Status{del, skip, inv, del, skip, inv},
@@ -43,7 +43,7 @@ func TestDelete(t *testing.T) {
 		},
 		{
 			name: "dry run sends no write", users: 3, items: []string{"u000", "u001", "nobody"},
-			opts: Options{DryRun: true},
+			opts:  Options{DryRun: true},
 			want:  []report.Status{WouldDelete, WouldDelete, skip},
 			codes: []string{"", "", CodeNoSuchUser},
 		},
