@@ -18,7 +18,7 @@ type Plan struct {
 	// Total is how many users the domain has (active or not); Max is how
 	// many the limit allows out of them.
 	Total, Max int
-	Limit Limit
+	Limit      Limit
 }
 
 // OverLimitError refuses a plan that would deactivate more users than the
@@ -97,7 +97,9 @@ func Deactivate(ctx context.Context, api DeactivateAPI, plan Plan, opts Options)
 		settle: func(ctx context.Context, g []*task) ([]*task, error) {
 			return settleDeactivations(ctx, &opts, api, g)
 		},
-		ok: func(t *task) { t.set(Deactivated, "", appendMsg("no row of the file matches this active user", confirmNote(t))) },
+		ok: func(t *task) {
+			t.set(Deactivated, "", appendMsg("no row of the file matches this active user", confirmNote(t)))
+		},
 	}
 	e.run(ctx, send)
 	return out
