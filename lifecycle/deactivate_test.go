@@ -107,7 +107,7 @@ func TestDeactivate(t *testing.T) {
 			if after.Name != before.Name || after.Locale != "en" || after.Email != before.Email || after.Timezone != before.Timezone {
 				t.Errorf("deactivation changed more than valid: %+v -> %+v", before, after)
 			}
-			if got := s.Requests().ByEndpoint[updateEP]; got != tt.puts {
+			if got := fp.count(); got != tt.puts {
 				t.Errorf("%d PUT requests, want %d", got, tt.puts)
 			}
 		})
@@ -179,7 +179,7 @@ func TestDeactivateResumeAfterCrash(t *testing.T) {
 			t.Errorf("resume reports %s %d times, want once", code, got[code])
 		}
 	}
-	if n := s.Requests().ByEndpoint[updateEP]; n != 1 {
+	if n := fp.count(); n != 1 {
 		t.Errorf("%d PUT requests, want 1", n)
 	}
 }

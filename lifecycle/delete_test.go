@@ -105,7 +105,7 @@ func TestDelete(t *testing.T) {
 			if left, want := len(s.Users()), tt.users+1-len(tt.gone); left != want {
 				t.Errorf("%d users left, want %d", left, want)
 			}
-			if got := s.Requests().ByEndpoint[deleteEP]; got != tt.sends {
+			if got := fp.count(); got != tt.sends {
 				t.Errorf("%d DELETE requests, want %d", got, tt.sends)
 			}
 		})
@@ -164,22 +164,23 @@ func TestDeleteJournalsBeforeSending(t *testing.T) {
 		}
 	}
 	Delete(context.Background(), c, items(codes("u", 0, 3)...), Options{Journal: j})
-	if fp.n != 1 {
-		t.Fatalf("%d DELETE requests", fp.n)
+	if fp.count() != 1 {
+		t.Fatalf("%d DELETE requests", fp.count())
 	}
 }
 
 // A journal that cannot record the intent stops the operation before
 // anything is sent.
 func TestDeleteJournalFailureSendsNothing(t *testing.T) {
-	s, c := newSim(t, 3, nil)
+	fp := &faultPlan{endpoint: deleteEP}
+	s, c := newSim(t, 3, fp)
 	outs := Delete(context.Background(), c, items(codes("u", 0, 3)...), Options{Journal: &memJournal{failAt: 1}})
 	for _, o := range outs {
 		if o.Status != report.NotAttempted || !strings.Contains(o.Message, "disk full") {
 			t.Errorf("%s: %s %q, want not_attempted naming the journal's failure", o.Code, o.Status, o.Message)
 		}
 	}
-	if len(s.Users()) != 4 || s.Requests().ByEndpoint[deleteEP] != 0 {
+	if len(s.Users()) != 4 || fp.count() != 0 {
 		t.Error("something was deleted without an intent in the journal")
 	}
 }
@@ -227,7 +228,7 @@ func TestDeleteResumeAfterCrashBetweenRequestAndAnswer(t *testing.T) {
 	if !strings.Contains(resumed[0].Message, "interrupted run") {
 		t.Errorf("resume: %q does not say the interrupted run deleted it", resumed[0].Message)
 	}
-	if got := s.Requests().ByEndpoint[deleteEP]; got != 2 {
+	if got := fp.count(); got != 2 {
 		t.Errorf("%d DELETE requests in all, want 2 (the lost one, then the 50 never sent)", got)
 	}
 	if len(s.Users()) != 1 {

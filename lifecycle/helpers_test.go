@@ -44,6 +44,15 @@ func (f *faultPlan) hook(r *http.Request) {
 	f.s.SetFaults(faults)
 }
 
+// count returns how many requests of the endpoint arrived. The
+// simulator's own counters are updated after the handler returns, which a
+// dropped connection lets the client outrun; the hook runs first.
+func (f *faultPlan) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n
+}
+
 var (
 	drop = kintonetest.Faults{RateDropAfterCommit: 1}
 	f503 = kintonetest.Faults{Rate503: 1}
