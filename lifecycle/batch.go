@@ -43,9 +43,10 @@ type engine struct {
 	settle func(ctx context.Context, g []*task) ([]*task, error)
 	// ok gives a task the outcome of a request that succeeded.
 	ok func(t *task)
-	// noSplit forbids halving a refused group: for a write that replaces
-	// a whole list, the halves would undo each other.
-	noSplit bool
+	// noSplit forbids halving a refused group, and whole sends the tasks
+	// in one request however many they are: for a write that replaces a
+	// whole list, the parts would undo each other.
+	noSplit, whole bool
 
 	stopped error // set once no further request may be sent
 }
@@ -55,6 +56,9 @@ func (e *engine) run(ctx context.Context, tasks []*task) {
 	var queue [][]*task
 	for len(tasks) > 0 {
 		n := min(len(tasks), kintone.MaxPerRequest)
+		if e.whole {
+			n = len(tasks)
+		}
 		queue = append(queue, tasks[:n:n])
 		tasks = tasks[n:]
 	}
