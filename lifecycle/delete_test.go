@@ -12,27 +12,29 @@ import (
 
 const deleteEP = "DELETE /v1/users.json"
 
-func TestDelete(t *testing.T) {
+// deleteCase is one case of TestDelete. want and codes are the status and
+// error code of each item (nil: all deleted); gone are deleted on the
+// server; sends counts the DELETE requests.
+type deleteCase struct {
+	name  string
+	users int
+	items []string
+	opts  Options
+	plan  map[int]kintonetest.Faults
+	want  []report.Status
+	codes []string
+	gone  []string
+	sends int
+}
+
+func deleteCases() []deleteCase {
 	const (
 		del  = Deleted
 		skip = report.Skipped
 		inv  = report.Invalid
 		fail = report.Failed
 	)
-	tests := []struct {
-		name  string
-		users int
-		items []string
-		opts  Options
-		plan  map[int]kintonetest.Faults
-		// want and codes are the status and error code of each item (nil:
-		// all deleted); gone are deleted on the server; sends counts the
-		// DELETE requests.
-		want  []report.Status
-		codes []string
-		gone  []string
-		sends int
-	}{
+	return []deleteCase{
 		{
 			name:  "deletes, skips the unknown and the repeated, refuses the protected",
 			users: 4, items: []string{"u001", "nobody", "Administrator", "u002", "u001", "u003"},
@@ -76,7 +78,10 @@ func TestDelete(t *testing.T) {
 			sends: 3,
 		},
 	}
-	for _, tt := range tests {
+}
+
+func TestDelete(t *testing.T) {
+	for _, tt := range deleteCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			fp := &faultPlan{endpoint: deleteEP, plan: tt.plan}
 			s, c := newSim(t, tt.users, fp)
