@@ -20,6 +20,7 @@ type task struct {
 	// (in this run, or in an earlier one according to the journal).
 	uncertain bool
 	journaled bool
+	lost      int // answers lost so far for requests carrying it
 }
 
 func (t *task) set(st report.Status, code, msg string) {
@@ -62,7 +63,6 @@ func (e *engine) run(ctx context.Context, tasks []*task) {
 		queue = append(queue, tasks[:n:n])
 		tasks = tasks[n:]
 	}
-	lost := 0
 	for len(queue) > 0 {
 		g := queue[0]
 		queue = queue[1:]
@@ -86,8 +86,7 @@ func (e *engine) run(ctx context.Context, tasks []*task) {
 				e.ok(t)
 			}
 		case kintone.IsOutcomeUnknown(err):
-			lost++
-			queue = append(queue, e.lost(ctx, g, err, lost))
+			queue = append(queue, e.lost(ctx, g, err))
 		case fatal(err):
 			e.stopped = err
 			e.notSent(g, err)
@@ -124,9 +123,12 @@ func (e *engine) intend(ctx context.Context, g []*task) error {
 
 // lost handles a group whose answer was lost and returns what to send
 // again.
-func (e *engine) lost(ctx context.Context, g []*task, err error, n int) []*task {
+func (e *engine) lost(ctx context.Context, g []*task, err error) []*task {
+	n := 0
 	for _, t := range g {
 		t.uncertain = true
+		t.lost++
+		n = max(n, t.lost)
 	}
 	if n > e.opts.maxLost() {
 		e.fail(ctx, g, CodeOutcomeLost, "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")

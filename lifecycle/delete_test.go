@@ -70,6 +70,12 @@ func deleteCases() []deleteCase {
 			gone: codes("u", 0, 5), sends: 2,
 		},
 		{
+			name: "one lost answer in each of three batches: MaxLost counts per item", users: 250, items: codes("u", 0, 250),
+			opts: Options{MaxLost: 1},
+			plan: map[int]kintonetest.Faults{1: drop, 2: drop, 3: drop},
+			gone: codes("u", 0, 250), sends: 3,
+		},
+		{
 			name: "every answer lost: outcome_unknown after MaxLost", users: 2, items: codes("u", 0, 2),
 			opts:  Options{MaxLost: 2},
 			plan:  map[int]kintonetest.Faults{1: f520, 2: f520, 3: f520},

@@ -94,7 +94,10 @@ type API interface {
 // Caller runs one request. The pipeline passes its pacer here (rate limit,
 // concurrency cap, retries of transient failures); fn already turns a
 // failure that may have been committed into a kintone.OutcomeUnknownError,
-// which a Caller must not retry.
+// which a Caller must not retry. A Caller that gives up because the run is
+// stopping must return an error wrapping context.Canceled, so that the
+// items are reported not_attempted (or outcome_unknown when an earlier
+// answer was lost) and nothing more is sent.
 type Caller func(ctx context.Context, fn func(ctx context.Context) error) error
 
 // DefaultAdministrator is the login name of the cybozu.com Administrator
@@ -123,8 +126,8 @@ type Options struct {
 	// Earlier is the evidence an earlier, unfinished run left in its
 	// journal, for --resume; nil for a fresh run.
 	Earlier *Evidence
-	// MaxLost bounds how many times the answer to one batch may be lost
-	// before its items fail as outcome_unknown; 0 means 8.
+	// MaxLost bounds how many times the answers to requests carrying one
+	// item may be lost before it fails as outcome_unknown; 0 means 8.
 	MaxLost int
 }
 
