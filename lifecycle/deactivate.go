@@ -38,6 +38,11 @@ func (e *OverLimitError) Error() string {
 // except those in protect (the Administrator and the account running the
 // import). When they are more than limit allows of the domain's users, it
 // returns the whole plan (for a dry run to list) with an *OverLimitError.
+//
+// users are every user of the domain (kintone.Client.AllUsers), read after
+// the file's renames and deletions; matched must then claim a renamed user
+// under its new login name, or the person just renamed would be taken for
+// a leaver.
 func PlanDeactivation(users []kintone.User, matched func(kintone.User) bool, protect []string, limit Limit) (Plan, error) {
 	p := Plan{Total: len(users), Max: limit.Max(len(users)), Limit: limit}
 	if !limit.set {

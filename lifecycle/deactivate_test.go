@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/userimport/userimport/kintone"
-	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/report"
 )
 
@@ -65,7 +64,7 @@ func TestPlanDeactivation(t *testing.T) {
 func TestDeactivate(t *testing.T) {
 	tests := []struct {
 		name  string
-		plan  map[int]kintonetest.Faults
+		plan  map[int]fault
 		opts  Options
 		puts  int
 		want  report.Status
@@ -73,9 +72,9 @@ func TestDeactivate(t *testing.T) {
 	}{
 		{name: "deactivates", puts: 1, want: Deactivated, inact: true},
 		{name: "dry run", opts: Options{DryRun: true}, want: WouldDeactivate},
-		{name: "answer lost after commit: not sent again", plan: map[int]kintonetest.Faults{1: drop}, puts: 1, want: Deactivated, inact: true},
-		{name: "520: read back, sent again", plan: map[int]kintonetest.Faults{1: f520}, puts: 2, want: Deactivated, inact: true},
-		{name: "HTML 502 twice, then through", plan: map[int]kintonetest.Faults{1: {RateHTML: 1}, 2: {RateHTML: 1}}, puts: 3, want: Deactivated, inact: true},
+		{name: "answer lost after commit: not sent again", plan: map[int]fault{1: faultDrop}, puts: 1, want: Deactivated, inact: true},
+		{name: "520: read back, sent again", plan: map[int]fault{1: fault520}, puts: 2, want: Deactivated, inact: true},
+		{name: "HTML 502 twice, then through", plan: map[int]fault{1: faultHTML, 2: faultHTML}, puts: 3, want: Deactivated, inact: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,7 +141,7 @@ func TestDeactivateUserDeletedMeanwhile(t *testing.T) {
 // them) and, from the journal, still reports each one deactivated, once,
 // without sending anything again.
 func TestDeactivateResumeAfterCrash(t *testing.T) {
-	fp := &faultPlan{endpoint: updateEP, plan: map[int]kintonetest.Faults{1: drop}}
+	fp := &faultPlan{endpoint: updateEP, plan: map[int]fault{1: faultDrop}}
 	s, c := newSim(t, 100, fp)
 	ctx, crash := context.WithCancel(context.Background())
 	dies := func(ctx context.Context, fn func(ctx context.Context) error) error {

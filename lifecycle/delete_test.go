@@ -20,7 +20,7 @@ type deleteCase struct {
 	users int
 	items []string
 	opts  Options
-	plan  map[int]kintonetest.Faults
+	plan  map[int]fault
 	want  []report.Status
 	codes []string
 	gone  []string
@@ -55,30 +55,30 @@ func deleteCases() []deleteCase {
 		},
 		{
 			name: "answer lost after commit: reconciled, nothing sent again", users: 5, items: codes("u", 0, 5),
-			plan: map[int]kintonetest.Faults{1: drop},
+			plan: map[int]fault{1: faultDrop},
 			gone: codes("u", 0, 5), sends: 1,
 		},
 		{
 			name: "520 lock: reconciled, then sent again", users: 5, items: codes("u", 0, 5),
-			plan: map[int]kintonetest.Faults{1: f520},
+			plan: map[int]fault{1: fault520},
 			gone: codes("u", 0, 5), sends: 2,
 		},
 		{
 			name: "503: the caller retries", users: 5, items: codes("u", 0, 5),
 			opts: Options{Call: retry},
-			plan: map[int]kintonetest.Faults{1: f503},
+			plan: map[int]fault{1: fault503},
 			gone: codes("u", 0, 5), sends: 2,
 		},
 		{
 			name: "one lost answer in each of three batches: MaxLost counts per item", users: 250, items: codes("u", 0, 250),
 			opts: Options{MaxLost: 1},
-			plan: map[int]kintonetest.Faults{1: drop, 2: drop, 3: drop},
+			plan: map[int]fault{1: faultDrop, 2: faultDrop, 3: faultDrop},
 			gone: codes("u", 0, 250), sends: 3,
 		},
 		{
 			name: "every answer lost: outcome_unknown after MaxLost", users: 2, items: codes("u", 0, 2),
 			opts:  Options{MaxLost: 2},
-			plan:  map[int]kintonetest.Faults{1: f520, 2: f520, 3: f520},
+			plan:  map[int]fault{1: fault520, 2: fault520, 3: fault520},
 			want:  []report.Status{fail, fail},
 			codes: []string{CodeOutcomeLost, CodeOutcomeLost},
 			sends: 3,
@@ -202,7 +202,7 @@ func TestDeleteJournalFailureSendsNothing(t *testing.T) {
 // without sending them again; without the journal it could only say
 // "no such user".
 func TestDeleteResumeAfterCrashBetweenRequestAndAnswer(t *testing.T) {
-	fp := &faultPlan{endpoint: deleteEP, plan: map[int]kintonetest.Faults{1: drop}}
+	fp := &faultPlan{endpoint: deleteEP, plan: map[int]fault{1: faultDrop}}
 	s, c := newSim(t, 150, fp)
 	ctx, crash := context.WithCancel(context.Background())
 	dies := func(ctx context.Context, fn func(ctx context.Context) error) error {

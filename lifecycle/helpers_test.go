@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -16,75 +17,121 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-// faultPlan injects simulator faults into chosen requests of one endpoint
-// ("DELETE /v1/users.json"): the n-th such request (from 1) gets plan[n].
-// It runs in the request hook, before the simulator draws its fault, so
-// the faults are deterministic.
+// fault is what faultPlan does to one request instead of letting the
+// simulator answer it. The simulator's own faults are drawn at random;
+// these hit exactly the requests a test names.
+type fault string
+
+const (
+	faultDrop fault = "drop" // the simulator applies the write, then the connection closes unanswered
+	fault520  fault = "520"  // 520 GAIA_DA02 (database locked), nothing applied
+	fault503  fault = "503"  // 503, nothing applied
+	faultHTML fault = "html" // 502 with an HTML page from a proxy, nothing applied
+)
+
+// faultPlan serves a simulated domain and injects faults into chosen
+// requests of one endpoint ("DELETE /v1/users.json"): the n-th such
+// request (from 1) gets plan[n].
 type faultPlan struct {
-	mu       sync.Mutex
-	s        *kintonetest.Server
+	d        *kintonetest.Domain
 	endpoint string
-	plan     map[int]kintonetest.Faults
-	n        int
+	plan     map[int]fault
+
+	mu sync.Mutex
+	n  int
 	// before runs at each request of the endpoint, before it is handled.
 	before func(n int)
 }
 
-func (f *faultPlan) hook(r *http.Request) {
+func (f *faultPlan) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method+" "+r.URL.Path != f.endpoint {
+		f.d.ServeHTTP(w, r)
 		return
 	}
 	f.mu.Lock()
 	f.n++
-	n, faults := f.n, f.plan[f.n]
+	n, ft := f.n, f.plan[f.n]
 	f.mu.Unlock()
 	if f.before != nil {
 		f.before(n) // may send a request of its own, which counts too
 	}
-	f.s.SetFaults(faults)
+	switch ft {
+	case faultDrop:
+		f.d.ServeHTTP(httptest.NewRecorder(), r)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		conn.Close()
+	case fault520:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(520)
+		fmt.Fprint(w, `{"code":"GAIA_DA02","id":"x","message":"database locked"}`)
+	case fault503:
+		w.WriteHeader(http.StatusServiceUnavailable)
+	case faultHTML:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprint(w, "<html><head><title>Error</title></head><body><h3>Error</h3></body></html>")
+	default:
+		f.d.ServeHTTP(w, r)
+	}
 }
 
-// count returns how many requests of the endpoint arrived. The
-// simulator's own counters are updated after the handler returns, which a
-// dropped connection lets the client outrun; the hook runs first.
+// count returns how many requests of the endpoint arrived.
 func (f *faultPlan) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.n
 }
 
-var (
-	drop = kintonetest.Faults{RateDropAfterCommit: 1}
-	f503 = kintonetest.Faults{Rate503: 1}
-	f520 = kintonetest.Faults{Rate520: 1}
-)
-
-// newSim starts a simulator with users u000..u(n-1) and returns it with
-// an administrator client.
-func newSim(t *testing.T, n int, fp *faultPlan, opts ...kintonetest.Option) (*kintonetest.Server, *kintone.Client) {
+// newSim serves a simulated domain with users u000..u(n-1) through fp (a
+// plan without faults when nil) and returns it with an administrator
+// client.
+func newSim(t *testing.T, n int, fp *faultPlan, opts ...kintonetest.Option) (*kintonetest.Domain, *kintone.Client) {
 	t.Helper()
-	users := make([]kintone.UserInput, n)
-	for i := range users {
+	return simWith(t, fp, codes("u", 0, n), opts...)
+}
+
+// simWith is newSim with users of the given login names.
+func simWith(t *testing.T, fp *faultPlan, logins []string, opts ...kintonetest.Option) (*kintonetest.Domain, *kintone.Client) {
+	t.Helper()
+	users := make([]kintone.UserInput, len(logins))
+	for i, code := range logins {
 		users[i] = kintone.UserInput{
-			Code: fmt.Sprintf("u%03d", i), Name: ptr(fmt.Sprintf("User %d", i)),
+			Code: code, Name: ptr(fmt.Sprintf("User %d", i)),
 			Password: ptr(kintone.Secret("Pw-secret-1")), Locale: ptr("en"),
-			Email: ptr(fmt.Sprintf("u%03d@example.com", i)),
+			Email: ptr(fmt.Sprintf("user%d@example.com", i)),
 		}
 	}
-	opts = append(opts, kintonetest.WithUsers(users...), kintonetest.WithSeed(1))
-	if fp != nil {
-		opts = append(opts, kintonetest.WithRequestHook(fp.hook))
+	opts = append(opts, kintonetest.WithUsers(users...), kintonetest.WithAdminPassword("admin-pw"))
+	if fp == nil {
+		fp = &faultPlan{}
 	}
-	s := kintonetest.NewServer(opts...)
-	t.Cleanup(s.Close)
-	if fp != nil {
-		fp.s = s
-	}
-	c, err := kintone.NewClient(s.URL, kintone.WithPassword(s.AdminUser, kintone.Secret(s.AdminPassword)))
+	fp.d = kintonetest.NewDomain(opts...)
+	srv := httptest.NewServer(fp)
+	t.Cleanup(srv.Close)
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(kintonetest.AdminLogin, "admin-pw"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, c
+	return fp.d, c
+}
+
+// idOf returns the id of the user called code, "" if none.
+func idOf(d *kintonetest.Domain, code string) string {
+	u, _ := d.User(code)
+	return u.ID
+}
+
+// codeOf returns the login name of the user with id, "" if none.
+func codeOf(d *kintonetest.Domain, id string) string {
+	for _, u := range d.Users() {
+		if u.ID == id {
+			return u.Code
+		}
+	}
+	return ""
 }
 
 // retry is a Caller that retries transient failures at once, as the
@@ -167,7 +214,7 @@ func countStatus(outs []Outcome, st report.Status) int {
 	return n
 }
 
-func exists(s *kintonetest.Server, code string) bool {
+func exists(s *kintonetest.Domain, code string) bool {
 	_, ok := s.User(code)
 	return ok
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/userimport/userimport/kintone"
-	"github.com/userimport/userimport/kintone/kintonetest"
 )
 
 func TestFileJournalRoundTrip(t *testing.T) {
@@ -82,7 +81,7 @@ func TestReadJournal(t *testing.T) {
 // request and its answer, the resume reads the file and reports the users
 // deleted without sending them again.
 func TestDeleteResumeFromFileJournal(t *testing.T) {
-	fp := &faultPlan{endpoint: deleteEP, plan: map[int]kintonetest.Faults{1: drop}}
+	fp := &faultPlan{endpoint: deleteEP, plan: map[int]fault{1: faultDrop}}
 	s, c := newSim(t, 3, fp)
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	j, err := OpenJournal(path)

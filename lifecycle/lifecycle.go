@@ -21,6 +21,18 @@
 // The package never sleeps and never retries by itself: Options.Call is
 // where the caller's pacing (rate limit, retries of transient failures)
 // goes.
+//
+// The stages, in the order a run takes them:
+//
+//	CrossCheck(deletes, changes)            rows refused up front
+//	Rename(ctx, api, changes, opts)         before the rows' other changes
+//	Delete(ctx, api, items, opts)           only with --allow-delete
+//	PlanDeactivation(users, matched, protect, limit) then Deactivate(ctx, api, plan, opts)
+//	PlanSpace(id, guests, replace) then SetSpaceGuests(ctx, api, plan, opts)
+//
+// For --resume, the caller reads the interrupted run's journal
+// (ReadJournal) into Options.Earlier (NewEvidence) and passes the items
+// whose report lines that run did not write.
 package lifecycle
 
 import (
@@ -46,13 +58,6 @@ const (
 	WouldDeactivate report.Status = "would_deactivate"
 )
 
-// CodeChange is one rename of Update User Codes (PUT /v1/users/codes.json,
-// {"codes":[{"currentCode","newCode"}]}).
-type CodeChange struct {
-	Current string
-	New     string
-}
-
 // Getter reads users by login name (Get Users, at most 100 codes).
 type Getter interface {
 	GetUsers(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error)
@@ -67,7 +72,7 @@ type DeleteAPI interface {
 // RenameAPI is what Rename needs.
 type RenameAPI interface {
 	Getter
-	UpdateUserCodes(ctx context.Context, changes []CodeChange) error
+	UpdateUserCodes(ctx context.Context, changes []kintone.CodeChange) error
 }
 
 // DeactivateAPI is what Deactivate needs.
@@ -82,11 +87,10 @@ type SpaceAPI interface {
 	UpdateGuestSpaceMembers(ctx context.Context, spaceID int64, guests []string) error
 }
 
-// API is every call the package makes; *kintone.Client is meant to
-// satisfy it.
+// API is every call the package makes; *kintone.Client satisfies it.
 type API interface {
 	DeleteAPI
-	UpdateUserCodes(ctx context.Context, changes []CodeChange) error
+	UpdateUserCodes(ctx context.Context, changes []kintone.CodeChange) error
 	UpdateUsers(ctx context.Context, users []kintone.UserInput) error
 	SpaceAPI
 }

@@ -62,9 +62,9 @@ func Rename(ctx context.Context, api RenameAPI, changes []Change, opts Options) 
 	e := &engine{
 		opts: &opts, op: OpRename,
 		send: func(ctx context.Context, g []*task) error {
-			in := make([]CodeChange, len(g))
+			in := make([]kintone.CodeChange, len(g))
 			for i, t := range g {
-				in[i] = CodeChange{Current: t.code, New: t.newCode}
+				in[i] = kintone.CodeChange{Current: t.code, New: t.newCode}
 			}
 			return api.UpdateUserCodes(ctx, in)
 		},

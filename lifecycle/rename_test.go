@@ -11,7 +11,13 @@ import (
 
 const codesEP = "PUT /v1/users/codes.json"
 
-func TestRename(t *testing.T) {
+type renameWant struct {
+	st   report.Status
+	code string
+	msg  string
+}
+
+func renameCases() ([]Change, []renameWant) {
 	changes := []Change{
 		{2, "a", "b"},
 		{3, "c", "*"},
@@ -26,12 +32,7 @@ func TestRename(t *testing.T) {
 		{16, "o", "p"}, // p is taken
 		{17, "me", "me2"},
 	}
-	type want struct {
-		st   report.Status
-		code string
-		msg  string
-	}
-	wants := []want{
+	wants := []renameWant{
 		{Renamed, "", `renamed to "b"`},
 		{report.Unchanged, "", "no rename"},
 		{report.Unchanged, "", "no rename"},
@@ -49,10 +50,16 @@ func TestRename(t *testing.T) {
 		{report.Failed, CodeRenameTaken, `"p" is already`},
 		{report.Invalid, CodeProtected, "running this import"},
 	}
+	return changes, wants
+}
+
+func TestRename(t *testing.T) {
+	changes, wants := renameCases()
 	for _, dry := range []bool{false, true} {
-		d, api := newFakeDomain(t, "a", "c", "d", "e", "f", "g", "i", "j", "k", "l", "m", "o", "p", "me")
-		idA := d.ids["a"]
-		outs := Rename(context.Background(), api, changes, Options{DryRun: dry, Self: "me"})
+		fp := &faultPlan{endpoint: codesEP}
+		d, c := simWith(t, fp, []string{"a", "c", "d", "e", "f", "g", "i", "j", "k", "l", "m", "o", "p", "me"})
+		idA := idOf(d, "a")
+		outs := Rename(context.Background(), c, changes, Options{DryRun: dry, Self: "me"})
 		for i, o := range outs {
 			w := wants[i]
 			if dry && w.st == Renamed {
@@ -69,15 +76,15 @@ func TestRename(t *testing.T) {
 		if dry {
 			wantPuts, holder = 0, "a"
 		}
-		if got := d.count(codesEP); got != wantPuts {
+		if got := fp.count(); got != wantPuts {
 			t.Errorf("dry=%v: %d PUT requests, want %d", dry, got, wantPuts)
 		}
-		if d.code(idA) != holder {
-			t.Errorf("dry=%v: a's user is called %q, want %q", dry, d.code(idA), holder)
+		if codeOf(d, idA) != holder {
+			t.Errorf("dry=%v: a's user is called %q, want %q", dry, codeOf(d, idA), holder)
 		}
-		for _, c := range []string{"f", "g", "i", "j", "k", "l", "m", "me"} {
-			if _, ok := d.ids[c]; !ok {
-				t.Errorf("dry=%v: %s was renamed", dry, c)
+		for _, code := range []string{"f", "g", "i", "j", "k", "l", "m", "me", "Administrator"} {
+			if !exists(d, code) {
+				t.Errorf("dry=%v: %s was renamed", dry, code)
 			}
 		}
 	}
@@ -86,40 +93,38 @@ func TestRename(t *testing.T) {
 func TestRenameFaults(t *testing.T) {
 	tests := []struct {
 		name   string
-		faults []fault
+		n      int
+		faults map[int]fault
 		opts   Options
 		puts   int
 	}{
-		{name: "answer lost after commit: confirmed by id, not sent again", faults: []fault{faultDrop}, puts: 1},
-		{name: "500: read back, not applied, sent again", faults: []fault{fault500}, puts: 2},
-		{name: "503: the caller retries", faults: []fault{fault503}, opts: Options{Call: retry}, puts: 2},
-		{name: "150 renames in two requests", puts: 2},
+		{name: "answer lost after commit: confirmed by id, not sent again", n: 3, faults: map[int]fault{1: faultDrop}, puts: 1},
+		{name: "520: read back, not applied, sent again", n: 3, faults: map[int]fault{1: fault520}, puts: 2},
+		{name: "HTML 502: read back, sent again", n: 3, faults: map[int]fault{1: faultHTML}, puts: 2},
+		{name: "503: the caller retries", n: 3, faults: map[int]fault{1: fault503}, opts: Options{Call: retry}, puts: 2},
+		{name: "150 renames in two requests", n: 150, puts: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n := 3
-			if tt.faults == nil {
-				n = 150
-			}
-			olds := codes("old", 0, n)
-			d, api := newFakeDomain(t, olds...)
-			d.faults[codesEP] = tt.faults
+			olds := codes("old", 0, tt.n)
+			fp := &faultPlan{endpoint: codesEP, plan: tt.faults}
+			d, c := simWith(t, fp, olds)
 			ids := map[string]string{}
 			var changes []Change
-			for i, c := range olds {
-				ids[c] = d.ids[c]
-				changes = append(changes, Change{Row: i + 2, Current: c, New: "new" + c[3:]})
+			for i, code := range olds {
+				ids[code] = idOf(d, code)
+				changes = append(changes, Change{Row: i + 2, Current: code, New: "new" + code[3:]})
 			}
-			outs := Rename(context.Background(), api, changes, tt.opts)
+			outs := Rename(context.Background(), c, changes, tt.opts)
 			for _, o := range outs {
 				if o.Status != Renamed {
 					t.Errorf("%s: %s %s (%s)", o.Code, o.Status, o.ErrorCode, o.Message)
 				}
-				if d.code(ids[o.Code]) != "new"+o.Code[3:] {
-					t.Errorf("%s is called %q", o.Code, d.code(ids[o.Code]))
+				if got := codeOf(d, ids[o.Code]); got != "new"+o.Code[3:] {
+					t.Errorf("%s is called %q", o.Code, got)
 				}
 			}
-			if got := d.count(codesEP); got != tt.puts {
+			if got := fp.count(); got != tt.puts {
 				t.Errorf("%d PUT requests, want %d", got, tt.puts)
 			}
 		})
@@ -130,17 +135,20 @@ func TestRenameFaults(t *testing.T) {
 // takes another's new name: the server refuses the batch; the rest are
 // renamed, those two are reported for what happened to them.
 func TestRenameRefusedBatch(t *testing.T) {
-	d, api := newFakeDomain(t, "a", "b", "c", "d")
-	d.before = func(_ string, n int) {
+	fp := &faultPlan{endpoint: codesEP}
+	_, c := simWith(t, fp, []string{"a", "b", "c", "d"})
+	fp.before = func(n int) {
 		if n == 1 {
-			d.mu.Lock()
-			d.ids["b-elsewhere"] = d.ids["b"]
-			delete(d.ids, "b")
-			d.add("c2")
-			d.mu.Unlock()
+			ctx := context.Background()
+			if err := c.UpdateUserCodes(ctx, []kintone.CodeChange{{Current: "b", New: "b-elsewhere"}}); err != nil {
+				t.Error(err)
+			}
+			if err := c.AddUsers(ctx, []kintone.UserInput{{Code: "c2", Name: ptr("C2"), Password: ptr(kintone.Secret("Pw-secret-2"))}}); err != nil {
+				t.Error(err)
+			}
 		}
 	}
-	outs := Rename(context.Background(), api, []Change{{2, "a", "a2"}, {3, "b", "b2"}, {4, "c", "c2"}, {5, "d", "d2"}}, Options{})
+	outs := Rename(context.Background(), c, []Change{{2, "a", "a2"}, {3, "b", "b2"}, {4, "c", "c2"}, {5, "d", "d2"}}, Options{})
 	want := []report.Status{Renamed, report.Skipped, report.Failed, Renamed}
 	for i, o := range outs {
 		if o.Status != want[i] {
@@ -156,11 +164,11 @@ func TestRenameRefusedBatch(t *testing.T) {
 // the renames by the ids the journal kept and sends only the rest.
 func TestRenameResumeAfterCrash(t *testing.T) {
 	olds := codes("old", 0, 120)
-	d, api := newFakeDomain(t, olds...)
-	d.faults[codesEP] = []fault{faultDrop}
+	fp := &faultPlan{endpoint: codesEP, plan: map[int]fault{1: faultDrop}}
+	_, c := simWith(t, fp, olds)
 	var changes []Change
-	for i, c := range olds {
-		changes = append(changes, Change{Row: i + 2, Current: c, New: "new" + c[3:]})
+	for i, code := range olds {
+		changes = append(changes, Change{Row: i + 2, Current: code, New: "new" + code[3:]})
 	}
 	ctx, crash := context.WithCancel(context.Background())
 	dies := func(ctx context.Context, fn func(ctx context.Context) error) error {
@@ -171,15 +179,15 @@ func TestRenameResumeAfterCrash(t *testing.T) {
 		return err
 	}
 	j := &memJournal{}
-	first := Rename(ctx, api, changes, Options{Journal: j, Call: dies})
+	first := Rename(ctx, c, changes, Options{Journal: j, Call: dies})
 	if countStatus(first, report.Failed) != 100 || countStatus(first, report.NotAttempted) != 20 {
 		t.Fatalf("crashed run: %d failed, %d not attempted", countStatus(first, report.Failed), countStatus(first, report.NotAttempted))
 	}
-	control := Rename(context.Background(), api, changes[:1], Options{DryRun: true})
+	control := Rename(context.Background(), c, changes[:1], Options{DryRun: true})
 	if control[0].Status != report.Skipped {
 		t.Fatalf("control: without the journal the done rename is %s, want skipped", control[0].Status)
 	}
-	resumed := Rename(context.Background(), api, changes, Options{Journal: j, Earlier: NewEvidence(j.Entries())})
+	resumed := Rename(context.Background(), c, changes, Options{Journal: j, Earlier: NewEvidence(j.Entries())})
 	for _, o := range resumed {
 		if o.Status != Renamed {
 			t.Errorf("resume: %s %s (%s)", o.Code, o.Status, o.Message)
@@ -188,7 +196,7 @@ func TestRenameResumeAfterCrash(t *testing.T) {
 	if !strings.Contains(resumed[0].Message, "interrupted run") {
 		t.Errorf("resume: %q", resumed[0].Message)
 	}
-	if got := d.count(codesEP); got != 2 {
+	if got := fp.count(); got != 2 {
 		t.Errorf("%d PUT requests, want 2", got)
 	}
 }
