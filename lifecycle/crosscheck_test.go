@@ -38,3 +38,54 @@ func TestCrossCheck(t *testing.T) {
 		t.Errorf("message %q", got[5])
 	}
 }
+
+// FuzzCheckChanges: whatever the file, the renames let through never
+// depend on their order: their current names are distinct, their new
+// names are distinct, and no new name is the current name of another
+// rename of the file.
+func FuzzCheckChanges(f *testing.F) {
+	f.Add([]byte{0, 1, 1, 0})       // a swap
+	f.Add([]byte{0, 1, 1, 2, 3, 4}) // a chain and one more
+	f.Add([]byte{0, 1, 2, 1})       // one new name twice
+	f.Fuzz(func(t *testing.T, data []byte) {
+		names := []string{"a", "b", "c", "d", "e", "*", ""}
+		var changes []Change
+		for i := 0; i+1 < len(data) && len(changes) < 50; i += 2 {
+			changes = append(changes, Change{Row: len(changes) + 2,
+				Current: names[int(data[i])%5], New: names[int(data[i+1])%len(names)]})
+		}
+		out := make([]Outcome, len(changes))
+		tasks := checkChanges(changes, out, &Options{})
+		cur, nw := map[string]bool{}, map[string]bool{}
+		for _, t2 := range tasks {
+			if cur[t2.code] || nw[t2.newCode] {
+				t.Fatalf("%v: %q -> %q let through twice", changes, t2.code, t2.newCode)
+			}
+			cur[t2.code], nw[t2.newCode] = true, true
+		}
+		for _, c := range changes {
+			if c.New == "" || c.New == "*" || c.New == c.Current {
+				continue
+			}
+			for _, t2 := range tasks {
+				if t2.newCode == c.Current || (t2.code == c.New && t2.newCode != c.New) {
+					t.Fatalf("%v: %q -> %q let through while %q -> %q is in the file", changes, t2.code, t2.newCode, c.Current, c.New)
+				}
+			}
+		}
+		for i, o := range out {
+			if o.Status == "" && !slicesContainsTask(tasks, &out[i]) {
+				t.Fatalf("row %d has no outcome and is not sent", changes[i].Row)
+			}
+		}
+	})
+}
+
+func slicesContainsTask(tasks []*task, o *Outcome) bool {
+	for _, t := range tasks {
+		if t.out == o {
+			return true
+		}
+	}
+	return false
+}
