@@ -742,7 +742,7 @@ func orgsString(a []kintone.OrganizationAssignment) string {
 // fails that row's departments step with the server's message, while the
 // user is created and the other rows are untouched.
 func TestDepartmentsOnCreate(t *testing.T) {
-	srv := kintonetest.NewServer(kintonetest.WithDepartments(testOrgs, testTitles))
+	srv := kintonetest.NewServer(kintonetest.WithDepartments(testOrgs, testTitles), kintonetest.WithDefaultLanguage("en"))
 	defer srv.Close()
 	path := writeFile(t, "users.csv", "code,name,password,timezone,organizations\n"+
 		"d1,D One,Pass-word-1,UTC,sales:manager;hr\n"+
