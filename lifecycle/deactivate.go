@@ -49,7 +49,7 @@ func PlanDeactivation(users []kintone.User, matched func(kintone.User) bool, pro
 		p.Limit = DefaultLimit
 	}
 	for _, u := range users {
-		if !u.Valid || slices.Contains(protect, u.Code) || matched(u) {
+		if !u.Valid || slices.ContainsFunc(protect, func(p string) bool { return sameLogin(p, u.Code) }) || matched(u) {
 			continue
 		}
 		p.Users = append(p.Users, u)

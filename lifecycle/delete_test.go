@@ -37,10 +37,10 @@ func deleteCases() []deleteCase {
 	return []deleteCase{
 		{
 			name:  "deletes, skips the unknown and the repeated, refuses the protected",
-			users: 4, items: []string{"u001", "nobody", "Administrator", "u002", "u001", "u003"},
+			users: 4, items: []string{"u001", "nobody", "Administrator", "u002", "u001", "u003", "administrator"},
 			opts:  Options{Self: "u003"},
-			want:  []report.Status{del, skip, inv, del, skip, inv},
-			codes: []string{"", CodeNoSuchUser, CodeProtected, "", CodeDeleteRepeat, CodeProtected},
+			want:  []report.Status{del, skip, inv, del, skip, inv, inv},
+			codes: []string{"", CodeNoSuchUser, CodeProtected, "", CodeDeleteRepeat, CodeProtected, CodeProtected},
 			gone:  []string{"u001", "u002"}, sends: 1,
 		},
 		{

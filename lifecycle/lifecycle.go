@@ -156,14 +156,20 @@ func (o *Options) protected(code string) string {
 	if admin == "" {
 		admin = DefaultAdministrator
 	}
-	switch code {
-	case admin:
+	switch {
+	case sameLogin(code, admin):
 		return fmt.Sprintf("%q is the domain's Administrator, which this tool never deletes, renames or deactivates", code)
-	case o.Self:
+	case o.Self != "" && sameLogin(code, o.Self):
 		return fmt.Sprintf("%q is the account running this import, which this tool never deletes, renames or deactivates", code)
 	}
 	return ""
 }
+
+// sameLogin compares login names for protection without regard to case:
+// the reference calls login names case-sensitive, but whether the login
+// screen is, it does not say, and for an account that must never be
+// removed a false alarm costs a row while a miss costs the domain.
+func sameLogin(a, b string) bool { return strings.EqualFold(a, b) }
 
 // Item is one login name to act on, with the input row that asked for it
 // (0 for a line that no row asked for, such as a leaver).
