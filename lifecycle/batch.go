@@ -88,6 +88,9 @@ func (e *engine) run(ctx context.Context, tasks []*task) {
 		case kintone.IsOutcomeUnknown(err):
 			queue = append(queue, e.lost(ctx, g, err))
 		case fatal(err):
+			// Refused (authentication, permission) or not sent at all
+			// (cancelled before it left): nothing of it was applied.
+			e.withdraw(ctx, g)
 			e.stopped = err
 			e.notSent(g, err)
 		case errors.As(err, &apiErr) && apiErr.Status == 400 && !apiErr.HTML:
@@ -229,7 +232,9 @@ func (e *engine) withdraw(ctx context.Context, g []*task) {
 	if len(items) == 0 {
 		return
 	}
-	if err := e.opts.Journal.Append(ctx, Entry{Phase: Refused, Op: e.op, Space: e.space, Items: items}); err != nil {
+	// A local write, kept even when the run is being cancelled: the
+	// refusal is what keeps a resume from taking these for done.
+	if err := e.opts.Journal.Append(context.WithoutCancel(ctx), Entry{Phase: Refused, Op: e.op, Space: e.space, Items: items}); err != nil {
 		e.stopped = fmt.Errorf("the journal could not record a refusal, so nothing more is sent: %w", err)
 	}
 }
