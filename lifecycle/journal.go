@@ -20,8 +20,9 @@ const (
 	// Intent is written before a request: its items may have been
 	// applied from then on, whatever happens to the answer.
 	Intent Phase = "intent"
-	// Refused is written when the server refused items of a request for
-	// certain (a 400 naming them): the intent is no longer evidence.
+	// Refused is written when items of a request were surely not applied
+	// (the server refused them, or the request never left): the intent
+	// is no longer evidence.
 	Refused Phase = "refused"
 )
 

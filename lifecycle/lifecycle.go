@@ -192,18 +192,16 @@ type Outcome struct {
 
 // Error codes of outcomes that are not the server's.
 const (
-	CodeProtected     = "code.protected"
-	CodeNoSuchUser    = "no_such_user"
-	CodeOutcomeLost   = "outcome_unknown"
-	CodeInterrupted   = "interrupted"
-	CodeJournal       = "journal"
-	CodeRenameChain   = "newCode.chain"
-	CodeRenameClash   = "newCode.duplicate"
-	CodeRenameTaken   = "newCode.exists"
-	CodeRenameRepeat  = "code.renamed_twice"
-	CodeDeleteRepeat  = "code.deleted_twice"
-	CodeNetwork       = "network"
-	CodeReplaceNeeded = "space.replace_required"
+	CodeProtected    = "code.protected"
+	CodeNoSuchUser   = "no_such_user"
+	CodeOutcomeLost  = "outcome_unknown"
+	CodeInterrupted  = "interrupted"
+	CodeRenameChain  = "newCode.chain"
+	CodeRenameClash  = "newCode.duplicate"
+	CodeRenameTaken  = "newCode.exists"
+	CodeRenameRepeat = "code.renamed_twice"
+	CodeDeleteRepeat = "code.deleted_twice"
+	CodeNetwork      = "network"
 )
 
 // lostAnswer turns a failure that may have been committed into an
