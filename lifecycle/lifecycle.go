@@ -50,12 +50,12 @@ import (
 // invalid, failed, not_attempted, unchanged). Their spellings are a
 // contract, like every status.
 const (
-	Deleted         report.Status = "deleted"
-	WouldDelete     report.Status = "would_delete"
-	Renamed         report.Status = "renamed"
-	WouldRename     report.Status = "would_rename"
-	Deactivated     report.Status = "deactivated"
-	WouldDeactivate report.Status = "would_deactivate"
+	Deleted         = report.Deleted
+	WouldDelete     = report.WouldDelete
+	Renamed         = report.Renamed
+	WouldRename     = report.WouldRename
+	Deactivated     = report.Deactivated
+	WouldDeactivate = report.WouldDeactivate
 )
 
 // Getter reads users by login name (Get Users, at most 100 codes).

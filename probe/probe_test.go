@@ -116,8 +116,11 @@ func TestReadOnlyModes(t *testing.T) {
 			want(t, "guest APIs", r.GuestAPIs.Verdict, GuestsUsable)
 			want(t, "users", *r.Users, 2)
 			want(t, "services", len(r.Services), 0)
-			want(t, "language", r.Language, Language{Account: "en", Anonymous: "en", Sample: "Missing or invalid input."})
+			want(t, "language", r.Language, Language{Account: "ja", Anonymous: "ja", Sample: "入力内容が正しくありません。"})
 			want(t, "write test", r.WriteTest == nil, true)
+		}},
+		{name: "English by default", opts: []kintonetest.Option{kintonetest.WithDefaultLanguage("en")}, check: func(t *testing.T, r *Report) {
+			want(t, "language", r.Language, Language{Account: "en", Anonymous: "en", Sample: "Missing or invalid input."})
 		}},
 		{name: "Japanese by default", opts: []kintonetest.Option{kintonetest.WithDefaultLanguage("ja")}, check: func(t *testing.T, r *Report) {
 			want(t, "account language", r.Language.Account, "ja")
