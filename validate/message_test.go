@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -114,11 +115,17 @@ func TestPasswordNeverShown(t *testing.T) {
 					t.Errorf("password was changed")
 				}
 				for _, is := range res.Issues {
-					if strings.Contains(is.Message, secret) || strings.Contains(is.Message, "Hunter") {
-						t.Errorf("message reveals the password: %q", is.Message)
+					if args := fmt.Sprint(is.Detail.Args...); strings.Contains(args, secret) {
+						t.Errorf("the arguments of a finding reveal the password: %s", args)
 					}
-					if is.Field == Password && !strings.Contains(is.Message, "***") {
-						t.Errorf("password message does not show ***: %q", is.Message)
+					for _, l := range i18n.Langs() {
+						msg := is.In(l)
+						if strings.Contains(msg, secret) || strings.Contains(msg, "Hunter") {
+							t.Errorf("%s message reveals the password: %q", l, msg)
+						}
+						if is.Field == Password && !strings.Contains(msg, "***") {
+							t.Errorf("%s password message does not show ***: %q", l, msg)
+						}
 					}
 				}
 				for _, c := range res.Changes {
