@@ -145,6 +145,9 @@ var validateEntries = []entry{
 	e("msg.date.era_range",
 		"%[1]s is not a date: the era %[2]s ran from %[3]s to %[4]s; write the date as YYYY-MM-DD (for example 2024-04-01).",
 		"%[1]s は日付として読めません。%[2]sは %[3]s から %[4]s までです。2024-04-01 のように「年-月-日」の形で入力してください。"),
+	e("msg.date.era_start",
+		"%[1]s is not a date: the era %[2]s began on %[3]s; write the date as YYYY-MM-DD (for example 2024-04-01).",
+		"%[1]s は日付として読めません。%[2]sは %[3]s からです。2024-04-01 のように「年-月-日」の形で入力してください。"),
 	e("msg.date.not_in_order",
 		"%[1]s is not a date when read as %[2]s, the order the date order option gives; write it as YYYY-MM-DD (for example 2024-04-01).",
 		"%[1]s は、指定された日付の順序（%[2]s）では日付として読めません。2024-04-01 のように「年-月-日」の形で入力してください。"),
@@ -190,17 +193,17 @@ var validateEntries = []entry{
 // "VALUE has no @", Japanese "VALUE には@ がありません".
 var emailEntries = []entry{
 	e("email.unclosed_quote", `has a quote (") that is never closed`, `閉じていない引用符（"）があります`),
-	e("email.partial_quote", `has a quoted part (") that is not the whole part before the @`, `@ の前の一部だけが引用符（"）で囲まれています`),
-	e("email.no_at", "has no @", "@ がありません"),
-	e("email.nothing_before_at", "has nothing before the @", "@ の前に何もありません"),
-	e("email.many_at", "has more than one @ (give one address only)", "@ が 2 つ以上あります（アドレスは 1 つだけにしてください）"),
-	e("email.no_domain", "has no domain after the @", "@ の後にドメインがありません"),
+	e("email.partial_quote", `has a quoted part (") that is not the whole part before the @`, `「@」の前の一部だけが引用符（"）で囲まれています`),
+	e("email.no_at", "has no @", "「@」がありません"),
+	e("email.nothing_before_at", "has nothing before the @", "「@」の前に何もありません"),
+	e("email.many_at", "has more than one @ (give one address only)", "「@」が 2 つ以上あります（アドレスは 1 つだけにしてください）"),
+	e("email.no_domain", "has no domain after the @", "「@」の後にドメインがありません"),
 	e("email.bad_char", "contains %[1]s, which cannot appear in an address", "アドレスに使えない文字 %[1]s が含まれています"),
 	e("email.space", "contains a space", "スペースが含まれています"),
-	e("email.literal", "has an address in brackets instead of a domain name after the @", "@ の後がドメイン名ではなく [ ] で囲んだアドレスです"),
-	e("email.empty_label", "has an empty part in the domain after the @", "@ の後のドメインに空の部分があります（「..」など）"),
-	e("email.quoted", `has a quoted local part ("...") before the @`, `@ の前が引用符（"）で囲まれています`),
-	e("email.no_dot", "has no dot in the domain after the @", "@ の後のドメインにドット（.）がありません"),
+	e("email.literal", "has an address in brackets instead of a domain name after the @", "「@」の後がドメイン名ではなく [ ] で囲んだアドレスです"),
+	e("email.empty_label", "has an empty part in the domain after the @", "「@」の後のドメインに空の部分があります（「..」など）"),
+	e("email.quoted", `has a quoted local part ("...") before the @`, `「@」の前が引用符（"）で囲まれています`),
+	e("email.no_dot", "has no dot in the domain after the @", "「@」の後のドメインにドット（.）がありません"),
 	e("email.full_width_space", "contains a full-width space", "全角スペースが含まれています"),
 }
 
@@ -222,5 +225,4 @@ var dateEntries = []entry{
 	e("era.heisei", "Heisei (平成)", "平成"),
 	e("era.showa", "Showa (昭和)", "昭和"),
 	e("era.taisho", "Taisho (大正)", "大正"),
-	e("era.today", "today", "現在"),
 }

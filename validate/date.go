@@ -314,11 +314,12 @@ func (v *Validator) date(res *Result, rec *Record, f Field, s string) {
 		v.add(res, rec, invalid, f, "", i18n.M("msg.date.not_in_order", shown, v.opts.DateOrder.name()))
 		return
 	case dateEraRange:
-		end := any(i18n.M("era.today"))
-		if r.era.end != (civil{}) {
-			end = r.era.end.String()
+		era := i18n.M(r.era.key)
+		if r.era.end == (civil{}) {
+			v.add(res, rec, invalid, f, "", i18n.M("msg.date.era_start", shown, era, r.era.start.String()))
+			return
 		}
-		v.add(res, rec, invalid, f, "", i18n.M("msg.date.era_range", shown, i18n.M(r.era.key), r.era.start.String(), end))
+		v.add(res, rec, invalid, f, "", i18n.M("msg.date.era_range", shown, era, r.era.start.String(), r.era.end.String()))
 		return
 	}
 	if r.form == formISO {
