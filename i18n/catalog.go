@@ -129,40 +129,22 @@ func (l Lang) Sprintf(key Key, args ...any) string {
 	return string(l.Append(nil, key, args...))
 }
 
-// renderArgs renders the Msg arguments of args in l and follows the
-// pointers Append takes, copying args only when it holds one.
-func renderArgs(l Lang, args []any) []any {
-	copied := false
+// renderArgs replaces, in place, the Msg arguments of args by their text
+// in l and the pointers Append takes by what they point to, for fmt and
+// the printer, which know neither.
+func renderArgs(l Lang, args []any) {
 	for i, a := range args {
-		var m Msg
 		switch p := a.(type) {
 		case Msg:
-			m = p
+			args[i] = l.Sprintf(p.Key, p.Args...)
 		case *Msg:
-			m = *p
-		case *string, *int:
-		default:
-			continue
-		}
-		if !copied {
-			args = append([]any(nil), args...)
-			copied = true
-		}
-		switch p := a.(type) {
+			args[i] = l.Sprintf(p.Key, p.Args...)
 		case *string:
 			args[i] = *p
-			continue
 		case *int:
 			args[i] = *p
-			continue
 		}
-		if !copied {
-			args = append([]any(nil), args...)
-			copied = true
-		}
-		args[i] = l.Sprintf(m.Key, m.Args...)
 	}
-	return args
 }
 
 // Has reports whether the catalog holds key.

@@ -172,9 +172,10 @@ func (l Lang) appendMsg(dst []byte, verb byte, m Msg) []byte {
 	return fmt.Appendf(dst, "%"+string(verb), l.Sprintf(m.Key, m.Args...))
 }
 
-// format renders an entry that compile does not handle.
+// format renders an entry that compile does not handle; it may change
+// args.
 func (l Lang) format(e *entry, args []any) string {
-	args = renderArgs(l, args)
+	renderArgs(l, args)
 	if e.plural != nil {
 		return printers[l].Sprintf(string(e.key), args...)
 	}
