@@ -49,12 +49,14 @@ func narrow(s string) (t string, changed bool) {
 }
 
 // narrowField changes the full-width characters of a phone number to
-// half-width, with a warning. It reports the value to check further.
+// half-width, with a warning, and trims the spaces that full-width ones
+// at its ends became. It reports the value to check further.
 func (v *Validator) narrowField(res *Result, rec *Record, f Field, s string) string {
 	t, changed := narrow(s)
 	if !changed {
 		return s
 	}
+	t = trimBlank(t)
 	v.add(res, rec, RuleFullWidth, f, "", i18n.M("msg.full_width", v.show(f, s), quoteValue(t)))
 	v.change(res, rec, f, t)
 	return t

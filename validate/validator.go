@@ -549,7 +549,7 @@ func (v *Validator) knownTimezone(s string) bool {
 
 func (v *Validator) sortOrder(res *Result, rec *Record, s string) {
 	if t, changed := narrow(s); changed {
-		if _, isNum, _ := parseSortOrder(t); isNum {
+		if _, isNum, _ := parseSortOrder(trimBlank(t)); isNum {
 			s = v.narrowField(res, rec, SortOrder, s)
 		}
 	}

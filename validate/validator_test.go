@@ -305,6 +305,8 @@ func TestRules(t *testing.T) {
 		{name: "mobilePhone minus sign", set: map[Field]string{MobilePhone: "090−1234−5678"}, want: []Rule{RuleFullWidth}, after: map[Field]string{MobilePhone: "090-1234-5678"}},
 		{name: "extensionNumber full-width", set: map[Field]string{ExtensionNumber: "１２３４"}, want: []Rule{RuleFullWidth}, after: map[Field]string{ExtensionNumber: "1234"}},
 		{name: "phone other text kept", set: map[Field]string{Phone: "03-1234-5678（代表）"}, want: []Rule{RuleFullWidth}, after: map[Field]string{Phone: "03-1234-5678(代表)"}},
+		{name: "phone full-width spaces at the ends", set: map[Field]string{Phone: "\u3000０３－１２３４\u3000"}, want: []Rule{RuleFullWidth}, after: map[Field]string{Phone: "03-1234"}},
+		{name: "sortOrder full-width space", set: map[Field]string{SortOrder: "１２\u3000"}, want: []Rule{RuleFullWidth}, after: map[Field]string{SortOrder: "12"}},
 		{name: "phone Japanese kept", set: map[Field]string{Phone: "内線なし"}, after: map[Field]string{Phone: "内線なし"}},
 		{name: "employeeNumber full-width kept", set: map[Field]string{EmployeeNumber: "００１２３"}, after: map[Field]string{EmployeeNumber: "００１２３"}},
 		{name: "valid maybe", set: map[Field]string{Valid: "maybe"}, want: []Rule{RuleValidInvalid}},
