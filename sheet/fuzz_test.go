@@ -61,7 +61,7 @@ func FuzzCSVSource(f *testing.F) {
 		if mode&8 != 0 {
 			opts.Encoding = "shift_jis"
 		}
-		src, err := newCSVSource("f.csv", bytes.NewReader(data), opts)
+		src, err := newCSVSource("f.csv", bytes.NewReader(data), opts, ".csv")
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
