@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/userimport/userimport/report"
 )
@@ -138,6 +139,7 @@ func findingsOf(sheet string, header []string, r *rawRow, textCols []bool) []rep
 		out = append(out, report.Finding{Rule: RuleHidden, Severity: report.SeverityWarning,
 			Message: fmt.Sprintf("row %d is hidden in the workbook (by hand or by a filter); it is imported like the others unless --skip-hidden is given", r.line)})
 	}
+	slices.SortStableFunc(r.notes, func(a, b note) int { return a.col - b.col })
 	for _, n := range r.notes {
 		if n.col >= len(header) {
 			continue
