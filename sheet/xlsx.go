@@ -792,7 +792,9 @@ func (s *xlsxSource) readRow() (rawRow, error) {
 					return rawRow{}, rowErr
 				}
 				if len(s.merges) > 0 {
-					s.applyMerges(rowNum)
+					if err := s.applyMerges(rowNum); err != nil {
+						return fail(rowNum, err)
+					}
 				}
 				row.cells, row.notes = s.raw, s.notes
 				return row, nil
@@ -803,18 +805,23 @@ func (s *xlsxSource) readRow() (rawRow, error) {
 
 // applyMerges gives every cell of a merged range in this row the range's
 // value (its top-left cell's), with a note: a spreadsheet shows the value
-// across the range, but stores it only once.
-func (s *xlsxSource) applyMerges(rowNum int) {
+// across the range, but stores it only once. Merged ranges do not overlap
+// in a spreadsheet, so they cover at most a row's 16,384 cells.
+func (s *xlsxSource) applyMerges(rowNum int) error {
 	for s.nextMerge < len(s.merges) && s.merges[s.nextMerge].r1 <= rowNum {
 		s.active = append(s.active, &s.merges[s.nextMerge])
 		s.nextMerge++
 	}
 	kept := s.active[:0]
+	covered := 0
 	for _, m := range s.active {
 		if m.r2 < rowNum {
 			continue
 		}
 		kept = append(kept, m)
+		if covered += m.c2 - m.c1 + 1; covered > maxColumns {
+			return fmt.Errorf("%w: merged ranges overlap in row %d", ErrTooLarge, rowNum)
+		}
 		if m.r1 == rowNum && m.c1 <= len(s.raw) {
 			m.value = s.raw[m.c1-1]
 		}
@@ -834,6 +841,7 @@ func (s *xlsxSource) applyMerges(rowNum int) {
 	}
 	clear(s.active[len(kept):])
 	s.active = kept
+	return nil
 }
 
 // cellState is what a <c> element's attributes and children say.
@@ -1317,7 +1325,7 @@ func readSST(parts map[string]*zip.File, name string, budget int) (sharedStrings
 		return fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrTooLarge, maxSSTBytes>>20)
 	}
 	if f := parts[strings.ToLower(name)]; f != nil {
-		text.Grow(int(min(f.UncompressedSize64, maxSSTBytes)))
+		text.Grow(int(min(f.UncompressedSize64, 16<<20))) // a declared size may lie
 	}
 	for {
 		tok, err := dec.RawToken()
