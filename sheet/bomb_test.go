@@ -108,13 +108,13 @@ func bombWorkbook(t testing.TB, parts ...bombPart) []byte {
 // for the fuzz corpus, see bombSeeds).
 func bombs(scale int) map[string]bombPart {
 	return map[string]bombPart{
-		"empty formats": {name: "xl/styles.xml", prefix: `<styleSheet><cellXfs>`, repeat: `<xf/>`, count: 200_000_000 / scale, suffix: `</cellXfs></styleSheet>`},
-		"junk in styles": {name: "xl/styles.xml", prefix: `<styleSheet><fonts>`, repeat: `<font/>`, count: 150_000_000 / scale, suffix: `</fonts></styleSheet>`},
-		"empty shared strings": {name: "xl/sharedStrings.xml", prefix: `<sst>`, repeat: `<si/>`, count: 50_000_000 / scale, suffix: `</sst>`},
+		"empty formats":          {name: "xl/styles.xml", prefix: `<styleSheet><cellXfs>`, repeat: `<xf/>`, count: 200_000_000 / scale, suffix: `</cellXfs></styleSheet>`},
+		"junk in styles":         {name: "xl/styles.xml", prefix: `<styleSheet><fonts>`, repeat: `<font/>`, count: 150_000_000 / scale, suffix: `</fonts></styleSheet>`},
+		"empty shared strings":   {name: "xl/sharedStrings.xml", prefix: `<sst>`, repeat: `<si/>`, count: 50_000_000 / scale, suffix: `</sst>`},
 		"one huge shared string": {name: "xl/sharedStrings.xml", prefix: `<sst><si><t>`, repeat: `x`, count: 240_000_000 / scale, suffix: `</t></si></sst>`},
-		"cells in one row": {name: "xl/worksheets/sheet1.xml", prefix: sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row><row r="2">`, repeat: `<c r="A2"/>`, count: 40_000_000 / scale, suffix: `</row>` + sheetTail},
-		"rows out of order": {name: "xl/worksheets/sheet1.xml", prefix: sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row>`, repeat: `<row r="2"><c r="A2"><v>1</v></c></row>`, count: 10_000_000 / scale, suffix: sheetTail},
-		"merged ranges": {name: "xl/worksheets/sheet1.xml", prefix: okSheet[:len(okSheet)-len(`</worksheet>`)] + `<mergeCells>`, repeat: `<mergeCell ref="A1:XFD1048576"/>`, count: 20_000_000 / scale, suffix: `</mergeCells></worksheet>`},
+		"cells in one row":       {name: "xl/worksheets/sheet1.xml", prefix: sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row><row r="2">`, repeat: `<c r="A2"/>`, count: 40_000_000 / scale, suffix: `</row>` + sheetTail},
+		"rows out of order":      {name: "xl/worksheets/sheet1.xml", prefix: sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row>`, repeat: `<row r="2"><c r="A2"><v>1</v></c></row>`, count: 10_000_000 / scale, suffix: sheetTail},
+		"merged ranges":          {name: "xl/worksheets/sheet1.xml", prefix: okSheet[:len(okSheet)-len(`</worksheet>`)] + `<mergeCells>`, repeat: `<mergeCell ref="A1:XFD1048576"/>`, count: 20_000_000 / scale, suffix: `</mergeCells></worksheet>`},
 	}
 }
 

@@ -136,9 +136,7 @@ type sheetInfo struct{ name, state, rid string }
 
 func (sh sheetInfo) visible() bool { return sh.state == "" || sh.state == "visible" }
 
-// openWorkbook opens an XLSX file and reads its sheet list. The file's
-// fingerprint is computed first, over the same open file the workbook is
-// read from.
+// openWorkbook opens an XLSX file and reads its sheet list.
 func openWorkbook(p string) (*workbook, error) {
 	name := filepath.Base(p)
 	f, err := os.Open(p)
@@ -154,23 +152,23 @@ func openWorkbook(p string) (*workbook, error) {
 		f.Close()
 		return nil, &FileError{File: name, Err: fmt.Errorf("%w: an XLSX workbook must be read from a file (a ZIP package is read out of order), not from a pipe or device; save it to a file first, or export the sheet as CSV", ErrNotTabular)}
 	}
-	h := crc32.New(castagnoli)
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, fi.Size())); err != nil {
-		f.Close()
-		return nil, &FileError{File: name, Err: err}
-	}
 	wb, err := newWorkbook(name, f, fi.Size())
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	wb.closer = f
-	wb.fingerprint = formatFingerprint(name, h.Sum32(), fi.Size())
 	return wb, nil
 }
 
-// newWorkbook reads a package's sheet list from r (size bytes).
+// newWorkbook reads a package's sheet list from r (size bytes). The
+// fingerprint is computed first, over the same open file the workbook is
+// then read from.
 func newWorkbook(name string, r io.ReaderAt, size int64) (*workbook, error) {
+	h := crc32.New(castagnoli)
+	if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err != nil {
+		return nil, &FileError{File: name, Err: err}
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -178,7 +176,7 @@ func newWorkbook(name string, r io.ReaderAt, size int64) (*workbook, error) {
 		}
 		return nil, &FileError{File: name, Err: err}
 	}
-	wb := &workbook{file: name, zr: zr}
+	wb := &workbook{file: name, zr: zr, fingerprint: formatFingerprint(name, h.Sum32(), size)}
 	if err := wb.readIndex(); err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {
