@@ -321,15 +321,25 @@ func (s *csvSource) read() (rawRow, error) {
 		if len(c) > MaxCellBytes {
 			return rawRow{}, &FileError{File: s.file, Row: row.line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: %d bytes (the limit is %d)", ErrCellTooLarge, len(c), MaxCellBytes)}
 		}
-		if s.decoded {
-			if strings.ContainsRune(c, utf8.RuneError) {
-				return rawRow{}, &FileError{File: s.file, Row: row.line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: %s", ErrEncoding, invalidBytesHint(s.enc, s.detected))}
-			}
-		} else if !s.cellsChecked && !utf8.ValidString(c) {
-			return rawRow{}, &FileError{File: s.file, Row: row.line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: %s", ErrEncoding, invalidBytesHint(s.enc, s.detected))}
+		if s.header == nil && s.badText(c) {
+			return rawRow{}, s.encodingErr(row.line, i)
 		}
 	}
 	return row, nil
+}
+
+// badText reports whether a cell holds bytes that were not valid in the
+// file's encoding (the decoder made them U+FFFD). Next checks the cells of
+// data rows in the same pass as the other per-cell checks.
+func (s *csvSource) badText(c string) bool {
+	if s.decoded {
+		return strings.ContainsRune(c, utf8.RuneError)
+	}
+	return !s.cellsChecked && !utf8.ValidString(c)
+}
+
+func (s *csvSource) encodingErr(line, col int) *FileError {
+	return &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, col), Err: fmt.Errorf("%w: %s", ErrEncoding, invalidBytesHint(s.enc, s.detected))}
 }
 
 // readError turns an error of encoding/csv into a *FileError: a syntax
@@ -415,15 +425,27 @@ func (s *csvSource) Next() (Row, error) {
 			}
 		}
 		row := Row{Line: raw.line, FileLine: raw.fileLine, Cells: rec}
+		bad := -1
 		for i, c := range rec {
-			if c == "" {
+			if c == "" || !hasHighByte(c) {
 				continue
 			}
-			if s.exported && c[0] == '\'' && !s.keepQuote[i] {
-				rec[i] = report.UnescapeFormula(c)
+			if s.badText(c) {
+				bad = i
+				break
 			}
-			if hasHighByte(c) && looksDoubleEncoded(c) {
+			if looksDoubleEncoded(c) {
 				row.Findings = append(row.Findings, mojibakeFinding("", s.header, raw.line, i))
+			}
+		}
+		if bad >= 0 {
+			return Row{}, s.encodingErr(raw.line, bad)
+		}
+		if s.exported {
+			for i, c := range rec {
+				if c != "" && c[0] == '\'' && !s.keepQuote[i] {
+					rec[i] = report.UnescapeFormula(c)
+				}
 			}
 		}
 		return row, nil
