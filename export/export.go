@@ -23,6 +23,7 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -518,7 +519,9 @@ type csvExport struct {
 
 func newCSVExport(f *os.File) (exportWriter, error) {
 	bw := bufio.NewWriterSize(f, 64<<10)
-	if _, err := bw.WriteString(utf8BOM); err != nil {
+	// The marker line tells the reader that a leading ' is an escape
+	// (report.EscapeFormula) to be removed on import.
+	if _, err := bw.WriteString(utf8BOM + sheet.ExportMarker + "\r\n"); err != nil {
 		return nil, err
 	}
 	return &csvExport{bw: bw, cw: csv.NewWriter(bw)}, nil

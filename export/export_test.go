@@ -479,7 +479,11 @@ func editCell(t *testing.T, path, code, col, value string) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(string(data), "\n")
-	ci := slices.Index(strings.Split(strings.TrimPrefix(lines[0], "\uFEFF"), ","), col)
+	header := strings.TrimPrefix(lines[0], "\uFEFF")
+	if strings.HasPrefix(header, sheet.ExportMarker) {
+		header = lines[1]
+	}
+	ci := slices.Index(strings.Split(header, ","), col)
 	for i, l := range lines {
 		if strings.HasPrefix(l, code+",") {
 			cells := strings.Split(l, ",") // the test users' cells hold no commas
