@@ -22,7 +22,7 @@ const probeCode = "userimport:preflight/probe"
 // calls are independent (the probe cannot change anything), so they run at
 // the same time; the read's failure is the one explained when both fail,
 // since it is the more basic one.
-func (r *runner) preflight() error {
+func preflight(r *sender, kind validate.Kind) error {
 	readErr := make(chan error, 1)
 	go func() {
 		readErr <- r.call(func(ctx context.Context) error {
@@ -31,7 +31,7 @@ func (r *runner) preflight() error {
 		})
 	}()
 	err := r.call(func(ctx context.Context) error {
-		if r.opts.Kind == validate.Guests {
+		if kind == validate.Guests {
 			return r.api.DeleteGuests(ctx, []string{probeCode})
 		}
 		return r.api.UpdateUserServices(ctx, []kintone.UserServices{{Code: probeCode, Services: []string{}}})
@@ -77,7 +77,8 @@ type userIndex struct {
 	byCode, byEmp, byEmail map[string]*kintone.User
 }
 
-func (r *runner) loadIndex(ctx context.Context) (*userIndex, error) {
+func loadIndex(r *sender) (*userIndex, error) {
+	ctx := r.stop
 	idx := &userIndex{byCode: map[string]*kintone.User{}, byEmp: map[string]*kintone.User{}, byEmail: map[string]*kintone.User{}}
 	for offset := 0; ; offset += kintone.MaxPerRequest {
 		if err := ctx.Err(); err != nil {
@@ -123,4 +124,12 @@ func (idx *userIndex) find(on MatchOn, rec *validate.Record) *kintone.User {
 		}
 	}
 	return idx.byCode[rec.Values[validate.Code]]
+}
+
+// fatalOr makes an error that refuses the credentials or rights fatal.
+func fatalOr(err error) error {
+	if kintone.IsAuth(err) || kintone.IsPermission(err) {
+		return &FatalError{Err: err}
+	}
+	return err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
@@ -124,11 +125,11 @@ func TestResumeChainWithInsertedRow(t *testing.T) {
 		}
 		b, _ := os.ReadFile(run2)
 		os.WriteFile(snap, b, 0o600)
-		l, _ := os.ReadFile(importer.SendLogPath(run2))
-		os.WriteFile(importer.SendLogPath(snap), l, 0o600)
+		l, _ := os.ReadFile(recovery.LogPath(run2))
+		os.WriteFile(recovery.LogPath(snap), l, 0o600)
 	}
 	o := baseOptions(path, w)
-	o.Mode, o.Resume, o.SendLog = importer.Upsert, run1, importer.SendLogPath(run2)
+	o.Mode, o.Resume, o.SendLog = importer.Upsert, run1, recovery.LogPath(run2)
 	importer.Import(t.Context(), &blockAPI{API: client(t, srv), hold: hold}, o)
 	w.Close()
 	if len(srv.Services("carol")) != 0 {
@@ -190,7 +191,7 @@ func TestResumeGuestsRefusedAreNotEvidence(t *testing.T) {
 	// report has no line and the send log stays.
 	run1 := crashedReport(t, path)
 	o := baseOptions(path, &failingReport{})
-	o.Kind, o.SendLog = validate.Guests, importer.SendLogPath(run1)
+	o.Kind, o.SendLog = validate.Guests, recovery.LogPath(run1)
 	if _, err := importer.Import(t.Context(), c, o); err == nil {
 		t.Fatal("run 1 succeeded with a report that cannot be written")
 	}
@@ -260,7 +261,7 @@ func TestResumeMatchOnFixedRowLeavesPreexisting(t *testing.T) {
 	defer srv.Close()
 	path := writeFile(t, "users.csv", "code,name,email,password\ncarol,Carol,c2@example.com,Carol-pw-123\n")
 	run1 := crashedReport(t, path)
-	sendLog(t, run1, "2 carol")
+	sendLogAt(t, run1, time.Now().Add(time.Minute), "2 carol") // the dead run sent it after carol existed
 	path = writeFile(t, "users.csv", "code,name,email,password\ncarol,Carol,c1@example.com,Carol-pw-123\n")
 	rep := &memReport{}
 	o := baseOptions(path, rep)

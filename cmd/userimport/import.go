@@ -15,6 +15,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -100,7 +101,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		return &exitError{code: exitUsage, err: err}
 	}
 
-	client, closeSim, err := connect(s, f.sim, f.timeout)
+	api, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
 		return err
 	}
@@ -122,16 +123,23 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		return err
 	}
 	opts.Report = w
-	opts.SendLog = importer.SendLogPath(path)
-	tick, done := progress(s, "importing")
-	opts.Progress = tick
-	sum, err := importer.Import(ctx, client, opts)
+	opts.SendLog = recovery.LogPath(path)
+	events, done := progressBar(s, "importing")
+	opts.Events = events
+	sum, err := importer.Import(ctx, api, opts)
 	done()
 	if cerr := w.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("writing the report: %w", cerr)
+	} else if cerr == nil && sum != nil && sum.Settled {
+		// Only now, with every line safely in the report, may the
+		// evidence go.
+		if derr := recovery.Discard(opts.SendLog); err == nil {
+			err = derr
+		}
 	}
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		printCauses(s.err, path, sum)
 	}
 	var fatal *importer.FatalError
 	switch {
@@ -143,6 +151,9 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", file, path)
 		return &exitError{code: exitInterrupted}
 	case !sum.OK():
+		if next := nextCommand(file, path, sum); next != "" {
+			fmt.Fprintf(s.err, "next: %s\n", next)
+		}
 		return &exitError{code: exitRows}
 	}
 	return nil
@@ -157,10 +168,17 @@ func sameFile(a, b string) bool {
 	return filepath.Clean(a) == filepath.Clean(b)
 }
 
+// client is the API client of a command, with the server's clock that the
+// import's send log records (importer.Options.ServerTime).
+type client struct {
+	*kintone.Client
+	*importer.ServerClock
+}
+
 // connect returns the client a command talks to: the embedded demo
 // simulator for --sim (closed by the returned func), else the domain named
 // by the KINTONE_* variables.
-func connect(s *streams, sim bool, timeout time.Duration) (*kintone.Client, func(), error) {
+func connect(s *streams, sim bool, timeout time.Duration) (*client, func(), error) {
 	if !sim {
 		c, err := clientFromEnv(timeout)
 		if err != nil {
@@ -170,12 +188,14 @@ func connect(s *streams, sim bool, timeout time.Duration) (*kintone.Client, func
 	}
 	srv := demoServer()
 	fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
-	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	clock := new(importer.ServerClock)
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)),
+		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {
 		srv.Close()
 		return nil, nil, &exitError{code: exitUsage, err: err}
 	}
-	return c, srv.Close, nil
+	return &client{c, clock}, srv.Close, nil
 }
 
 // checkConcurrency checks a --concurrency value: more than the domain's
@@ -190,13 +210,14 @@ func checkConcurrency(n int) error {
 // clientFromEnv builds the API client from the KINTONE_* variables. Secrets
 // are read from the environment only, never from flags, so they do not end
 // up in shell history or `ps` output.
-func clientFromEnv(timeout time.Duration) (*kintone.Client, error) {
+func clientFromEnv(timeout time.Duration) (*client, error) {
 	base := os.Getenv("KINTONE_BASE_URL")
 	if base == "" {
 		return nil, errors.New("KINTONE_BASE_URL is not set (e.g. https://example.cybozu.com); or use --sim to try the embedded simulator")
 	}
+	clock := new(importer.ServerClock)
 	opts := []kintone.Option{
-		kintone.WithHTTPClient(&http.Client{Timeout: timeout}),
+		kintone.WithHTTPClient(&http.Client{Timeout: timeout, Transport: clock.Transport(nil)}),
 		kintone.WithUserAgent("userimport"),
 	}
 	token := os.Getenv("KINTONE_API_TOKEN")
@@ -212,7 +233,11 @@ func clientFromEnv(timeout time.Duration) (*kintone.Client, error) {
 	if bu := os.Getenv("KINTONE_BASIC_AUTH_USERNAME"); bu != "" {
 		opts = append(opts, kintone.WithBasicAuth(bu, kintone.Secret(os.Getenv("KINTONE_BASIC_AUTH_PASSWORD"))))
 	}
-	return kintone.NewClient(strings.TrimSpace(base), opts...)
+	c, err := kintone.NewClient(strings.TrimSpace(base), opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &client{c, clock}, nil
 }
 
 // demoServer is the embedded simulator of --sim: a domain that already has

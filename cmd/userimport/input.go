@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,12 +107,51 @@ func openReport(path string) (report.Writer, error) {
 	return w, nil
 }
 
-// progress returns a progress callback that drives a bar on stderr when
-// stderr is a terminal, and nothing otherwise: a bar on a non-terminal
+// progressBar returns an events subscriber that drives a bar with a total
+// and an ETA on stderr when stderr is a terminal, and nothing otherwise.
+// The total is the reader's estimate of the rows until the whole file has
+// been read, then the exact count.
+func progressBar(s *streams, label string) (func(importer.Event), func()) {
+	if !isTerminal(s.err) {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(1,
+		progressbar.OptionSetWriter(s.err),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	total := 1
+	return func(ev importer.Event) {
+			t := ev.EstimatedRows
+			if ev.ReadAll {
+				t = ev.RowsRead
+			}
+			t = max(t, ev.RowsFinished, 1)
+			if t != total {
+				total = t
+				bar.ChangeMax(t)
+			}
+			bar.Set(ev.RowsFinished)
+		}, func() {
+			bar.Finish()
+		}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress returns a progress callback for a run whose total is unknown
+// (an export): a spinner with a count on stderr when stderr is a terminal, and nothing otherwise: a bar on a non-terminal
 // writes an endless line of carriage returns into logs.
 func progress(s *streams, label string) (func(int), func()) {
-	f, ok := s.err.(interface{ Fd() uintptr })
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !isTerminal(s.err) {
 		return nil, func() {}
 	}
 	bar := progressbar.NewOptions(-1,

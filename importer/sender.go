@@ -6,20 +6,66 @@ import (
 	"fmt"
 	"strings"
 
+	"sync/atomic"
+
+	"golang.org/x/time/rate"
+
 	"github.com/userimport/userimport/kintone"
-	"github.com/userimport/userimport/report"
-	"github.com/userimport/userimport/validate"
 )
 
 // errInterrupted marks work that was not sent because the run is stopping.
 var errInterrupted = errors.New("interrupted before it could be sent")
+
+// sender sends requests to the API: through one rate limiter, at most
+// Options.Concurrency at a time, retrying transient failures, and it runs
+// the steps of a batch (runStep). It holds what every batch shares about
+// the run's state: whether it is stopping, and the fatal error that stopped
+// it.
+type sender struct {
+	api     API
+	retry   RetryPolicy
+	limiter *rate.Limiter
+	slots   chan struct{} // one per request in flight
+	ev      *events
+
+	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
+	// send is what requests run under: it survives a soft stop so that
+	// requests in flight can finish or be reconciled.
+	stop       context.Context
+	cancelStop context.CancelFunc
+	send       context.Context
+	fatal      atomic.Pointer[FatalError]
+}
+
+func newSender(ctx context.Context, api API, o *Options, ev *events) *sender {
+	s := &sender{api: api, retry: o.Retry, slots: make(chan struct{}, o.Concurrency), ev: ev}
+	if o.Rate > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(o.Rate), max(1, int(o.Rate)))
+	} else {
+		s.limiter = rate.NewLimiter(rate.Inf, 1)
+	}
+	s.stop, s.cancelStop = context.WithCancel(ctx)
+	s.send = context.WithoutCancel(ctx)
+	return s
+}
+
+// stopping reports whether the run is stopping (Ctrl-C or a fatal error).
+func (r *sender) stopping() bool { return r.stop.Err() != nil }
+
+// stopReason says why a row is not sent because the run is stopping.
+func (r *sender) stopReason() string {
+	if f := r.fatal.Load(); f != nil {
+		return "not sent: the run stopped: " + f.Error()
+	}
+	return "not sent: the run was interrupted"
+}
 
 // call sends one request through the shared rate limiter and retries it
 // while the failure is transient. It never retries a request whose outcome
 // is unknown (the caller reconciles), and it stops retrying at once when the
 // run is stopping: a transient failure means nothing was committed, so the
 // rows can honestly be reported not_attempted.
-func (r *runner) call(fn func(ctx context.Context) error) error {
+func (r *sender) call(fn func(ctx context.Context) error) error {
 	return r.do(false, fn)
 }
 
@@ -28,12 +74,12 @@ func (r *runner) call(fn func(ctx context.Context) error) error {
 // free, it sends nothing and returns errInterrupted. Checking here, at the
 // last moment, and not only before waiting for the slot, is what keeps a
 // batch that queued for a slot from sending after Ctrl-C.
-func (r *runner) callUnlessStopping(fn func(ctx context.Context) error) error {
+func (r *sender) callUnlessStopping(fn func(ctx context.Context) error) error {
 	return r.do(true, fn)
 }
 
-func (r *runner) do(unlessStopping bool, fn func(ctx context.Context) error) error {
-	p := &r.opts.Retry
+func (r *sender) do(unlessStopping bool, fn func(ctx context.Context) error) error {
+	p := &r.retry
 	for attempt := 1; ; attempt++ {
 		if err := r.limiter.Wait(r.send); err != nil {
 			return err
@@ -43,7 +89,7 @@ func (r *runner) do(unlessStopping bool, fn func(ctx context.Context) error) err
 			<-r.slots
 			return errInterrupted
 		}
-		r.requests.Add(1)
+		r.ev.request(attempt > 1)
 		err := fn(r.send)
 		<-r.slots
 		if err == nil || !kintone.IsRetryable(err) || kintone.IsOutcomeUnknown(err) {
@@ -95,7 +141,7 @@ func (s *step) creates() bool { return s.reconcile != nil || s.existsMeansDone }
 //     bad rows are alone, so one bad row never fails the other 99;
 //   - outcome unknown: reconcile, then send only what is missing;
 //   - transient failure after the retry budget: the group fails, resumable.
-func (r *runner) runStep(s *step, items []*item) {
+func (r *sender) runStep(s *step, items []*item) {
 	queue := [][]*item{items}
 	unknown := 0
 	for len(queue) > 0 {
@@ -122,14 +168,14 @@ func (r *runner) runStep(s *step, items []*item) {
 		case err == nil:
 			for _, it := range group {
 				s.ok(it)
-				it.uncertain = false
+				it.out.uncertain = false
 			}
 		case kintone.IsOutcomeUnknown(err):
 			unknown++
 			if !s.creates() {
 				// An update or a replacement may be sent again safely;
 				// only a create leaves a user that may or may not exist.
-				if unknown > r.opts.Retry.MaxAttempts {
+				if unknown > r.retry.MaxAttempts {
 					r.failGroup(s, group, "network", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied, and running again is safe: it replaces the same values")
 					continue
 				}
@@ -137,9 +183,9 @@ func (r *runner) runStep(s *step, items []*item) {
 				continue
 			}
 			for _, it := range group {
-				it.uncertain = true
+				it.out.uncertain = true
 			}
-			if unknown > r.opts.Retry.MaxAttempts {
+			if unknown > r.retry.MaxAttempts {
 				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
 				continue
 			}
@@ -155,7 +201,7 @@ func (r *runner) runStep(s *step, items []*item) {
 			if len(rest) > 0 {
 				// A server failure (a database lock) may last a moment:
 				// back off before sending the rest, as for any retry.
-				p := &r.opts.Retry
+				p := &r.retry
 				if p.Sleep(r.stop, p.Backoff(unknown, err)) != nil {
 					r.stopGroup(s, rest, "not sent: the run was interrupted")
 					continue
@@ -176,7 +222,7 @@ func (r *runner) runStep(s *step, items []*item) {
 }
 
 // isolate handles a rejected group and returns the groups to send again.
-func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item {
+func (r *sender) isolate(s *step, group []*item, e *kintone.APIError) [][]*item {
 	byIndex := map[int][]string{}
 	for _, fe := range e.Errors {
 		if fe.Index >= 0 && fe.Index < len(group) {
@@ -190,8 +236,8 @@ func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 			switch {
 			case !bad:
 				rest = append(rest, it)
-			case s.existsMeansDone && it.uncertain && mentionsExists(msgs):
-				it.msg = appendMsg(it.msg, "confirmed: the request whose answer was lost had created it")
+			case s.existsMeansDone && it.out.uncertain && mentionsExists(msgs):
+				it.out.note("confirmed: the request whose answer was lost had created it")
 				s.ok(it)
 			default:
 				s.fail(it, e.Code, "the server rejected this row: "+strings.Join(msgs, "; "))
@@ -211,8 +257,8 @@ func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 	if len(msgs) == 0 {
 		msgs = []string{e.Message}
 	}
-	if s.existsMeansDone && it.uncertain && mentionsExists(msgs) {
-		it.msg = appendMsg(it.msg, "confirmed: the request whose answer was lost had created it")
+	if s.existsMeansDone && it.out.uncertain && mentionsExists(msgs) {
+		it.out.note("confirmed: the request whose answer was lost had created it")
 		s.ok(it)
 		return nil
 	}
@@ -238,7 +284,7 @@ func mentionsExists(msgs []string) bool {
 	return false
 }
 
-func (r *runner) failGroup(s *step, group []*item, code, msg string) {
+func (r *sender) failGroup(s *step, group []*item, code, msg string) {
 	for _, it := range group {
 		s.fail(it, code, msg)
 	}
@@ -248,10 +294,10 @@ func (r *runner) failGroup(s *step, group []*item, code, msg string) {
 // is stopping. An item whose earlier attempt had an unknown outcome may
 // have been applied, so it fails as outcome_unknown, which --resume
 // checks, rather than not_attempted, which says nothing was sent.
-func (r *runner) stopGroup(s *step, group []*item, why string) {
+func (r *sender) stopGroup(s *step, group []*item, why string) {
 	var unsent []*item
 	for _, it := range group {
-		if it.uncertain {
+		if it.out.uncertain {
 			s.fail(it, "outcome_unknown", "the answer to an earlier attempt was lost, and the run stopped before it could be checked; run again with --resume to check")
 			continue
 		}
@@ -260,14 +306,13 @@ func (r *runner) stopGroup(s *step, group []*item, why string) {
 	r.notAttempted(unsent, why)
 }
 
-func (r *runner) notAttempted(group []*item, msg string) {
+func (r *sender) notAttempted(group []*item, why string) {
 	for _, it := range group {
-		it.interrupted = true
-		it.msg = appendMsg(it.msg, msg)
+		it.out.stop = why
 	}
 }
 
-func (r *runner) setFatal(err error) {
+func (r *sender) setFatal(err error) {
 	if r.fatal.CompareAndSwap(nil, &FatalError{Err: err}) {
 		r.cancelStop()
 	}
@@ -290,29 +335,4 @@ func errorCode(err error) string {
 		return "outcome_unknown"
 	}
 	return "network"
-}
-
-func appendMsg(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "; " + b
-}
-
-// finish writes an item's report line.
-func (r *runner) finish(it *item, st report.Status, code, msg string) {
-	row := &report.Row{
-		Row:         it.rec.Row,
-		Code:        it.rec.Values[validate.Code],
-		Status:      st,
-		Services:    it.services,
-		ErrorCode:   code,
-		Message:     appendMsg(msg, it.note),
-		Departments: it.departments,
-		Input:       r.fingerprint,
-	}
-	r.seq.put(it.seq, row)
 }
