@@ -99,12 +99,59 @@ func (f *inputFlags) checkReport(path, file string) error {
 	return nil
 }
 
+// openReport creates the report. A CSV or JSONL report is written in
+// place, flushed after every batch, so that a resume can read what a dead
+// run wrote. An XLSX report is only readable once closed, so it is written
+// to a temporary file next to it and renamed into place when it is
+// complete: a run that dies or fails on close never leaves a damaged
+// workbook under the report's name (its send log tells the resume what
+// was sent).
 func openReport(path string) (report.Writer, error) {
-	w, err := report.Create(path)
+	format, err := report.FormatFor(path)
+	if err != nil || format != report.XLSX || path == report.Stdout {
+		w, err := report.Create(path)
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+		}
+		return w, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
 	}
-	return w, nil
+	w, err := report.New(f, report.XLSX)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+	}
+	return &placedReport{Writer: w, f: f, path: path}, nil
+}
+
+// placedReport is a report written to a temporary file f and renamed to
+// path once closed without error.
+type placedReport struct {
+	report.Writer
+	f    *os.File
+	path string
+}
+
+func (p *placedReport) Close() error {
+	err := p.Writer.Close()
+	if err == nil {
+		err = p.f.Sync()
+	}
+	if cerr := p.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(p.f.Name(), p.path)
+	}
+	if err != nil {
+		os.Remove(p.f.Name())
+		return err
+	}
+	return nil
 }
 
 // progressBar returns an events subscriber that drives a bar with a total
