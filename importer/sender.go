@@ -172,42 +172,7 @@ func (r *sender) runStep(s *step, items []*item) {
 			}
 		case kintone.IsOutcomeUnknown(err):
 			unknown++
-			if !s.creates() {
-				// An update or a replacement may be sent again safely;
-				// only a create leaves a user that may or may not exist.
-				if unknown > r.retry.MaxAttempts {
-					r.failGroup(s, group, "network", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied, and running again is safe: it replaces the same values")
-					continue
-				}
-				queue = append(queue, group)
-				continue
-			}
-			for _, it := range group {
-				it.out.uncertain = true
-			}
-			if unknown > r.retry.MaxAttempts {
-				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
-				continue
-			}
-			if s.reconcile == nil {
-				queue = append(queue, group)
-				continue
-			}
-			rest, rerr := s.reconcile(group)
-			if rerr != nil {
-				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
-				continue
-			}
-			if len(rest) > 0 {
-				// A server failure (a database lock) may last a moment:
-				// back off before sending the rest, as for any retry.
-				p := &r.retry
-				if p.Sleep(r.stop, p.Backoff(unknown, err)) != nil {
-					r.stopGroup(s, rest, "not sent: the run was interrupted")
-					continue
-				}
-			}
-			queue = append(queue, rest)
+			queue = append(queue, r.lostAnswer(s, group, err, unknown)...)
 		case kintone.IsAuth(err) || kintone.IsPermission(err):
 			r.setFatal(err)
 			r.stopGroup(s, group, "not sent: "+err.Error())
@@ -219,6 +184,46 @@ func (r *sender) runStep(s *step, items []*item) {
 			r.failGroup(s, group, errorCode(err), err.Error())
 		}
 	}
+}
+
+// lostAnswer handles a group whose answer was lost (the unknown-th time in
+// this step) and returns the groups to send again: an update is sent
+// again as it is; a create is reconciled first, and only what the server
+// does not have is sent again.
+func (r *sender) lostAnswer(s *step, group []*item, err error, unknown int) [][]*item {
+	if !s.creates() {
+		// An update or a replacement may be sent again safely; only a
+		// create leaves a user that may or may not exist.
+		if unknown > r.retry.MaxAttempts {
+			r.failGroup(s, group, "network", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied, and running again is safe: it replaces the same values")
+			return nil
+		}
+		return [][]*item{group}
+	}
+	for _, it := range group {
+		it.out.uncertain = true
+	}
+	if unknown > r.retry.MaxAttempts {
+		r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
+		return nil
+	}
+	if s.reconcile == nil {
+		return [][]*item{group}
+	}
+	rest, rerr := s.reconcile(group)
+	if rerr != nil {
+		r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
+		return nil
+	}
+	if len(rest) > 0 {
+		// A server failure (a database lock) may last a moment: back off
+		// before sending the rest, as for any retry.
+		if r.retry.Sleep(r.stop, r.retry.Backoff(unknown, err)) != nil {
+			r.stopGroup(s, rest, "not sent: the run was interrupted")
+			return nil
+		}
+	}
+	return [][]*item{rest}
 }
 
 // isolate handles a rejected group and returns the groups to send again.

@@ -16,6 +16,7 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/recovery"
+	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -73,34 +74,11 @@ as not_attempted and exits 130; run again with --resume REPORT to finish.
 }
 
 func runImport(ctx context.Context, s *streams, f *importFlags, file string) error {
-	opts, err := f.options(file)
+	opts, err := f.importOptions(file)
 	if err != nil {
 		return err
 	}
-	if opts.Mode, err = importer.ParseMode(f.mode); err != nil {
-		return usageErr("--mode: %v", err)
-	}
-	if opts.MatchOn, err = importer.ParseMatchOn(f.matchOn); err != nil {
-		return usageErr("%v", err)
-	}
-	if err := checkConcurrency(f.concurrency); err != nil {
-		return err
-	}
-	opts.Services = validate.ParseServices(strings.Join(f.services, ";"))
-	for _, svc := range opts.Services {
-		if !validate.KnownService(svc) {
-			return usageErr("--services: unknown service %q; use kintone, garoon, office, mailwise or secure_access", svc)
-		}
-	}
-	opts.Concurrency = f.concurrency
-	opts.Rate = f.rate
-	opts.Resume = f.resume
-	opts.DryRun = f.dryRun
 	opts.Log = s.err
-	if err := opts.Prepare(); err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-
 	api, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
 		return err
@@ -128,19 +106,67 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	opts.Events = events
 	sum, err := importer.Import(ctx, api, opts)
 	done()
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("writing the report: %w", cerr)
-	} else if cerr == nil && sum != nil && sum.Settled {
+	err = closeReport(w, path, err, sum != nil)
+	if err == nil && sum.Settled {
 		// Only now, with every line safely in the report, may the
 		// evidence go.
-		if derr := recovery.Discard(opts.SendLog); err == nil {
-			err = derr
-		}
+		err = recovery.Discard(opts.SendLog)
 	}
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
 		printCauses(s.err, path, sum)
 	}
+	return importExit(s, file, path, sum, err)
+}
+
+// importOptions turns the flags of import into importer options, checking
+// them before anything is created or sent.
+func (f *importFlags) importOptions(file string) (importer.Options, error) {
+	opts, err := f.options(file)
+	if err != nil {
+		return opts, err
+	}
+	if opts.Mode, err = importer.ParseMode(f.mode); err != nil {
+		return opts, usageErr("--mode: %v", err)
+	}
+	if opts.MatchOn, err = importer.ParseMatchOn(f.matchOn); err != nil {
+		return opts, usageErr("%v", err)
+	}
+	if err := checkConcurrency(f.concurrency); err != nil {
+		return opts, err
+	}
+	opts.Services = validate.ParseServices(strings.Join(f.services, ";"))
+	for _, svc := range opts.Services {
+		if !validate.KnownService(svc) {
+			return opts, usageErr("--services: unknown service %q; use kintone, garoon, office, mailwise or secure_access", svc)
+		}
+	}
+	opts.Concurrency, opts.Rate = f.concurrency, f.rate
+	opts.Resume, opts.DryRun = f.resume, f.dryRun
+	if err := opts.Prepare(); err != nil {
+		return opts, &exitError{code: exitUsage, err: err}
+	}
+	return opts, nil
+}
+
+// closeReport closes the report after a run that ended with err. When the
+// run wrote no row at all (the input could not be read), the report is
+// removed: an empty report next to an unreadable file only misleads.
+func closeReport(w report.Writer, path string, err error, ran bool) error {
+	cerr := w.Close()
+	if !ran && path != report.Stdout {
+		os.Remove(path)
+		return err
+	}
+	if err == nil && cerr != nil {
+		return fmt.Errorf("writing the report: %w", cerr)
+	}
+	return err
+}
+
+// importExit prints what to do next and returns the exit status of an
+// import.
+func importExit(s *streams, file, path string, sum *importer.Summary, err error) error {
 	var fatal *importer.FatalError
 	switch {
 	case errors.As(err, &fatal):
@@ -148,7 +174,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	case err != nil:
 		return &exitError{code: exitUsage, err: err}
 	case sum.Interrupted:
-		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", file, path)
+		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", quoteArg(file), quoteArg(path))
 		return &exitError{code: exitInterrupted}
 	case !sum.OK():
 		if next := nextCommand(file, path, sum); next != "" {

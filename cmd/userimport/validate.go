@@ -48,10 +48,7 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	opts.Events = events
 	sum, err := importer.Validate(cmd.Context(), opts)
 	done()
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("writing the report: %w", cerr)
-	}
-	if err != nil {
+	if err = closeReport(w, path, err, sum != nil); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	warned := ""
