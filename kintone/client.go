@@ -18,11 +18,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,7 +61,8 @@ const (
 )
 
 // Client talks to one cybozu.com domain. It is safe for concurrent use by
-// multiple goroutines; it holds no per-request state.
+// multiple goroutines; it holds no per-request state, only what it learned
+// of the server (that it refuses DELETE bodies).
 //
 // Format prints only the base URL. Beyond that, the credentials live inside
 // a closure: fmt prints unexported fields by reflection, bypassing every
@@ -72,6 +73,11 @@ type Client struct {
 	hc        *http.Client
 	userAgent string
 	creds     credentials
+
+	// deleteInQuery is set once the server refused a DELETE body: later
+	// DELETEs send their parameters in the query string at once. A
+	// pointer, so that a Client value can be copied (and printed).
+	deleteInQuery *atomic.Bool
 
 	// Limits, fields so that tests can shrink them.
 	maxErrorBody   int64
@@ -159,9 +165,8 @@ func WithBasicAuth(user string, password Secret) Option {
 
 // WithHTTPClient makes the Client send through hc (for proxies, TLS settings,
 // timeouts or test transports). The Client works on a shallow copy, so hc
-// itself is never modified; the copy's CheckRedirect strips authentication
-// headers before any redirect to another host and then defers to hc's own
-// CheckRedirect, if any.
+// itself is never modified; the copy never follows a redirect, whatever
+// hc's own CheckRedirect would do (see IsRedirect).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *clientConfig) error {
 		if hc == nil {
@@ -237,7 +242,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	} else {
 		hc = http.Client{Timeout: defaultTimeout, Transport: newTransport()}
 	}
-	hc.CheckRedirect = stripAuthOnRedirect(hc.CheckRedirect)
+	hc.CheckRedirect = refuseRedirect
 
 	ua := defaultUserAgent
 	if cfg.userAgentSet {
@@ -248,6 +253,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		hc:             &hc,
 		userAgent:      ua,
 		creds:          creds,
+		deleteInQuery:  new(atomic.Bool),
 		maxErrorBody:   maxErrorBody,
 		maxSuccessBody: maxSuccessBody,
 		maxURLLength:   maxURLLength,
@@ -307,47 +313,15 @@ func isLoopback(host string) bool {
 	return err == nil && addr.Unmap().IsLoopback()
 }
 
-// stripAuthOnRedirect wraps a CheckRedirect function so that authentication
-// headers never follow a redirect to another host or from https to http, and
-// so that a redirect which changes the method is not followed.
-// net/http already drops Authorization across domains, but it forwards
-// X-Cybozu-Authorization (a custom header) and keeps Authorization for
-// subdomains; a password must reach only the host it was configured for.
-func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		if req.Method != via[0].Method {
-			// A 301/302/303 turns a write into a bodiless GET, whose 2xx
-			// would read as the write's success. Stop and let the 3xx
-			// surface as an APIError instead.
-			return http.ErrUseLastResponse
-		}
-		first := via[0].URL
-		if !strings.EqualFold(canonicalHost(req.URL), canonicalHost(first)) ||
-			(first.Scheme == "https" && req.URL.Scheme != "https") {
-			req.Header.Del(headerCybozuAuth)
-			req.Header.Del(headerAuthorization)
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-}
-
-// canonicalHost returns host:port with the scheme's default port filled in,
-// so that https://x and https://x:443 compare equal.
-func canonicalHost(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if u.Scheme == "https" {
-			port = "443"
-		}
-	}
-	return net.JoinHostPort(u.Hostname(), port)
+// refuseRedirect is every Client's CheckRedirect: no redirect is followed.
+// The User API never redirects, so a 3xx comes from a wrong base URL or
+// something in between, and following it would send the request, with
+// the new users' passwords in its body, to a host nobody configured (and
+// past the https/loopback check of NewClient). http.ErrUseLastResponse
+// hands the 3xx back to do, which turns it into an APIError naming the
+// Location (see IsRedirect); nothing is sent there.
+func refuseRedirect(*http.Request, []*http.Request) error {
+	return http.ErrUseLastResponse
 }
 
 // BaseURL returns the base URL the Client was built with, normalised (no

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -138,79 +140,101 @@ func TestAuthHeaders(t *testing.T) {
 	}
 }
 
-func TestRedirectAuthHeaders(t *testing.T) {
-	// other is a second server: same IP, other port, i.e. another host.
-	other := newTestServer(t, replyJSON(200, `{"users":[]}`))
-	tests := []struct {
-		name     string
-		target   func(ts *testServer) string
-		wantAuth bool
-		wantTo   *testServer // nil: the first server
-	}{
-		{"other host", func(*testServer) string { return other.URL + prefix + "/v1/users.json" }, false, other},
-		{"same host", func(ts *testServer) string { return ts.URL + prefix + "/v1/moved.json" }, true, nil},
+// newCatcher starts a server on 127.0.0.2 (another host than the test
+// servers' 127.0.0.1) that records whatever reaches it; it falls back to
+// 127.0.0.1 where 127.0.0.2 cannot be bound.
+func newCatcher(t *testing.T) *testServer {
+	t.Helper()
+	ts := &testServer{}
+	ts.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		ts.mu.Lock()
+		ts.reqs = append(ts.reqs, recorded{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
+		ts.mu.Unlock()
+		replyJSON(200, `{"users":[]}`)(w, r)
+	}))
+	if ln, err := net.Listen("tcp", "127.0.0.2:0"); err == nil {
+		ts.Listener.Close()
+		ts.Listener = ln
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var ts *testServer
-			ts = newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path == prefix+"/v1/moved.json" {
-					replyJSON(200, `{"users":[]}`)(w, r)
-					return
-				}
-				http.Redirect(w, r, tt.target(ts), http.StatusTemporaryRedirect)
-			})
-			called := false
-			caller := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-				called = true
-				return nil
-			}}
-			before := fmt.Sprintf("%p", caller.CheckRedirect)
-			c := clientFor(t, ts, WithPassword(adminLogin, adminPass), WithAPIToken(apiToken), WithHTTPClient(caller))
-			if fmt.Sprintf("%p", caller.CheckRedirect) != before {
-				t.Error("NewClient modified the caller's http.Client")
-			}
-			if _, err := c.GetUsers(context.Background(), GetUsersOptions{Codes: []string{"a"}}); err != nil {
-				t.Fatal(err)
-			}
-			if !called {
-				t.Error("the caller's CheckRedirect was not consulted")
-			}
-			dest := ts
-			if tt.wantTo != nil {
-				dest = tt.wantTo
-			}
-			reqs := dest.requests()
-			last := reqs[len(reqs)-1]
-			for _, h := range []string{headerCybozuAuth, "Authorization"} {
-				if got := last.Header.Get(h) != ""; got != tt.wantAuth {
-					t.Errorf("%s present after redirect = %v, want %v", h, got, tt.wantAuth)
-				}
-			}
-		})
-	}
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
 }
 
-func TestRedirectChangingMethodIsNotFollowed(t *testing.T) {
-	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther} {
-		t.Run(http.StatusText(status), func(t *testing.T) {
-			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodGet {
-					replyJSON(200, `{}`)(w, r)
-					return
-				}
-				http.Redirect(w, r, prefix+"/login", status)
-			})
-			c := clientFor(t, ts)
-			err := c.AddUsers(context.Background(), []UserInput{{Code: "u"}})
-			var ae *APIError
-			if !errors.As(err, &ae) || ae.Status != status {
-				t.Fatalf("err = %v, want an APIError with status %d", err, status)
+// TestRedirectsNotFollowed: a 3xx to any request is an APIError naming the
+// Location, and nothing reaches the Location: not the new users'
+// passwords, not the credentials, not a bodiless GET.
+func TestRedirectsNotFollowed(t *testing.T) {
+	catcher := newCatcher(t)
+	calls := []struct {
+		name string
+		do   func(c *Client) error
+	}{
+		{"AddUsers", func(c *Client) error {
+			return c.AddUsers(context.Background(), []UserInput{{Code: "u", Password: ptrTo(Secret(userPass)), Name: ptrTo("U")}})
+		}},
+		{"AddGuests", func(c *Client) error {
+			return c.AddGuests(context.Background(), []GuestInput{{Code: "g@example.com", Password: guestPass, Name: "G", Timezone: "Asia/Tokyo"}})
+		}},
+		{"UpdateUsers", func(c *Client) error {
+			return c.UpdateUsers(context.Background(), []UserInput{{Code: "u", Password: ptrTo(Secret(userPass))}})
+		}},
+		{"DeleteUsers", func(c *Client) error { return c.DeleteUsers(context.Background(), []string{"u"}) }},
+		{"GetUsers", func(c *Client) error {
+			_, err := c.GetUsers(context.Background(), GetUsersOptions{Codes: []string{"u"}})
+			return err
+		}},
+	}
+	targets := []struct {
+		name, loc string
+	}{
+		{"other host", catcher.URL + "/catch"},
+		{"plain http elsewhere", "http://example.com/v1/users.json"},
+		{"same server", prefix + "/v1/moved.json"},
+	}
+	statuses := []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect}
+	for _, status := range statuses {
+		for _, target := range targets {
+			for _, call := range calls {
+				t.Run(fmt.Sprintf("%d/%s/%s", status, target.name, call.name), func(t *testing.T) {
+					ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+						if r.URL.Path == prefix+"/v1/moved.json" {
+							replyJSON(200, `{}`)(w, r)
+							return
+						}
+						w.Header().Set("Location", target.loc)
+						w.WriteHeader(status)
+					})
+					c := clientFor(t, ts, WithPassword(adminLogin, adminPass), WithHTTPClient(&http.Client{
+						// A caller's policy of following redirects is overruled.
+						CheckRedirect: func(*http.Request, []*http.Request) error { return nil },
+					}))
+					err := call.do(c)
+					loc, ok := IsRedirect(err)
+					if !ok {
+						t.Fatalf("err = %v, want a redirect error", err)
+					}
+					want := target.loc
+					if strings.HasPrefix(want, "/") {
+						want = ts.URL + want
+					}
+					if loc != want || !strings.Contains(err.Error(), want) {
+						t.Errorf("Location = %q, error %q; want both to name %q", loc, err, want)
+					}
+					if IsRetryable(err) || IsOutcomeUnknown(err) || IsAuth(err) {
+						t.Errorf("redirect classed as retryable, unknown or auth: %v", err)
+					}
+					if n := len(ts.requests()); n != 1 {
+						t.Errorf("%d requests to the server, want 1", n)
+					}
+					assertNoSecret(t, "error", err.Error())
+				})
 			}
-			if n := len(ts.requests()); n != 1 {
-				t.Errorf("%d requests, want 1 (redirect not followed)", n)
-			}
-		})
+		}
+	}
+	if reqs := catcher.requests(); len(reqs) != 0 {
+		t.Errorf("the catcher received %d requests, the first with body %q", len(reqs), reqs[0].Body)
 	}
 }
 

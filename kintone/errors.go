@@ -37,6 +37,8 @@ const (
 	CodeTooManyConns  = "GAIA_TO04" // concurrency limit (429)
 	CodeDBLocked      = "GAIA_DA02" // database locked (520), retryable
 	CodeLockTimeout   = "GAIA_LT01" // lock timeout (520), retryable
+	CodeTwoFactor     = "CB_TW02"   // the account uses two-factor authentication, which the API cannot pass
+	CodeInvalidJSON   = "CB_IL02"   // the body is not JSON, or is empty
 )
 
 // APIError is a non-2xx response (or a 2xx response that was not JSON) from
@@ -62,6 +64,18 @@ type APIError struct {
 	// RetryAfter is the delay the server asked for in a Retry-After header;
 	// zero when it sent none.
 	RetryAfter time.Duration
+	// Hint is advice written by this package about what to do, for the
+	// errors whose cause the server's message leaves unclear (see
+	// IsAuth and Refusal); "" for most.
+	Hint string
+	// Token reports that the request carried an API token, which the
+	// service uses in preference to a password: a 403 then usually means
+	// the token's scope (see Refusal).
+	Token bool
+	// Location is where a 3xx answer pointed, resolved against the request
+	// URL and without user information; "" for other answers. The client
+	// never follows it (see IsRedirect).
+	Location string
 	// Method and Path identify the request: the logical method (GET even when
 	// sent as POST with X-HTTP-Method-Override) and the endpoint path without
 	// the base URL's prefix or the query string.
@@ -109,6 +123,11 @@ func (e *APIError) Error() string {
 			b.WriteString("; ")
 		}
 		b.WriteString(fe.String())
+	}
+	if e.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Hint)
+		b.WriteByte(')')
 	}
 	return b.String()
 }
@@ -486,26 +505,95 @@ func transient(err error) bool {
 	return true
 }
 
-// IsAuth reports an authentication failure: CB_AU01 (no credentials) or
-// CB_WA01 (wrong credentials), whether as 401 or the legacy 520, and an HTML
-// 401 page (the domain's Basic authentication).
+// IsAuth reports an authentication failure: CB_AU01 (no credentials),
+// CB_WA01 (wrong credentials) or CB_TW02 (an account with two-factor
+// authentication, which the API cannot pass; its Hint says so), whether as
+// 401 or the legacy 520, and an HTML 401 page (the domain's Basic
+// authentication).
 func IsAuth(err error) bool {
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return false
 	}
 	switch ae.Code {
-	case CodeLoginRequired, CodeWrongAuth:
+	case CodeLoginRequired, CodeWrongAuth, CodeTwoFactor:
 		return true
 	}
 	return ae.HTML && ae.Status == http.StatusUnauthorized
 }
 
 // IsPermission reports 403 CB_NO02: the credentials are valid but the user
-// is not an administrator, or the API token's scope is too small.
+// is not an administrator, or the API token's scope is too small. Refusal
+// tells the two apart.
 func IsPermission(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.Code == CodeNoPrivilege
+}
+
+// RefusalKind says why the service refused a request with 403 CB_NO02.
+type RefusalKind int
+
+// Kinds of refusal.
+const (
+	// NotRefused: err is not a 403 CB_NO02.
+	NotRefused RefusalKind = iota
+	// RefusedNotAdmin: the request was sent with a password and the
+	// account lacks the right (it is not a cybozu.com administrator, or
+	// not the guest space's administrator). Every request alike will be
+	// refused: the run cannot go on.
+	RefusedNotAdmin
+	// RefusedTokenScope: the request was sent with an API token, whose
+	// scope may be what is missing. The scope can depend on the items:
+	// changing or deleting a member of the Administrators group needs the
+	// Dangerous Zone scope where other users need only Read and Write, so
+	// a batch refused for this may hold rows another batch could write;
+	// and the guest APIs accept no token at all.
+	RefusedTokenScope
+)
+
+// Refusal classifies a 403 CB_NO02 by the credentials it was sent with; see
+// RefusalKind. The APIError's Hint names the Dangerous Zone scope for
+// RefusedTokenScope.
+func Refusal(err error) RefusalKind {
+	var ae *APIError
+	switch {
+	case !errors.As(err, &ae) || ae.Code != CodeNoPrivilege:
+		return NotRefused
+	case ae.Token:
+		return RefusedTokenScope
+	}
+	return RefusedNotAdmin
+}
+
+// Hints set on APIError.Hint.
+const (
+	hintTwoFactor  = "the account uses two-factor authentication, which the REST API does not support: use an administrator account without two-factor authentication, or an API token"
+	hintTokenScope = "the request used an API token: changing or deleting a member of the Administrators group needs a token with the Dangerous Zone scope, other writes the Read and Write scope, and the guest APIs accept no token, only a password login"
+)
+
+// hint returns the advice for e, sent with an API token when token is set.
+func hint(e *APIError, token bool) string {
+	switch {
+	case e.Code == CodeTwoFactor:
+		return hintTwoFactor
+	case e.Code == CodeNoPrivilege && token:
+		return hintTokenScope
+	}
+	return ""
+}
+
+// IsRedirect reports a 3xx answer and the Location it named. The client
+// follows no redirect: nothing was sent to that location, and the request
+// itself was answered without being processed, so it is neither retryable
+// nor of unknown outcome. Since every request to the same base URL will be
+// redirected alike, callers usually stop the run with the location in the
+// message.
+func IsRedirect(err error) (location string, ok bool) {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status >= 300 && ae.Status <= 399 {
+		return ae.Location, true
+	}
+	return "", false
 }
 
 // RetryAfterOf returns the delay the server asked for with Retry-After, and

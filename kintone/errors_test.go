@@ -258,7 +258,7 @@ func TestSuccessBodyProblems(t *testing.T) {
 		{name: "oversized", limit: 1024, body: `{"users":[` + strings.Repeat(`{"code":"a"},`, 200) + `{"code":"b"}]}`, wantErr: ErrResponseTooLarge},
 		{name: "at the limit", limit: 12, body: `{"users":[]}`, wantNoErr: true},
 		{name: "malformed JSON", body: `{"users":[`, wantText: "decoding 200 response"},
-		{name: "wrong types", body: `{"users":[{"id":1}]}`, wantText: "decoding 200 response"},
+		{name: "wrong types", body: `{"users":[{"code":1}]}`, wantText: "decoding 200 response"},
 		{name: "HTML 200 on read", ctype: "text/html", body: `<html><title>Login</title></html>`, wantHTML: true},
 		{name: "HTML 200 on write", write: true, body: ` <html><title>Login</title></html>`, wantHTML: true},
 		{name: "write with empty body", write: true, body: ``, wantNoErr: true},

@@ -28,6 +28,16 @@ type call struct {
 	// secrets are values in this request (user passwords) that must not
 	// reach an error message even if the server were to echo them.
 	secrets []string
+	// inQuery, for a DELETE, is its body's one parameter (name, values)
+	// for the query string, used when the server refuses a DELETE body
+	// (see deleteCall).
+	inQuery *queryArray
+}
+
+// queryArray is an array parameter sent as name[0]=v0&name[1]=v1.
+type queryArray struct {
+	name   string
+	values []string
 }
 
 // encodeQuery percent-encodes keys and values as the User API documents
@@ -75,9 +85,17 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 			override = true
 		}
 	} else {
-		u = c.endpointURL(cl.path, "")
+		u = c.endpointURL(cl.path, encodeQuery(cl.query))
+		if cl.body == nil && len(u.String()) > c.maxURLLength && cl.inQuery != nil {
+			// Parameters too long for the URL go as a JSON body of a
+			// POST that says which method it stands for, as for GET.
+			u = c.endpointURL(cl.path, "")
+			httpMethod = http.MethodPost
+			override = true
+			cl.body = map[string][]string{cl.inQuery.name: cl.inQuery.values}
+		}
 	}
-	if cl.method != http.MethodGet || override {
+	if (cl.method != http.MethodGet && cl.body != nil) || override {
 		var err error
 		if body, err = json.Marshal(cl.body); err != nil {
 			return nil, fmt.Errorf("kintone: %s %s: encoding request: %w", cl.method, cl.path, err)
@@ -105,7 +123,7 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if override {
-		req.Header.Set(headerMethodOverride, http.MethodGet)
+		req.Header.Set(headerMethodOverride, cl.method)
 	}
 	return req, nil
 }
@@ -148,6 +166,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	defer resp.Body.Close()
 
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return c.redirectError(cl, resp)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		data, truncated, _ := readLimited(resp.Body, c.maxErrorBody)
 		return c.apiError(cl, resp.StatusCode, resp.Header, data, truncated)
@@ -206,7 +227,42 @@ func (c *Client) apiError(cl call, status int, header http.Header, body []byte, 
 	sc := newScrubber(append(append([]string(nil), own...), cl.secrets...))
 	e := parseError(status, header, body, truncated, sc)
 	e.Method, e.Path = cl.method, cl.path
+	e.Token = c.usesToken()
+	e.Hint = hint(e, e.Token)
 	return e
+}
+
+// redirectError describes a 3xx answer, which the client never follows
+// (see refuseRedirect). Its body, a proxy's or a login page's, is not
+// read as an error body: its HTML would be taken for the IP restriction.
+func (c *Client) redirectError(cl call, resp *http.Response) *APIError {
+	_, own := c.creds()
+	sc := newScrubber(append(append([]string(nil), own...), cl.secrets...))
+	loc := resp.Header.Get("Location")
+	if u, err := resp.Location(); err == nil {
+		loc = u.Redacted()
+	}
+	loc = sc.String(loc)
+	e := &APIError{
+		Status: resp.StatusCode, Code: sc.String(resp.Header.Get(headerCybozuError)),
+		Method: cl.method, Path: cl.path, Location: loc,
+		Message: redirectMessage(loc), Token: c.usesToken(),
+	}
+	return e
+}
+
+// redirectMessage explains a refused redirect.
+func redirectMessage(loc string) string {
+	if loc == "" {
+		return "the server answered with a redirect without a Location; the User API never redirects, so the base URL is probably wrong"
+	}
+	return fmt.Sprintf("the server redirected the request to %q, which was not followed: the User API never redirects, so the base URL is probably wrong (use the address the redirect names if it is the domain's own); nothing was sent there", loc)
+}
+
+// usesToken reports whether requests carry an API token.
+func (c *Client) usesToken() bool {
+	header, _ := c.creds()
+	return strings.HasPrefix(header.Get(headerAuthorization), "Bearer ")
 }
 
 // readLimited reads at most limit bytes and reports whether more followed.

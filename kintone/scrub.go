@@ -2,7 +2,9 @@ package kintone
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,32 +30,66 @@ var masks = []string{"***", "###", "~~~", "???", "%%%"}
 // tokens, so whole-token replacement catches the echo that matters.
 const minAnywhereScrub = 4
 
+// minWindow is the length, in characters, of the pieces of a secret that
+// are removed wherever they occur: a server that echoes a password cut to
+// its field's length, or cut by a snippet of its own, still shows a long
+// piece of it. Eight characters are far too many to guess the rest from
+// and rarely occur by chance in a server's message.
+const minWindow = 8
+
 // scrubber removes secrets (passwords, tokens, credential headers) from the
 // text a server sent, in every form a server or this package may have given
-// it: as is, escaped for a Go %q, or escaped for JSON.
+// it: as is, escaped for a Go %q, for JSON, for HTML or for a URL, or
+// encoded in base64; and, for a secret of minWindow characters or more, in
+// any letter case and any piece of minWindow characters of any form.
+//
+// Case is ignored only for those long secrets: a four-letter password
+// such as "Pass" matched in any case would mask every "password" of every
+// message. Folded forms are kept with their ASCII letters in lower case and
+// matched against the text lowered the same way, which keeps every byte
+// offset; non-ASCII letters are covered by the secret's upper- and
+// lower-case forms. Base64 forms are never folded: base64 is case-sensitive,
+// and its folded forms would match text that encodes something else.
 //
 // A nil *scrubber scrubs nothing.
 type scrubber struct {
-	anywhere []string // forms of long secrets, longest first
-	tokens   []string // forms of short secrets, longest first
-	mask     string   // replaces each secret; its character is in no form
+	anywhere []form // forms of secrets of minAnywhereScrub characters or more, longest first
+	tokens   []form // forms of shorter secrets, longest first
+	// pieces holds every minWindow-character piece of the forms of secrets
+	// that long: true for a folded piece, false for one matched exactly.
+	pieces map[string]bool
+	mask   string // replaces each secret; its character is in no form
+}
+
+// form is one way a secret may read; text is lowered when fold is set.
+type form struct {
+	text string
+	fold bool
 }
 
 // newScrubber prepares the forms of secrets; empty secrets are ignored.
 func newScrubber(secrets []string) *scrubber {
 	sc := &scrubber{}
-	seen := map[string]bool{}
+	seen := map[form]bool{}
 	for _, sec := range secrets {
 		if sec == "" {
 			continue
 		}
-		long := utf8.RuneCountInString(sec) >= minAnywhereScrub
-		for _, f := range secretForms(sec) {
-			if f == "" || seen[f] {
+		n := utf8.RuneCountInString(sec)
+		plain, encoded := secretForms(sec, n >= minWindow)
+		for i, text := range append(plain, encoded...) {
+			f := form{text, n >= minWindow && i < len(plain)}
+			if f.fold {
+				f.text = asciiLower(text)
+			}
+			if f.text == "" || seen[f] {
 				continue
 			}
 			seen[f] = true
-			if long {
+			if n >= minWindow {
+				sc.addPieces(f)
+			}
+			if n >= minAnywhereScrub {
 				sc.anywhere = append(sc.anywhere, f)
 			} else {
 				sc.tokens = append(sc.tokens, f)
@@ -61,11 +97,62 @@ func newScrubber(secrets []string) *scrubber {
 		}
 	}
 	// Longest first, so that a form containing another is replaced whole.
-	longestFirst := func(a, b string) int { return len(b) - len(a) }
+	longestFirst := func(a, b form) int { return len(b.text) - len(a.text) }
 	slices.SortStableFunc(sc.anywhere, longestFirst)
 	slices.SortStableFunc(sc.tokens, longestFirst)
-	sc.mask = pickMask(append(slices.Clone(sc.anywhere), sc.tokens...))
+	var texts []string
+	for _, f := range append(slices.Clone(sc.anywhere), sc.tokens...) {
+		texts = append(texts, f.text)
+	}
+	sc.mask = pickMask(texts)
 	return sc
+}
+
+// addPieces adds every piece of minWindow characters of f.
+func (sc *scrubber) addPieces(f form) {
+	if sc.pieces == nil {
+		sc.pieces = make(map[string]bool)
+	}
+	for i := 0; i < len(f.text); {
+		end, ok := windowEnd(f.text, i)
+		if !ok {
+			return
+		}
+		// A piece seen both ways is folded: that covers the exact one.
+		sc.pieces[f.text[i:end]] = sc.pieces[f.text[i:end]] || f.fold
+		_, size := utf8.DecodeRuneInString(f.text[i:])
+		i += size
+	}
+}
+
+// windowEnd returns the end of the minWindow characters of s from i, and
+// false when fewer are left.
+func windowEnd(s string, i int) (int, bool) {
+	for n := 0; n < minWindow; n++ {
+		if i >= len(s) {
+			return 0, false
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i, true
+}
+
+// asciiLower lowers the ASCII letters of s only, so that every byte keeps
+// its offset: spans found in the lowered text are spans of the original.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // pickMask returns the first of masks whose character occurs in no form,
@@ -92,16 +179,27 @@ func pickMask(forms []string) string {
 	return strings.Repeat(string(r), 3)
 }
 
-// secretForms lists sec as is and as the escapes that turn up in error
-// text: Go's %q (this package quotes unparsable bodies; other Go servers
-// and proxies quote too), and JSON string escaping with and without HTML
-// escaping and with non-ASCII as \u escapes in lower case (Python) and
+// secretForms lists sec as is and as the escapes and encodings that turn
+// up in error text: Go's %q (this package quotes unparsable bodies; other
+// Go servers and proxies quote too); JSON string escaping with and without
+// HTML escaping and with non-ASCII as \u escapes in lower case (Python) and
 // upper case (Java), because a truncated or malformed JSON body is shown as
-// text, undecoded.
-func secretForms(sec string) []string {
+// text, undecoded; HTML entities (a server's error page); URL encoding (a
+// redirect's Location, a query echoed back). With cases set, sec in upper
+// and lower case too, for the non-ASCII letters that folding leaves alone.
+// The base64 encodings come apart, in encoded, since they must be matched
+// exactly.
+func secretForms(sec string, cases bool) (plain, encoded []string) {
+	// Without padding: a padded encoding begins with the unpadded one.
+	encoded = []string{base64.RawStdEncoding.EncodeToString([]byte(sec)), base64.RawURLEncoding.EncodeToString([]byte(sec))}
 	q := strconv.Quote(sec)
 	qa := strconv.QuoteToASCII(sec)
 	forms := []string{sec, q[1 : len(q)-1], qa[1 : len(qa)-1]}
+	if cases {
+		forms = append(forms, strings.ToUpper(sec), strings.ToLower(sec))
+	}
+	forms = append(forms, htmlForms(sec)...)
+	forms = append(forms, url.QueryEscape(sec), url.PathEscape(sec), queryEscape(sec))
 	for _, html := range []bool{true, false} {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
@@ -112,6 +210,18 @@ func secretForms(sec string) []string {
 		j := strings.TrimSuffix(b.String(), "\n")
 		j = j[1 : len(j)-1]
 		forms = append(forms, j, jsonASCII(j, false), jsonASCII(j, true))
+	}
+	return forms, encoded
+}
+
+// htmlForms lists sec with HTML's special characters written as entities,
+// once with each common spelling of the quotes (&#34; &#39;, as Go's
+// html.EscapeString writes them; &quot; &apos;; &#x22; &#x27;).
+func htmlForms(sec string) []string {
+	var forms []string
+	for _, quotes := range [][2]string{{"&#34;", "&#39;"}, {"&quot;", "&apos;"}, {"&#x22;", "&#x27;"}} {
+		r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, quotes[0], "'", quotes[1])
+		forms = append(forms, r.Replace(sec))
 	}
 	return forms
 }
@@ -148,9 +258,9 @@ func hex4(u rune, upper bool) string {
 	return s
 }
 
-// String returns s with every occurrence of every form of every secret
-// replaced by the mask (for short secrets, every occurrence that stands
-// alone).
+// String returns s with every occurrence of every form of every secret,
+// and of every minWindow-character piece of one, replaced by the mask (for
+// short secrets, every occurrence that stands alone).
 //
 // All occurrences are found in s first, overlapping ones included, and each
 // run of overlapping or adjacent ones becomes one mask. The mask's
@@ -165,9 +275,14 @@ func (sc *scrubber) String(s string) string {
 	}
 	type span struct{ start, end int }
 	var spans []span
-	find := func(f string, token bool) {
+	ls := asciiLower(s)
+	find := func(fm form, token bool) {
+		f, text := fm.text, s
+		if fm.fold {
+			text = ls
+		}
 		for i := 0; i <= len(s)-len(f); {
-			j := strings.Index(s[i:], f)
+			j := strings.Index(text[i:], f)
 			if j < 0 {
 				return
 			}
@@ -185,6 +300,22 @@ func (sc *scrubber) String(s string) string {
 	}
 	for _, f := range sc.tokens {
 		find(f, true)
+	}
+	if len(sc.pieces) > 0 {
+		for i := 0; i < len(s); i++ {
+			if !utf8.RuneStart(s[i]) {
+				continue
+			}
+			end, ok := windowEnd(s, i)
+			if !ok {
+				break
+			}
+			if sc.pieces[ls[i:end]] {
+				spans = append(spans, span{i, end})
+			} else if _, exact := sc.pieces[s[i:end]]; exact {
+				spans = append(spans, span{i, end})
+			}
+		}
 	}
 	if len(spans) == 0 {
 		return s
@@ -232,21 +363,27 @@ func isWordRune(r rune) bool {
 }
 
 // trimPartial removes from the end of s the longest part that begins some
-// form of a secret: s was cut (at a read limit or for a snippet) and the
-// secret may have gone on past the cut, where String could not see it
-// whole. Dropping a few characters of text already cut costs nothing.
+// form of a secret: s was cut (at a read limit or for
+// a snippet) and the secret may have gone on past the cut, where String
+// could not see it whole. Dropping a few characters of text already cut
+// costs nothing.
 func (sc *scrubber) trimPartial(s string) string {
 	if sc == nil {
 		return s
 	}
+	ls := asciiLower(s)
 	cut := len(s)
-	try := func(forms []string, token bool) {
-		for _, f := range forms {
+	try := func(forms []form, token bool) {
+		for _, fm := range forms {
+			f, text := fm.text, s
+			if fm.fold {
+				text = ls
+			}
 			// Longest proper prefix first; only one that reaches further
 			// back than the best cut so far can improve it.
 			for k := min(len(f)-1, len(s)); k > len(s)-cut; k-- {
 				start := len(s) - k
-				if strings.HasSuffix(s, f[:k]) && (!token || startsToken(s, start, f)) {
+				if strings.HasSuffix(text, f[:k]) && (!token || startsToken(s, start, f)) {
 					cut = start
 					break
 				}

@@ -75,8 +75,11 @@ type User struct {
 	CustomItemValues    []CustomItemValue `json:"customItemValues"`
 }
 
-// UnmarshalJSON decodes a user of a Get Users response. primaryOrganization
-// and sortOrder are read leniently: the data-structure page (reference §3.2)
+// UnmarshalJSON decodes a user of a Get Users response. id is read as a
+// string or a number: the documents send strings, but a server (or a proxy
+// that re-encodes JSON) that sends the number must not make every page of
+// users undecodable. primaryOrganization and sortOrder are read leniently
+// too: the data-structure page (reference §3.2)
 // documents primaryOrganization as a number while every sample sends a
 // string ("9"), and sortOrder is documented as a number but would be quoted
 // by a server that quotes its ids. A field strictly typed as one of the
@@ -88,16 +91,19 @@ func (u *User) UnmarshalJSON(data []byte) error {
 	aux := struct {
 		*plain
 		// Same JSON names at a shallower depth: these win over plain's.
+		ID                  flexID  `json:"id"`
 		PrimaryOrganization flexID  `json:"primaryOrganization"`
 		SortOrder           flexInt `json:"sortOrder"`
 	}{
 		plain:               (*plain)(u),
+		ID:                  flexID(u.ID),
 		PrimaryOrganization: flexID(u.PrimaryOrganization),
 		SortOrder:           flexInt{u.SortOrder},
 	}
 	if err := json.Unmarshal(data, &aux); err != nil {
 		return err
 	}
+	u.ID = string(aux.ID)
 	u.PrimaryOrganization = string(aux.PrimaryOrganization)
 	u.SortOrder = aux.SortOrder.n
 	return nil

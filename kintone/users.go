@@ -7,6 +7,8 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Endpoint paths, relative to the base URL.
@@ -16,6 +18,7 @@ const (
 	pathUserOrganizations = "/v1/user/organizations.json"
 	pathUserOrgsUpdate    = "/v1/userOrganizations.json"
 	pathGuests            = "/k/v1/guests.json"
+	pathUserCodes         = "/v1/users/codes.json"
 )
 
 // ErrInvalidArgument is returned (wrapped) when a call's arguments can never
@@ -101,33 +104,23 @@ func (c *Client) GetUsers(ctx context.Context, opt GetUsersOptions) ([]User, err
 	return out.Users, nil
 }
 
-// AllUsers pages through every user in id order, MaxPerRequest at a time,
-// until a short or empty page. It yields (User{}, err) once and stops on the
-// first error. Paging by offset is not a snapshot: a user added or deleted
-// meanwhile can shift the pages, so a user seen twice is yielded once, and a
-// user deleted during the walk may hide another from it.
+// AllUsers yields every user of the domain one at a time, in id order: the
+// pages of UserPages, flattened, with c's requests neither paced nor
+// retried. It yields (User{}, err) once and stops on the first error;
+// breaking out of the loop sends no further request. Callers that pace or
+// retry their requests use UserPages with their own UserGetter.
 func (c *Client) AllUsers(ctx context.Context) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
-		seen := make(map[string]struct{})
-		for offset := 0; ; {
-			page, err := c.GetUsers(ctx, GetUsersOptions{Offset: offset, Size: MaxPerRequest})
+		for page, err := range UserPages(ctx, c) {
 			if err != nil {
 				yield(User{}, err)
 				return
 			}
-			for _, u := range page {
-				if _, dup := seen[u.ID]; dup {
-					continue
-				}
-				seen[u.ID] = struct{}{}
+			for _, u := range page.Users {
 				if !yield(u, nil) {
 					return
 				}
 			}
-			if len(page) < MaxPerRequest {
-				return
-			}
-			offset += len(page)
 		}
 	}
 }
@@ -173,7 +166,8 @@ func (c *Client) writeUsers(ctx context.Context, method string, users []UserInpu
 	})
 }
 
-// DeleteUsers deletes users by code (DELETE /v1/users.json with a JSON body).
+// DeleteUsers deletes users by code (DELETE /v1/users.json with a JSON body,
+// or the query string if the server refuses the body; see deleteCall).
 // An empty slice sends nothing and returns nil; more than MaxPerRequest
 // returns ErrTooMany.
 func (c *Client) DeleteUsers(ctx context.Context, codes []string) error {
@@ -184,11 +178,95 @@ func (c *Client) DeleteUsers(ctx context.Context, codes []string) error {
 	if err := checkCount(m, pathUsers, "codes", len(codes)); err != nil {
 		return err
 	}
+	return c.deleteCall(ctx, pathUsers, "codes", codes)
+}
+
+// deleteCall sends a DELETE whose one parameter is the array name. The
+// documents send it as a JSON body, Cybozu's own SDK in the query string
+// (name[0]=a&name[1]=b); both are accepted by the service as far as is
+// known. A server that refuses the body (see refusesBody) is sent the
+// query-string form once, at once, and every later DELETE of this Client
+// goes in that form: a 400 means nothing was deleted, so sending again is
+// safe. A query string longer than the URL limit goes as a POST with
+// X-HTTP-Method-Override: DELETE and the JSON body.
+func (c *Client) deleteCall(ctx context.Context, path, name string, values []string) error {
+	q := &queryArray{name: name, values: values}
+	asQuery := call{method: http.MethodDelete, path: path, query: pageParams(name, values, 0, 0), inQuery: q}
+	if c.deleteInQuery.Load() {
+		return c.do(ctx, asQuery)
+	}
+	err := c.do(ctx, call{method: http.MethodDelete, path: path, body: map[string][]string{name: values}, inQuery: q})
+	if !refusesBody(err, name) {
+		return err
+	}
+	c.deleteInQuery.Store(true)
+	return c.do(ctx, asQuery)
+}
+
+// refusesBody reports a 400 that says the DELETE's parameter did not
+// arrive, which is what a server that ignores a DELETE body answers:
+// CB_IL02 (the body is empty or not JSON), or CB_VA01 whose every field
+// error names the parameter as a whole ("codes": required), none an item
+// of it ("codes[3]") or another field. Any other 400 is about the values
+// and is returned as it is.
+func refusesBody(err error, name string) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest || ae.HTML {
+		return false
+	}
+	switch ae.Code {
+	case CodeInvalidJSON:
+		return true
+	case CodeInvalidInput:
+		if len(ae.Errors) == 0 {
+			return false
+		}
+		for _, fe := range ae.Errors {
+			if fe.Key != name {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// CodeChange renames one user: Current is the login name now, New the one
+// it becomes.
+type CodeChange struct {
+	Current string `json:"currentCode"`
+	New     string `json:"newCode"`
+}
+
+// maxCodeLength is the documented limit of a login name, in characters.
+const maxCodeLength = 128
+
+// UpdateUserCodes changes users' login names (PUT /v1/users/codes.json,
+// {"codes":[{"currentCode","newCode"}]}). Both names of every change must
+// be non-blank and at most 128 characters (ErrInvalidArgument otherwise;
+// nothing is sent). An empty slice sends nothing and returns nil; more than
+// MaxPerRequest returns ErrTooMany. With an API token it needs the Read and
+// Write scope.
+func (c *Client) UpdateUserCodes(ctx context.Context, changes []CodeChange) error {
+	const m = http.MethodPut
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := checkCount(m, pathUserCodes, "code changes", len(changes)); err != nil {
+		return err
+	}
+	for i, ch := range changes {
+		for _, code := range []string{ch.Current, ch.New} {
+			if strings.TrimSpace(code) == "" || utf8.RuneCountInString(code) > maxCodeLength {
+				return fmt.Errorf("%w: %s %s: change %d: a login name must be 1 to %d characters, not blank", ErrInvalidArgument, m, pathUserCodes, i, maxCodeLength)
+			}
+		}
+	}
 	return c.do(ctx, call{
-		method: m, path: pathUsers,
+		method: m, path: pathUserCodes,
 		body: struct {
-			Codes []string `json:"codes"`
-		}{codes},
+			Codes []CodeChange `json:"codes"`
+		}{changes},
 	})
 }
 
@@ -324,7 +402,8 @@ func (c *Client) AddGuests(ctx context.Context, guests []GuestInput) error {
 }
 
 // DeleteGuests deletes guest accounts by e-mail address (DELETE
-// /k/v1/guests.json with {"guests":[...]}). An empty slice sends nothing and
+// /k/v1/guests.json with {"guests":[...]}, or the query string if the
+// server refuses the body; see deleteCall). An empty slice sends nothing and
 // returns nil; more than MaxPerRequest returns ErrTooMany.
 func (c *Client) DeleteGuests(ctx context.Context, codes []string) error {
 	const m = http.MethodDelete
@@ -334,10 +413,5 @@ func (c *Client) DeleteGuests(ctx context.Context, codes []string) error {
 	if err := checkCount(m, pathGuests, "guests", len(codes)); err != nil {
 		return err
 	}
-	return c.do(ctx, call{
-		method: m, path: pathGuests,
-		body: struct {
-			Guests []string `json:"guests"`
-		}{codes},
-	})
+	return c.deleteCall(ctx, pathGuests, "guests", codes)
 }

@@ -1,16 +1,20 @@
-// Package kintonetest is an in-memory cybozu.com domain behind a real HTTP
-// server on loopback, in the spirit of net/http/httptest: tests (and
-// `userimport sim`) point the kintone client at Server.URL and inspect the
-// resulting state through accessors.
+// Package kintonetest is an in-memory cybozu.com domain, in the spirit of
+// net/http/httptest. A Domain holds the state and is the http.Handler of
+// the API; its options are fixed when it is made. Tests serve it with
+// httptest.NewServer(domain), or use NewServer, which does that on
+// loopback and keeps the Domain's accessors at hand; `userimport sim`
+// serves one with Listen. Clients point the kintone client at the URL and
+// inspect the resulting state through the accessors.
 //
 // The simulator stands for the service, so its rules are its own table
 // written from the reference (/work/shared/kintone-user-api.md, cited as
 // "reference §N"), never calls into the project's validate package.
 //
 // Endpoints (reference §2): GET/POST/PUT/DELETE /v1/users.json,
-// GET/PUT /v1/users/services.json, GET /v1/user/organizations.json,
-// PUT /v1/userOrganizations.json, POST/DELETE /k/v1/guests.json.
-// Writes answer {} on success.
+// PUT /v1/users/codes.json, GET/PUT /v1/users/services.json,
+// GET /v1/user/organizations.json, PUT /v1/userOrganizations.json,
+// POST/DELETE /k/v1/guests.json, PUT /k/guest/{ID}/v1/space/guests.json
+// (guest spaces come from WithGuestSpace). Writes answer {} on success.
 //
 // Request pipeline, in order:
 //
@@ -23,9 +27,12 @@
 //     405 (with an Allow header), both with the JSON code CB_NF01. The
 //     reference records no code for these; CB_NF01 is the simulator's own.
 //  5. Authentication (reference §4): a Bearer token wins over
-//     X-Cybozu-Authorization; none → 401 CB_AU01; bad → 401 CB_WA01 (520
-//     with WithLegacyAuthStatus). Writes by a non-administrator → 403
-//     CB_NO02; any authenticated account may read.
+//     X-Cybozu-Authorization (on /k/ routes a token is ignored unless
+//     WithTokenOnGuestAPIs); none → 401 CB_AU01; bad → 401 CB_WA01 (520
+//     with WithLegacyAuthStatus). Writes by a non-administrator or a Read
+//     token → 403 CB_NO02; any authenticated account may read. A token
+//     without the Dangerous Zone scope that updates or deletes a member of
+//     the Administrators group → 403 CB_NO02.
 //  6. Fault draw for writes (WithFaults, WithSeed): one draw per write
 //     request; a fault replaces the success of a valid write only, and only
 //     drop-after-commit applies the write.
@@ -37,7 +44,18 @@
 //  8. Validation of the whole batch under the state lock, reporting every
 //     invalid item in one 400 CB_VA01, then an atomic commit.
 //
-// Messages are English, or Japanese when Accept-Language starts with "ja".
+// Messages follow Accept-Language (en or ja); otherwise they are in the
+// default language (WithDefaultLanguage; English unless set).
+//
+// Where the documents are silent, options select each plausible answer:
+// WithPartialCommit (a rejected Add batch keeps its rows before the first
+// invalid one), WithUnknownUserStatus (Update User Services naming an
+// unknown user: 400, 404 or 520), WithTokenScope, WithTokenOnGuestAPIs,
+// WithDefaultLanguage, WithLegacyAuthStatus, WithCustomItems and
+// WithCustomItemsReplace (merge or replace a partial custom item list).
+// Always on: DELETE parameters from the query string when the body has
+// none, sortOrder "" clearing the sort order, and Get Users returning
+// every custom item of the domain, "" when not set.
 //
 // Where the reference leaves a choice open the simulator picks one and says
 // so at the rule: 128-character limits (64 with WithJapaneseLimits),

@@ -20,9 +20,14 @@ const (
 	langJA
 )
 
-// langOf picks Japanese when the client's first preference is Japanese.
-func langOf(r *http.Request) lang {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))), "ja") {
+// langOf picks the language of the answer: the client's first preference
+// when it is English or Japanese, else the default language.
+func (d *Domain) langOf(r *http.Request) lang {
+	al := strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language")))
+	switch {
+	case strings.HasPrefix(al, "en"):
+		return langEN
+	case strings.HasPrefix(al, "ja"), d.cfg.defaultLang == "ja":
 		return langJA
 	}
 	return langEN
@@ -95,6 +100,9 @@ const (
 	msgEmail
 	msgDuplicate
 	msgBadID
+	msgCustomNotFound
+	msgSpaceNotFound
+	msgNotGuest
 )
 
 // messages holds the English and Japanese format of every msgID. The
@@ -123,6 +131,9 @@ var messages = map[msgID][2]string{
 	msgEmail:          {"Enter a valid e-mail address.", "メールアドレスの形式が正しくありません。"},
 	msgDuplicate:      {"Duplicate value: %s.", "値が重複しています: %s"},
 	msgBadID:          {"Invalid ID: %s.", "IDが正しくありません: %s"},
+	msgCustomNotFound: {"The specified custom item (code: %s) is not found.", "指定したカスタマイズ項目(code:%s)が見つかりません。"},
+	msgSpaceNotFound:  {"The specified guest space (id: %s) is not found.", "指定したゲストスペース(id:%s)が見つかりません。"},
+	msgNotGuest:       {"The specified user (code: %s) is not a guest user.", "指定したユーザー(code:%s)はゲストユーザーではありません。"},
 }
 
 func (m msgID) text(l lang, args []any) string {

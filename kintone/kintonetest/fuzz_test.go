@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func serve(s *Server, method, target, body string) *httptest.ResponseRecorder {
+func serve(s *Domain, method, target, body string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("X-Cybozu-Authorization", xauth(s.AdminUser, s.AdminPassword))
@@ -29,17 +29,18 @@ func FuzzWriteBodies(f *testing.F) {
 		`{"userOrganizations":[{"code":"a","organizations":[{"orgCode":"o","titleCode":"t"}]}]}`,
 		`{"guests":[{"code":"g@example.com","password":"p","timezone":"UTC","name":"G"}]}`,
 		`{"users":null}`, `{}`, ``, `{"users":[1,"x",null,{}]}`, `{"users":[{"code":"\u3000"}]}`,
+		`{"codes":[{"currentCode":"a","newCode":"b"}]}`, `{"id":1,"guests":["g@example.com"]}`,
 	} {
-		for i := range 6 {
+		for i := range 8 {
 			f.Add(i, seed)
 		}
 	}
 	targets := []struct{ method, path string }{
 		{"POST", "/v1/users.json"}, {"PUT", "/v1/users.json"}, {"DELETE", "/v1/users.json"},
 		{"PUT", "/v1/users/services.json"}, {"PUT", "/v1/userOrganizations.json"}, {"POST", "/k/v1/guests.json"},
+		{"PUT", "/v1/users/codes.json"}, {"PUT", "/k/guest/1/v1/space/guests.json"},
 	}
-	s := NewServer(WithDepartments(nil, nil))
-	defer s.Close()
+	s := NewDomain(WithDepartments(nil, nil), WithGuestSpace(1))
 	f.Fuzz(func(t *testing.T, which int, body string) {
 		tg := targets[uint(which)%uint(len(targets))]
 		before := s.Users()
@@ -75,8 +76,7 @@ func FuzzGetUsersQuery(f *testing.F) {
 	for _, q := range []string{"", "codes[0]=a&codes[1]=b", "codes=a", "ids[0]=1", "offset=1&size=2", "size=0", "ids[0]=1&codes[0]=a", "codes[99999999999999999999]=x", "%zz"} {
 		f.Add(q)
 	}
-	s := NewServer(WithUsers(userIn("a"), userIn("b")))
-	defer s.Close()
+	s := NewDomain(WithUsers(userIn("a"), userIn("b")))
 	f.Fuzz(func(t *testing.T, q string) {
 		for _, p := range []string{"/v1/users.json", "/v1/users/services.json"} {
 			r := httptest.NewRequest("GET", "/", nil)

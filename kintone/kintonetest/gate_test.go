@@ -189,7 +189,8 @@ func TestDropAfterCommit(t *testing.T) {
 	if _, ok := s.User("d"); !ok {
 		t.Fatal("dropped write was not committed")
 	}
-	s.SetFaults(Faults{})
+	// A fault hits only a write that would succeed, so the retry gets the
+	// duplicate error.
 	wantError(t, do(t, s, req{method: "POST", path: "/v1/users.json", body: users(newUser("d"))}), 400, "CB_VA01", "users[0].code", "already exists")
 	if st := s.Requests(); st.DroppedAfterCommit != 1 || st.ByStatus[0] != 0 {
 		t.Errorf("stats = %+v", st)
@@ -242,22 +243,19 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
-// SetFaults switches injection on and off at run time.
-func TestSetFaults(t *testing.T) {
-	s := NewServer(WithUsers(userIn("u")))
-	defer s.Close()
-	body := `{"users":[{"code":"u","name":"N"}]}`
-	if st, _, _ := outcome(t, s, "PUT", "/v1/users.json", body); st != 200 {
-		t.Fatalf("status %d", st)
-	}
-	s.SetFaults(Faults{Rate520: 1})
-	if st, _, _ := outcome(t, s, "PUT", "/v1/users.json", body); st != 520 {
-		t.Fatalf("status %d, want 520", st)
-	}
-	defer func() {
-		if recover() == nil {
-			t.Error("SetFaults with rates summing over 1 did not panic")
+// Fault rates are fixed at construction; invalid ones are refused there.
+func TestInvalidFaults(t *testing.T) {
+	for _, f := range []Faults{{Rate503: 0.6, Rate429: 0.6}, {Rate520: -0.1}, {RateHTML: 1.5}} {
+		if _, err := Listen("127.0.0.1:0", WithFaults(f)); err == nil {
+			t.Errorf("Listen accepted %+v", f)
 		}
-	}()
-	s.SetFaults(Faults{Rate503: 0.6, Rate429: 0.6})
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewDomain accepted %+v", f)
+				}
+			}()
+			NewDomain(WithFaults(f))
+		}()
+	}
 }

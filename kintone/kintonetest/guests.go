@@ -2,6 +2,7 @@ package kintonetest
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/userimport/userimport/kintone"
 )
@@ -10,8 +11,8 @@ import (
 // address; password, timezone and name are required. The per-request
 // maximum is not documented; the simulator assumes 100 like every other
 // batch API (reference §11.7).
-func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		raws := c.items("guests", errs)
 		if raws == nil {
 			return nil
@@ -20,7 +21,7 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 		var codes newCodes
 		for i, raw := range raws {
 			at := path{}.field("guests").at(i)
-			it := parseItem(raw, guestRules, true, s.cfg.jaLimits, at, errs)
+			it := parseItem(raw, guestRules, true, d.cfg.jaLimits, at, errs)
 			items[i] = it
 			if it == nil {
 				continue
@@ -29,13 +30,13 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 			if !ok {
 				continue
 			}
-			_, exists := s.guests[code]
+			_, exists := d.guests[code]
 			codes.check(code, exists, at.field("code"), msgGuestExists, errs)
 		}
-		codes.count(s)
-		return func() {
-			now := s.now()
-			for _, it := range items {
+		codes.count(d)
+		commit := func(n int) {
+			now := d.now()
+			for _, it := range items[:n] {
 				g := kintone.GuestInput{
 					Code:             it.get("code"),
 					Password:         kintone.Secret(it.get("password")),
@@ -53,25 +54,30 @@ func (s *Server) addGuests(w http.ResponseWriter, _ *http.Request, c *call) {
 				if g.Locale == "" {
 					g.Locale = "auto"
 				}
-				s.guests[g.Code] = &guest{input: g, ctime: now}
+				d.guests[g.Code] = &guest{input: g, ctime: now}
 			}
 		}
+		c.partial = func() { commit(firstBadItem(errs)) }
+		return func() { commit(len(items)) }
 	})
 }
 
 // deleteGuests is Delete Guests: {"guests":["a@example.com"]}; it deletes
-// the accounts.
-func (s *Server) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+// the accounts, and so their guest space memberships.
+func (d *Domain) deleteGuests(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		codes := c.codes("guests", errs)
 		for i, code := range codes {
-			if _, ok := s.guests[code]; code != "" && !ok {
+			if _, ok := d.guests[code]; code != "" && !ok {
 				errs.add(path{}.field("guests").at(i), msgGuestNotFound, code)
 			}
 		}
 		return func() {
 			for _, code := range codes {
-				delete(s.guests, code)
+				delete(d.guests, code)
+			}
+			for id, members := range d.spaces {
+				d.spaces[id] = slices.DeleteFunc(members, func(g string) bool { return slices.Contains(codes, g) })
 			}
 		}
 	})

@@ -20,27 +20,51 @@ type endpoint struct {
 	writes map[string]handlerFunc
 }
 
-type handlerFunc func(s *Server, w http.ResponseWriter, r *http.Request, c *call)
+type handlerFunc func(d *Domain, w http.ResponseWriter, r *http.Request, c *call)
 
 // routes is reference §2's catalogue as far as the importer uses it.
 var routes = map[string]endpoint{
 	"/v1/users.json": {
-		reads:  map[string]handlerFunc{http.MethodGet: (*Server).getUsers},
-		writes: map[string]handlerFunc{http.MethodPost: (*Server).addUsers, http.MethodPut: (*Server).updateUsers, http.MethodDelete: (*Server).deleteUsers},
+		reads:  map[string]handlerFunc{http.MethodGet: (*Domain).getUsers},
+		writes: map[string]handlerFunc{http.MethodPost: (*Domain).addUsers, http.MethodPut: (*Domain).updateUsers, http.MethodDelete: (*Domain).deleteUsers},
 	},
 	"/v1/users/services.json": {
-		reads:  map[string]handlerFunc{http.MethodGet: (*Server).getServices},
-		writes: map[string]handlerFunc{http.MethodPut: (*Server).updateServices},
+		reads:  map[string]handlerFunc{http.MethodGet: (*Domain).getServices},
+		writes: map[string]handlerFunc{http.MethodPut: (*Domain).updateServices},
 	},
 	"/v1/user/organizations.json": {
-		reads: map[string]handlerFunc{http.MethodGet: (*Server).getUserOrganizations},
+		reads: map[string]handlerFunc{http.MethodGet: (*Domain).getUserOrganizations},
 	},
 	"/v1/userOrganizations.json": {
-		writes: map[string]handlerFunc{http.MethodPut: (*Server).updateUserOrganizations},
+		writes: map[string]handlerFunc{http.MethodPut: (*Domain).updateUserOrganizations},
 	},
 	"/k/v1/guests.json": {
-		writes: map[string]handlerFunc{http.MethodPost: (*Server).addGuests, http.MethodDelete: (*Server).deleteGuests},
+		writes: map[string]handlerFunc{http.MethodPost: (*Domain).addGuests, http.MethodDelete: (*Domain).deleteGuests},
 	},
+	"/v1/users/codes.json": {
+		writes: map[string]handlerFunc{http.MethodPut: (*Domain).updateUserCodes},
+	},
+	guestSpacePrefix + "{id}/v1/space/guests.json": {
+		writes: map[string]handlerFunc{http.MethodPut: (*Domain).updateGuestMembers},
+	},
+}
+
+// guestSpacePrefix starts the path of a kintone API called for a guest
+// space: /k/guest/{ID}/v1/....
+const guestSpacePrefix = "/k/guest/"
+
+// routeKey returns the routes key of p, with a guest space ID replaced by
+// "{id}", and that ID.
+func routeKey(p string) (key, space string) {
+	rest, ok := strings.CutPrefix(p, guestSpacePrefix)
+	if !ok {
+		return p, ""
+	}
+	id, tail, ok := strings.Cut(rest, "/")
+	if !ok || id == "" || !allDigits(id) {
+		return p, ""
+	}
+	return guestSpacePrefix + "{id}/" + tail, id
 }
 
 func (e endpoint) allow() string {
@@ -69,9 +93,34 @@ const (
 type call struct {
 	lang    lang
 	indexed bool
+	who     principal
 	fault   faultKind
 	body    map[string]json.RawMessage // JSON body parameters; nil when none
 	query   map[string][]string
+	// forbidden, set by a write's validation, answers 403 CB_NO02: the
+	// request touches what the token's scope does not cover.
+	forbidden bool
+	// partial, set by a write's validation under WithPartialCommit, applies
+	// the items before the first invalid one of a rejected request.
+	partial func()
+	// rejectStatus, when set, replaces the status of a 400 CB_VA01.
+	rejectStatus int
+	// space is the guest space ID of a /k/guest/{ID}/... path.
+	space string
+}
+
+// needsDangerousZone reports whether touching a member of the
+// Administrators group is beyond the request's rights: only a token
+// without the Dangerous Zone scope is limited (reference §12).
+func (c *call) needsDangerousZone() bool {
+	return c.who.token && c.who.scope < ScopeDangerousZone
+}
+
+func (c *call) status(def int) int {
+	if c.rejectStatus != 0 {
+		return c.rejectStatus
+	}
+	return def
 }
 
 // statusWriter records the status for Stats.ByStatus.
@@ -110,42 +159,34 @@ func effectiveMethod(r *http.Request) string {
 // ServeHTTP runs the pipeline: concurrency gate, request hook, latency,
 // front door (Basic auth / IP restriction), routing, authentication,
 // privilege, fault draw, body parsing, handler.
-func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	n := s.running.Add(1)
-	defer s.running.Add(-1)
+func (d *Domain) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	n := d.running.Add(1)
+	defer d.running.Add(-1)
 	for {
-		m := s.maxSeen.Load()
-		if n <= m || s.maxSeen.CompareAndSwap(m, n) {
+		m := d.maxSeen.Load()
+		if n <= m || d.maxSeen.CompareAndSwap(m, n) {
 			break
 		}
 	}
 	method := effectiveMethod(r)
 	w := &statusWriter{ResponseWriter: rw}
 	dropped := false
-	defer func() {
-		s.statsMu.Lock()
-		s.stats.Total++
-		s.stats.ByEndpoint[method+" "+r.URL.Path]++
-		if !dropped && w.status != 0 {
-			s.stats.ByStatus[w.status]++
-		}
-		s.statsMu.Unlock()
-	}()
+	defer func() { d.count(method+" "+r.URL.Path, w.status, dropped) }()
 
 	h := w.Header()
-	h.Set("X-ConcurrencyLimit-Limit", strconv.Itoa(s.cfg.maxConcurrent))
+	h.Set("X-ConcurrencyLimit-Limit", strconv.Itoa(d.cfg.maxConcurrent))
 	h.Set("X-ConcurrencyLimit-Running", strconv.FormatInt(n, 10))
-	l := langOf(r)
-	if n > int64(s.cfg.maxConcurrent) {
-		s.bump(func(st *Stats) { st.Throttled++ })
+	l := d.langOf(r)
+	if n > int64(d.cfg.maxConcurrent) {
+		d.bump(func(st *Stats) { st.Throttled++ })
 		writeAPIError(w, errTooBusy.status, errTooBusy, l, nil)
 		return
 	}
-	if s.cfg.hook != nil {
-		s.cfg.hook(r)
+	if d.cfg.hook != nil {
+		d.cfg.hook(r)
 	}
-	if s.cfg.latency > 0 {
-		t := time.NewTimer(s.cfg.latency)
+	if d.cfg.latency > 0 {
+		t := time.NewTimer(d.cfg.latency)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
@@ -153,13 +194,32 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !s.frontDoor(w, r) {
-		return
+	dropped = d.serveAPI(w, r, method, l)
+}
+
+// count records one finished request in the statistics.
+func (d *Domain) count(endpoint string, status int, dropped bool) {
+	d.statsMu.Lock()
+	defer d.statsMu.Unlock()
+	d.stats.Total++
+	d.stats.ByEndpoint[endpoint]++
+	if !dropped && status != 0 {
+		d.stats.ByStatus[status]++
 	}
-	ep, ok := routes[r.URL.Path]
+}
+
+// serveAPI answers an admitted request: front door, routing,
+// authentication, privilege, fault draw, body, handler. It reports whether
+// the connection was dropped without an answer.
+func (d *Domain) serveAPI(w *statusWriter, r *http.Request, method string, l lang) (dropped bool) {
+	if !d.frontDoor(w, r) {
+		return false
+	}
+	key, space := routeKey(r.URL.Path)
+	ep, ok := routes[key]
 	if !ok {
 		writeAPIError(w, errNoAPI.status, errNoAPI, l, nil)
-		return
+		return false
 	}
 	fn, write := ep.writes[method], true
 	if fn == nil {
@@ -168,58 +228,58 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if fn == nil {
 		w.Header().Set("Allow", ep.allow())
 		writeAPIError(w, errNoMethod.status, errNoMethod, l, nil)
-		return
+		return false
 	}
-	admin, aerr, ok := s.authenticate(r)
+	who, aerr, ok := d.authenticate(r)
 	if !ok {
 		status := aerr.status
-		if s.cfg.legacyAuth {
+		if d.cfg.legacyAuth {
 			status = statusLegacy
 		}
 		writeAPIError(w, status, aerr, l, nil)
-		return
+		return false
 	}
-	if write && !admin {
+	if write && !who.admin {
 		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, l, nil)
-		return
+		return false
 	}
-	c := &call{lang: l, indexed: !s.cfg.unindexed, query: r.URL.Query()}
+	c := &call{lang: l, indexed: !d.cfg.unindexed, query: r.URL.Query(), who: who, space: space}
 	if write {
-		s.bump(func(st *Stats) { st.Writes++ })
-		c.fault = s.drawFault()
+		d.bump(func(st *Stats) { st.Writes++ })
+		c.fault = d.drawFault()
 	}
-	if e, ok := s.readBody(r, write, c); !ok {
+	if e, ok := d.readBody(r, write, c); !ok {
 		writeAPIError(w, e.status, e, l, nil)
-		return
+		return false
 	}
-	fn(s, w, r, c)
-	dropped = c.fault == faultDrop && w.status == 0
+	fn(d, w, r, c)
+	return c.fault == faultDrop && w.status == 0
 }
 
-func (s *Server) bump(f func(*Stats)) {
-	s.statsMu.Lock()
-	f(&s.stats)
-	s.statsMu.Unlock()
+func (d *Domain) bump(f func(*Stats)) {
+	d.statsMu.Lock()
+	f(&d.stats)
+	d.statsMu.Unlock()
 }
 
 // frontDoor applies the domain's Basic authentication and IP restriction,
 // which sit in front of the API and answer with HTML (reference §4).
-func (s *Server) frontDoor(w http.ResponseWriter, r *http.Request) bool {
+func (d *Domain) frontDoor(w http.ResponseWriter, r *http.Request) bool {
 	basicOK := false
-	if s.cfg.basicAuth {
+	if d.cfg.basicAuth {
 		for _, v := range r.Header.Values("Authorization") {
 			u, p, ok := parseBasic(v)
-			if ok && equal(u, s.cfg.basicUser) && equal(p, s.cfg.basicPassword) {
+			if ok && equal(u, d.cfg.basicUser) && equal(p, d.cfg.basicPassword) {
 				basicOK = true
 			}
 		}
 	}
 	switch {
-	case s.cfg.ipRestricted && !basicOK:
+	case d.cfg.ipRestricted && !basicOK:
 		writeHTML(w, http.StatusUnauthorized, "Unauthorized", "認証が必要です", "h2",
 			"Access from this IP address is not allowed. / このIPアドレスからのアクセスは許可されていません。")
 		return false
-	case s.cfg.basicAuth && !basicOK:
+	case d.cfg.basicAuth && !basicOK:
 		w.Header().Set("WWW-Authenticate", `Basic realm="cybozu.com"`)
 		writeHTML(w, http.StatusUnauthorized, "Unauthorized", "認証が必要です", "h2",
 			"Basic authentication is required. / Basic認証が必要です。")
@@ -242,61 +302,73 @@ func parseBasic(h string) (user, password string, ok bool) {
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
+// principal is who a request authenticated as.
+type principal struct {
+	admin bool       // may write
+	token bool       // by API token, limited to scope
+	scope TokenScope // the token's scope
+}
+
 // authenticate applies reference §4: a Bearer token wins over
 // X-Cybozu-Authorization; neither → CB_AU01; bad credentials → CB_WA01.
 // Password logins are the Administrator, WithUser accounts, and any valid
-// user of the domain (a non-administrator).
-func (s *Server) authenticate(r *http.Request) (admin bool, e apiError, ok bool) {
+// user of the domain (an administrator if in the Administrators group).
+// On the kintone routes (/k/...) a token is ignored unless
+// WithTokenOnGuestAPIs: their pages list password authentication only.
+func (d *Domain) authenticate(r *http.Request) (principal, apiError, bool) {
+	tokensHere := d.cfg.tokenGuestAPIs || !strings.HasPrefix(r.URL.Path, "/k/")
 	for _, v := range r.Header.Values("Authorization") {
 		const prefix = "Bearer "
-		if len(v) >= len(prefix) && strings.EqualFold(v[:len(prefix)], prefix) {
-			tok := strings.TrimSpace(v[len(prefix):])
-			for t, adm := range s.cfg.tokens {
-				if equal(t, tok) {
-					return adm, apiError{}, true
-				}
-			}
-			return false, errBadToken, false
+		if !tokensHere || len(v) < len(prefix) || !strings.EqualFold(v[:len(prefix)], prefix) {
+			continue
 		}
+		tok := strings.TrimSpace(v[len(prefix):])
+		for t, scope := range d.cfg.tokens {
+			if equal(t, tok) {
+				return principal{admin: scope >= ScopeReadWrite, token: true, scope: scope}, apiError{}, true
+			}
+		}
+		return principal{}, errBadToken, false
 	}
 	h := r.Header.Get("X-Cybozu-Authorization")
 	if h == "" {
-		return false, errNoLogin, false
+		return principal{}, errNoLogin, false
 	}
 	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h))
 	if err != nil {
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
 	login, password, found := strings.Cut(string(b), ":")
 	if !found {
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
-	if a, ok := s.cfg.accounts[login]; ok {
+	if a, ok := d.cfg.accounts[login]; ok {
 		if equal(a.password, password) {
-			return a.admin, apiError{}, true
+			return principal{admin: a.admin}, apiError{}, true
 		}
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
-	s.mu.Lock()
-	rec, exists := s.users[login]
+	d.mu.Lock()
+	rec, exists := d.users[login]
 	okUser := exists && rec.user.Valid && equal(rec.password, password)
-	s.mu.Unlock()
+	admin := okUser && rec.admin
+	d.mu.Unlock()
 	if !okUser {
-		return false, errBadLogin, false
+		return principal{}, errBadLogin, false
 	}
-	return login == AdminLogin, apiError{}, true
+	return principal{admin: admin}, apiError{}, true
 }
 
 // drawFault decides the fault of one write request: one draw per request,
 // mapped onto the rates in Faults field order.
-func (s *Server) drawFault() faultKind {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	f := s.faults
+func (d *Domain) drawFault() faultKind {
+	d.faultMu.Lock()
+	defer d.faultMu.Unlock()
+	f := d.cfg.faults
 	if f == (Faults{}) {
 		return faultNone
 	}
-	x := s.rng.Float64()
+	x := d.rng.Float64()
 	for _, k := range []struct {
 		rate float64
 		kind faultKind
@@ -314,21 +386,14 @@ func (s *Server) drawFault() faultKind {
 // parsed and the call fails" — here the parameters are simply absent, so a
 // write fails validation with CB_VA01). An empty body on a write is CB_IL02
 // and malformed JSON CB_IJ01 (reference §5.2).
-func (s *Server) readBody(r *http.Request, write bool, c *call) (apiError, bool) {
+func (d *Domain) readBody(r *http.Request, write bool, c *call) (apiError, bool) {
 	if r.Body == nil {
 		if write && isJSON(r) {
 			return errEmptyBody, false
 		}
 		return apiError{}, true
 	}
-	// Read into a buffer sized from Content-Length when it is plausible:
-	// io.ReadAll would copy a 100-user body several times as it grows.
-	var buf bytes.Buffer
-	if n := r.ContentLength; n > 0 && n <= s.cfg.maxRequestBody {
-		buf.Grow(int(n) + bytes.MinRead)
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, s.cfg.maxRequestBody))
-	data := buf.Bytes()
+	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, d.cfg.maxRequestBody))
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
@@ -353,12 +418,9 @@ func (s *Server) readBody(r *http.Request, write bool, c *call) (apiError, bool)
 	return apiError{}, true
 }
 
-// decodeBody decodes a JSON object body into its parameters, sharing
-// data's memory; false means malformed JSON or not an object.
+// decodeBody decodes a JSON object body into its parameters; false means
+// malformed JSON or not an object.
 func decodeBody(data []byte) (map[string]json.RawMessage, bool) {
-	if m, ok := scanObjectMap(data); ok {
-		return m, true
-	}
 	d := json.NewDecoder(bytes.NewReader(data))
 	var m map[string]json.RawMessage
 	if err := d.Decode(&m); err != nil || m == nil {
@@ -380,46 +442,55 @@ func isJSON(r *http.Request) bool {
 // invalid batch is answered CB_VA01 and changes nothing. A drawn fault then
 // replaces the success, except drop-after-commit, which commits and closes
 // the connection without a response.
-func (s *Server) commitWrite(w http.ResponseWriter, c *call, validate func(errs *errList) func()) {
+func (d *Domain) commitWrite(w http.ResponseWriter, c *call, validate func(errs *errList) func()) {
 	var errs errList
-	s.mu.Lock()
+	d.mu.Lock()
 	commit := validate(&errs)
+	if c.forbidden {
+		d.mu.Unlock()
+		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, c.lang, nil)
+		return
+	}
 	if !errs.empty() {
-		s.mu.Unlock()
-		writeAPIError(w, errValidation.status, errValidation, c.lang, errs.render(c.lang, c.indexed))
+		if c.partial != nil && d.cfg.partialCommit {
+			c.partial()
+			d.bump(func(st *Stats) { st.PartialCommits++ })
+		}
+		d.mu.Unlock()
+		writeAPIError(w, c.status(errValidation.status), errValidation, c.lang, errs.render(c.lang, c.indexed))
 		return
 	}
 	if c.fault != faultNone && c.fault != faultDrop {
-		s.mu.Unlock()
-		s.injectFault(w, c)
+		d.mu.Unlock()
+		d.injectFault(w, c)
 		return
 	}
 	commit()
-	s.mu.Unlock()
-	s.bump(func(st *Stats) { st.Committed++ })
+	d.mu.Unlock()
+	d.bump(func(st *Stats) { st.Committed++ })
 	if c.fault == faultDrop {
-		s.bump(func(st *Stats) { st.DroppedAfterCommit++ })
+		d.bump(func(st *Stats) { st.DroppedAfterCommit++ })
 		dropConnection(w)
 		return
 	}
 	writeJSON(w, struct{}{})
 }
 
-func (s *Server) injectFault(w http.ResponseWriter, c *call) {
+func (d *Domain) injectFault(w http.ResponseWriter, c *call) {
 	switch c.fault {
 	case fault503:
-		s.bump(func(st *Stats) { st.Injected503++ })
+		d.bump(func(st *Stats) { st.Injected503++ })
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = io.WriteString(w, "Service Unavailable\n")
 	case fault429:
-		s.bump(func(st *Stats) { st.Injected429++ })
+		d.bump(func(st *Stats) { st.Injected429++ })
 		writeAPIError(w, errTooBusy.status, errTooBusy, c.lang, nil)
 	case fault520:
-		s.bump(func(st *Stats) { st.Injected520++ })
+		d.bump(func(st *Stats) { st.Injected520++ })
 		writeAPIError(w, errLocked.status, errLocked, c.lang, nil)
 	case faultHTML:
-		s.bump(func(st *Stats) { st.InjectedHTML++ })
+		d.bump(func(st *Stats) { st.InjectedHTML++ })
 		writeHTML(w, http.StatusBadGateway, "Error", "Error", "h3",
 			"A temporary error occurred. Try again later. / 一時的なエラーが発生しました。")
 	}

@@ -77,6 +77,9 @@ func do(t *testing.T, s *Server, q req) resp {
 		}
 		hr.Header.Set("X-Cybozu-Authorization", xauth(login, pass))
 	}
+	// English unless the test asks otherwise: most assertions read the
+	// English messages; the default language has its own test.
+	hr.Header.Set("Accept-Language", "en")
 	for k, v := range q.header {
 		hr.Header.Set(k, v)
 	}

@@ -13,11 +13,11 @@ const maxOrgsPerUser = 100
 
 // getUserOrganizations is Get User's Departments: ?code=, answering
 // {"organizationTitles":[{organization, title|null}]}, primary first.
-func (s *Server) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c *call) {
+func (d *Domain) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c *call) {
 	var errs errList
 	code, _ := c.scalar("code")
-	s.mu.Lock()
-	rec, ok := s.users[code]
+	d.mu.Lock()
+	rec, ok := d.users[code]
 	switch {
 	case code == "":
 		errs.add(path{}.field("code"), msgRequired)
@@ -27,16 +27,16 @@ func (s *Server) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c 
 	out := []kintone.OrganizationTitle{}
 	if ok {
 		for _, a := range rec.orgs {
-			ot := kintone.OrganizationTitle{Organization: s.orgs[a.OrgCode]}
-			if t, ok := s.titles[a.TitleCode]; ok && a.TitleCode != "" {
+			ot := kintone.OrganizationTitle{Organization: d.orgs[a.OrgCode]}
+			if t, ok := d.titles[a.TitleCode]; ok && a.TitleCode != "" {
 				ot.Title = &t
 			}
 			out = append(out, ot)
 		}
 	}
-	s.mu.Unlock()
+	d.mu.Unlock()
 	if !errs.empty() {
-		s.failValidation(w, c, &errs)
+		d.failValidation(w, c, &errs)
 		return
 	}
 	writeJSON(w, map[string][]kintone.OrganizationTitle{"organizationTitles": out})
@@ -45,8 +45,8 @@ func (s *Server) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c 
 // updateUserOrganizations is Update User's Departments: each item replaces
 // the user's departments, the first being the primary one (reference §2).
 // Departments and titles must exist (WithDepartments).
-func (s *Server) updateUserOrganizations(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) updateUserOrganizations(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		raws := c.items("userOrganizations", errs)
 		if raws == nil {
 			return nil
@@ -58,22 +58,22 @@ func (s *Server) updateUserOrganizations(w http.ResponseWriter, _ *http.Request,
 		changes := make([]change, 0, len(raws))
 		for i, raw := range raws {
 			at := path{}.field("userOrganizations").at(i)
-			obj, code, ok := s.userItem(raw, at, errs)
+			obj, code, ok := d.userItem(raw, at, errs)
 			if !ok {
 				continue
 			}
-			orgs, ok := s.parseAssignments(obj["organizations"], at.field("organizations"), errs)
+			orgs, ok := d.parseAssignments(obj["organizations"], at.field("organizations"), errs)
 			if ok {
 				changes = append(changes, change{code, orgs})
 			}
 		}
 		return func() {
 			for _, ch := range changes {
-				rec := s.users[ch.code]
+				rec := d.users[ch.code]
 				rec.orgs = ch.orgs
 				rec.user.PrimaryOrganization = ""
 				if len(ch.orgs) > 0 {
-					rec.user.PrimaryOrganization = s.orgs[ch.orgs[0].OrgCode].ID
+					rec.user.PrimaryOrganization = d.orgs[ch.orgs[0].OrgCode].ID
 				}
 			}
 		}
@@ -83,7 +83,7 @@ func (s *Server) updateUserOrganizations(w http.ResponseWriter, _ *http.Request,
 // parseAssignments checks one user's organizations array: required (an
 // empty array removes every department), ≤100, orgCode required and known,
 // titleCode optional and known, no department twice.
-func (s *Server) parseAssignments(raw json.RawMessage, at path, errs *errList) ([]kintone.OrganizationAssignment, bool) {
+func (d *Domain) parseAssignments(raw json.RawMessage, at path, errs *errList) ([]kintone.OrganizationAssignment, bool) {
 	if raw == nil || isNull(raw) {
 		errs.add(at, msgRequired)
 		return nil, false
@@ -114,7 +114,7 @@ func (s *Server) parseAssignments(raw json.RawMessage, at path, errs *errList) (
 			ok = false
 			continue
 		}
-		if _, exists := s.orgs[a.OrgCode]; !exists {
+		if _, exists := d.orgs[a.OrgCode]; !exists {
 			errs.add(ap.field("orgCode"), msgOrgNotFound, a.OrgCode)
 			ok = false
 		} else if seen[a.OrgCode] {
@@ -126,7 +126,7 @@ func (s *Server) parseAssignments(raw json.RawMessage, at path, errs *errList) (
 			if json.Unmarshal(t, &a.TitleCode) != nil {
 				errs.add(ap.field("titleCode"), msgType)
 				ok = false
-			} else if _, exists := s.titles[a.TitleCode]; a.TitleCode != "" && !exists {
+			} else if _, exists := d.titles[a.TitleCode]; a.TitleCode != "" && !exists {
 				errs.add(ap.field("titleCode"), msgTitleNotFound, a.TitleCode)
 				ok = false
 			}

@@ -118,8 +118,8 @@ func (c *call) items(name string, errs *errList) []json.RawMessage {
 		errs.add(at, msgRequired)
 		return nil
 	}
-	arr, err := splitArray(raw)
-	if err != nil {
+	arr, ok := decodeArray(raw)
+	if !ok {
 		errs.add(at, msgType)
 		return nil
 	}
@@ -135,8 +135,24 @@ func (c *call) items(name string, errs *errList) []json.RawMessage {
 }
 
 // codes returns the string array name of a write body (Delete Users,
-// Delete Guests), with the same limits as items.
+// Delete Guests), with the same limits as items. When the body does not
+// have it, the query string may (codes[0]=a): Cybozu's own SDK sends DELETE
+// parameters that way (reference §12).
 func (c *call) codes(name string, errs *errList) []string {
+	if _, inBody := c.body[name]; !inBody {
+		if q := c.list(name, errs); len(q) > 0 {
+			if len(q) > kintone.MaxPerRequest {
+				errs.add(path{}.field(name), msgTooMany, kintone.MaxPerRequest)
+				return nil
+			}
+			for i, v := range q {
+				if v == "" {
+					errs.add(path{}.field(name).at(i), msgRequired)
+				}
+			}
+			return q
+		}
+	}
 	arr := c.items(name, errs)
 	if arr == nil {
 		return nil

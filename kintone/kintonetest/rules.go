@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -198,16 +197,12 @@ func checkEmail(v string) (msgID, []any, bool) {
 
 // item is one decoded, validated user or guest of a write request. Only the
 // fields present in the request are set, so Update Users changes exactly
-// them. The strings are indexed like rules and kept in an array, not a
-// map: a bulk import decodes thousands of items, and a map per item was a
-// good part of the simulator's allocations.
+// them.
 type item struct {
-	rules        []fieldRule
-	strs         [maxRules]string
-	set          uint32 // bit i: strs[i] holds the value of rules[i]
+	strs         map[string]string // the string fields the request set
 	valid        bool
 	hasValid     bool
-	sortOrder    int64
+	sortOrder    *int64 // nil with hasSortOrder: "" clears the sort order
 	hasSortOrder bool
 	custom       []customValue
 	hasCustom    bool
@@ -221,31 +216,15 @@ type customValue struct {
 // str returns the value of the string field name and whether the request
 // set it.
 func (it *item) str(name string) (string, bool) {
-	for i := range it.rules {
-		if it.rules[i].name == name {
-			return it.strs[i], it.set&(1<<i) != 0
-		}
-	}
-	return "", false
+	v, ok := it.strs[name]
+	return v, ok
 }
 
 // get is str without the presence: "" for a field not sent.
-func (it *item) get(name string) string {
-	v, _ := it.str(name)
-	return v
-}
+func (it *item) get(name string) string { return it.strs[name] }
 
-// decodeObject decodes one JSON object, keeping numbers exact.
+// decodeObject decodes one JSON object into its members.
 func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
-	if m, ok := scanObjectMap(raw); ok {
-		return m, true
-	}
-	return decodeObjectStd(raw)
-}
-
-// decodeObjectStd is decodeObject by encoding/json alone, which decides
-// whatever the scanner is unsure of.
-func decodeObjectStd(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	if !isJSONObject(raw) {
 		return nil, false
 	}
@@ -256,114 +235,24 @@ func decodeObjectStd(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	return m, true
 }
 
-// decodeString is json.Unmarshal into a string, without reflection for
-// what fastString handles.
-func decodeString(v json.RawMessage, s *string) error {
-	var b strings.Builder
-	if str, ok := fastString(v, &b); ok {
-		*s = str
-		return nil
+// decodeArray decodes one JSON array into its elements.
+func decodeArray(raw json.RawMessage) ([]json.RawMessage, bool) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || t[0] != '[' {
+		return nil, false
 	}
-	return json.Unmarshal(v, s)
+	var a []json.RawMessage
+	if err := json.Unmarshal(t, &a); err != nil {
+		return nil, false
+	}
+	return a, true
 }
 
-// fastString decodes the common case of a JSON string value: valid UTF-8
-// with no control characters and only the usual escapes (\" \\ \/ \b \f
-// \n \r \t and \uXXXX outside the surrogate range, which json.Marshal
-// uses for & < >). It appends the text to arena and returns it as a
-// substring of the arena, so that all the strings of an item share one
-// allocation. false leaves v, including whatever Unmarshal would reject
-// or repair, to json.Unmarshal, so the result is always the same. String
-// fields are most of the simulator's CPU time under a bulk import.
-func fastString(v json.RawMessage, arena *strings.Builder) (string, bool) {
-	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
-		return "", false
-	}
-	body := v[1 : len(v)-1]
-	if !utf8.Valid(body) {
-		return "", false
-	}
-	start := arena.Len()
-	for i := 0; i < len(body); {
-		c := body[i]
-		if plainByte[c] {
-			j := i + 1
-			for j < len(body) && plainByte[body[j]] {
-				j++
-			}
-			arena.Write(body[i:j])
-			i = j
-			continue
-		}
-		if c != '\\' || i+1 >= len(body) {
-			return "", false // a control character, a bare quote or a lone backslash
-		}
-		switch e := body[i+1]; e {
-		case '"', '\\', '/':
-			arena.WriteByte(e)
-		case 'b':
-			arena.WriteByte('\b')
-		case 'f':
-			arena.WriteByte('\f')
-		case 'n':
-			arena.WriteByte('\n')
-		case 'r':
-			arena.WriteByte('\r')
-		case 't':
-			arena.WriteByte('\t')
-		case 'u':
-			if i+6 > len(body) {
-				return "", false
-			}
-			var r rune
-			for _, h := range body[i+2 : i+6] {
-				switch {
-				case isDigit(h):
-					r = r<<4 | rune(h-'0')
-				case 'a' <= h && h <= 'f':
-					r = r<<4 | rune(h-'a'+10)
-				case 'A' <= h && h <= 'F':
-					r = r<<4 | rune(h-'A'+10)
-				default:
-					return "", false
-				}
-			}
-			if utf16.IsSurrogate(r) {
-				return "", false // pairs and lone halves: Unmarshal's rules
-			}
-			arena.WriteRune(r)
-			i += 6
-			continue
-		default:
-			return "", false
-		}
-		i += 2
-	}
-	// Builder never changes bytes once written, so earlier substrings of
-	// String stay valid as the arena grows.
-	return arena.String()[start:], true
-}
-
-// unmarshalString is json.Unmarshal into a new string. Callers use it
-// rather than Unmarshal into their own variable, which would move that
-// variable to the heap on the fast path too.
+// unmarshalString decodes a JSON string.
 func unmarshalString(v json.RawMessage) (string, error) {
 	var s string
 	err := json.Unmarshal(v, &s)
 	return s, err
-}
-
-// decodeBool is json.Unmarshal into a bool.
-func decodeBool(v json.RawMessage) (bool, error) {
-	switch string(v) {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
-	}
-	var b bool
-	err := json.Unmarshal(v, &b)
-	return b, err
 }
 
 func isJSONObject(raw json.RawMessage) bool {
@@ -375,84 +264,20 @@ func isNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
 }
 
-// ruleValues sets vals[i] to the value of the member named rules[i].name
-// of the object raw, nil when there is none, as a lookup in decodeObject's
-// map would (the last of duplicate keys wins). It reports false when the
-// scanner is unsure; vals is then partly filled.
-func ruleValues(raw []byte, rules []fieldRule, vals []json.RawMessage) bool {
-	it := objectIter(raw)
-	next := 0 // clients send the fields in rule order: look there first
-	for {
-		key, val, esc, ok := it.next()
-		if !ok {
-			break
-		}
-		if esc {
-			return false
-		}
-		if i := ruleIndex(rules, key, next); i >= 0 {
-			vals[i] = val
-			next = i + 1
-		}
-	}
-	return it.valid()
-}
-
-// ruleIndex returns the index of the rule named key, searching from from
-// on and then wrapping around, or -1.
-func ruleIndex(rules []fieldRule, key []byte, from int) int {
-	for i := from; i < len(rules); i++ {
-		if rules[i].name == string(key) {
-			return i
-		}
-	}
-	for i := 0; i < from && i < len(rules); i++ {
-		if rules[i].name == string(key) {
-			return i
-		}
-	}
-	return -1
-}
-
-// maxRules bounds the length of a rule list (the width of item.set).
-const maxRules = 32
-
 // parseItem checks one object against rules. add selects Add semantics
 // (required fields); otherwise only code is required and every other field
 // is checked only if present. Unknown keys are ignored, as JSON APIs
-// commonly do; null counts as absent. at is the item's path; a field's
-// path is built only when it has an error, since an import sends
-// thousands of fields and almost all are fine.
+// commonly do; null counts as absent. at is the item's path.
 func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *item {
-	if len(rules) > maxRules {
-		panic("kintonetest: more than maxRules field rules")
+	obj, ok := decodeObject(raw)
+	if !ok {
+		errs.add(at, msgType)
+		return nil
 	}
-	var buf [maxRules]json.RawMessage
-	vals := buf[:len(rules)]
-	if !ruleValues(raw, rules, vals) {
-		obj, ok := decodeObjectStd(raw)
-		if !ok {
-			errs.add(at, msgType)
-			return nil
-		}
-		for i := range rules {
-			vals[i] = obj[rules[i].name]
-		}
-	}
-	// One arena for all the item's strings: decoding never lengthens a
-	// string, so the raw values bound it.
-	var arena strings.Builder
-	size := 0
-	for i := range rules {
-		if rules[i].kind == kindString || rules[i].kind == kindCustomItems {
-			size += len(vals[i])
-		}
-	}
-	arena.Grow(size)
-	it := &item{rules: rules}
+	it := &item{strs: make(map[string]string, len(obj))}
 	for i := range rules {
 		r := &rules[i]
-		v := vals[i]
+		v := obj[r.name]
 		present := v != nil && !isNull(v)
 		required := r.required && (add || r.name == "code")
 		if !present {
@@ -463,12 +288,11 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 		}
 		switch r.kind {
 		case kindBool:
-			b, err := decodeBool(v)
-			if err != nil {
+			if json.Unmarshal(v, &it.valid) != nil {
 				errs.add(at.field(r.name), msgType)
 				continue
 			}
-			it.valid, it.hasValid = b, true
+			it.hasValid = true
 		case kindSortOrder:
 			n, ok := parseSortOrder(v)
 			if !ok {
@@ -477,19 +301,15 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 			}
 			it.sortOrder, it.hasSortOrder = n, true
 		case kindCustomItems:
-			it.custom, it.hasCustom = parseCustom(v, at, r.name, &arena, errs), true
+			it.custom, it.hasCustom = parseCustom(v, at.field(r.name), errs), true
 		default:
-			s, ok := fastString(v, &arena)
-			if !ok {
-				var err error
-				if s, err = unmarshalString(v); err != nil {
-					errs.add(at.field(r.name), msgType)
-					continue
-				}
+			s, err := unmarshalString(v)
+			if err != nil {
+				errs.add(at.field(r.name), msgType)
+				continue
 			}
 			if checkString(s, r, required || r.notBlank || r.notEmpty, jaLimits, at, errs) {
-				it.strs[i] = s
-				it.set |= 1 << i
+				it.strs[r.name] = s
 			}
 		}
 	}
@@ -528,102 +348,61 @@ func checkString(s string, r *fieldRule, nonEmpty, jaLimits bool, at path, errs 
 	return true
 }
 
-// parseSortOrder accepts an integral JSON number in 0..99999999. Plain
-// digits are read directly; anything else (a sign, a fraction, an
-// exponent, a numeric string, which json.Number also takes) goes through
-// encoding/json.
-func parseSortOrder(v json.RawMessage) (int64, bool) {
-	if len(v) > 0 && len(v) <= 8 && (v[0] != '0' || len(v) == 1) {
-		var n int64
-		for _, c := range v {
-			if !isDigit(c) {
-				n = -1
-				break
-			}
-			n = n*10 + int64(c-'0')
-		}
-		if n >= 0 {
-			return n, true // at most 8 digits: within 0..sortOrderMax
-		}
+// parseSortOrder accepts an integral JSON number in 0..99999999 (or a
+// string holding one, as json.Number does). The empty string clears the
+// sort order (nil): connector-kintone sends it, reference §12.
+func parseSortOrder(v json.RawMessage) (*int64, bool) {
+	if string(bytes.TrimSpace(v)) == `""` {
+		return nil, true
 	}
 	d := json.NewDecoder(bytes.NewReader(v))
 	d.UseNumber()
 	var n json.Number
 	if d.Decode(&n) != nil {
-		return 0, false
+		return nil, false
 	}
 	i, err := n.Int64()
 	if err != nil || i < 0 || i > sortOrderMax {
-		return 0, false
+		return nil, false
 	}
-	return i, true
+	return &i, true
 }
 
-// parseCustom checks the customItemValues array v of the item at, named
-// name there. Its strings go to arena.
-func parseCustom(v json.RawMessage, at path, name string, arena *strings.Builder, errs *errList) []customValue {
-	var buf [16]json.RawMessage
-	arr, err := splitArrayInto(v, buf[:])
-	if err != nil {
-		errs.add(at.field(name), msgType)
+// parseCustom checks the customItemValues array v at path at.
+func parseCustom(v json.RawMessage, at path, errs *errList) []customValue {
+	arr, ok := decodeArray(v)
+	if !ok {
+		errs.add(at, msgType)
 		return nil
 	}
 	out := make([]customValue, 0, len(arr))
 	for i, raw := range arr {
-		code, value, ok := customFields(raw)
+		obj, ok := decodeObject(raw)
 		if !ok {
-			obj, isObj := decodeObjectStd(raw)
-			if !isObj {
-				errs.add(at.field(name).at(i), msgType)
-				continue
-			}
-			code, value = obj["code"], obj["value"]
-		}
-		var cv customValue
-		if cv.Code, ok = fastString(code, arena); !ok {
-			if cv.Code, err = unmarshalString(code); err != nil {
-				cv.Code = ""
-			}
-		}
-		if cv.Code == "" {
-			errs.add(at.field(name).at(i).field("code"), msgRequired)
+			errs.add(at.at(i), msgType)
 			continue
 		}
-		if value != nil && !isNull(value) {
-			if cv.Value, ok = fastString(value, arena); !ok {
-				if cv.Value, err = unmarshalString(value); err != nil {
-					errs.add(at.field(name).at(i).field("value"), msgType)
-					continue
-				}
+		var cv customValue
+		if c, err := unmarshalString(obj["code"]); err == nil {
+			cv.Code = c
+		}
+		if cv.Code == "" {
+			errs.add(at.at(i).field("code"), msgRequired)
+			continue
+		}
+		if value := obj["value"]; value != nil && !isNull(value) {
+			s, err := unmarshalString(value)
+			if err != nil {
+				errs.add(at.at(i).field("value"), msgType)
+				continue
 			}
+			cv.Value = s
 		}
 		if utf8.RuneCountInString(cv.Value) > customValueMax {
-			errs.add(at.field(name).at(i).field("value"), msgTooLong, customValueMax)
+			errs.add(at.at(i).field("value"), msgTooLong, customValueMax)
 			continue
 		}
 		out = append(out, cv)
 	}
 	return out
-}
-
-// customFields returns the code and value members of one custom item
-// object (nil when absent); false means the scanner is unsure.
-func customFields(raw []byte) (code, value json.RawMessage, ok bool) {
-	it := objectIter(raw)
-	for {
-		key, val, esc, ok := it.next()
-		if !ok {
-			break
-		}
-		if esc {
-			return nil, nil, false
-		}
-		switch string(key) {
-		case "code":
-			code = val
-		case "value":
-			value = val
-		}
-	}
-	return code, value, it.valid()
 }

@@ -217,10 +217,7 @@ func TestEmptyBatch(t *testing.T) {
 // §6: the body size is not documented; the simulator bounds it so a runaway
 // client gets an error instead of exhausting memory.
 func TestBodyLimit(t *testing.T) {
-	s, err := newServer() // in-process: the limit is set before any request
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewDomain()
 	s.cfg.maxRequestBody = 64
 	w := serve(s, "POST", "/v1/users.json", `{"users":[{"code":"`+strings.Repeat("x", 100)+`"}]}`)
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), `"CB_IJ01"`) {

@@ -17,11 +17,20 @@ type wireUser struct {
 	PrimaryOrganization any `json:"primaryOrganization"`
 }
 
-// toWire renders u for Get Users. numeric sends primaryOrganization as a
-// JSON number (WithNumericPrimaryOrganization) when the id is one; an id
-// given by WithDepartments that is not all digits stays a string.
-func toWire(u kintone.User, numeric bool) wireUser {
+// toWire renders u for Get Users: every custom item of the domain, "" when
+// not set (reference §12). numeric sends primaryOrganization as a JSON
+// number (WithNumericPrimaryOrganization) when the id is one; an id given
+// by WithDepartments that is not all digits stays a string.
+func (d *Domain) toWire(u kintone.User) wireUser {
 	w := wireUser{User: copyUser(u)}
+	w.CustomItemValues = make([]kintone.CustomItemValue, len(d.customItems))
+	for i, code := range d.customItems {
+		w.CustomItemValues[i].Code = code
+		if j := slices.IndexFunc(u.CustomItemValues, func(v kintone.CustomItemValue) bool { return v.Code == code }); j >= 0 {
+			w.CustomItemValues[i].Value = u.CustomItemValues[j].Value
+		}
+	}
+	numeric := d.cfg.numericPrimaryOrg
 	if id := u.PrimaryOrganization; id != "" {
 		w.PrimaryOrganization = id
 		if numeric && allDigits(id) {
@@ -40,13 +49,13 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-func (s *Server) failValidation(w http.ResponseWriter, c *call, errs *errList) {
+func (d *Domain) failValidation(w http.ResponseWriter, c *call, errs *errList) {
 	writeAPIError(w, errValidation.status, errValidation, c.lang, errs.render(c.lang, c.indexed))
 }
 
 // getUsers is Get Users (reference §2): ids xor codes, offset, size, sorted
 // by id.
-func (s *Server) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+func (d *Domain) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 	var errs errList
 	ids := c.list("ids", &errs)
 	codes := c.list("codes", &errs)
@@ -70,16 +79,16 @@ func (s *Server) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 		idSet[n] = true
 	}
 	if !errs.empty() {
-		s.failValidation(w, c, &errs)
+		d.failValidation(w, c, &errs)
 		return
 	}
 	codeSet := map[string]bool{}
 	for _, code := range codes {
 		codeSet[code] = true
 	}
-	s.mu.Lock()
+	d.mu.Lock()
 	var sel []*record
-	for _, r := range s.sortedRecords() {
+	for _, r := range d.sortedRecords() {
 		if (len(idSet) > 0 && !idSet[r.id]) || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
 			continue
 		}
@@ -87,27 +96,45 @@ func (s *Server) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 	}
 	out := []wireUser{}
 	for _, r := range page(sel, offset, size) {
-		out = append(out, toWire(r.user, s.cfg.numericPrimaryOrg))
+		out = append(out, d.toWire(r.user))
 	}
-	s.mu.Unlock()
+	d.mu.Unlock()
 	writeJSON(w, map[string][]wireUser{"users": out})
 }
 
-func (s *Server) addUsers(w http.ResponseWriter, _ *http.Request, c *call) {
-	// Items are decoded and checked against the field rules before s.mu is
-	// taken: that needs no domain state, and under the lock concurrent
-	// batches would queue behind each other's JSON decoding (most of the
-	// simulator's CPU time), which a real domain does not do.
+func (d *Domain) addUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	// Items are decoded and checked against the field rules before d.mu is
+	// taken: that needs no domain state, and concurrent batches should not
+	// queue behind each other's decoding, as they do not on a real domain.
 	var pre errList
 	raws := c.items("users", &pre)
-	parsed := s.parseAddUsers(raws)
-	s.commitWrite(w, c, func(errs *errList) func() {
+	parsed := d.parseAddUsers(raws)
+	d.commitWrite(w, c, func(errs *errList) func() {
 		if raws == nil {
 			errs.items = append(errs.items, pre.items...)
 			return nil
 		}
-		return s.checkAddUsers(parsed, errs)
+		commit := d.checkAddUsers(parsed, errs)
+		c.partial = func() { commit(firstBadItem(errs)) }
+		return func() { commit(len(parsed)) }
 	})
+}
+
+// firstBadItem is the index of the first item of a write body that has an
+// error: the items before it are the ones a partial commit applies. An
+// error of the request as a whole (no item index) gives 0.
+func firstBadItem(errs *errList) int {
+	first := -1
+	for _, e := range errs.items {
+		i := 0
+		if len(e.at) > 1 && e.at[1].index >= 0 {
+			i = e.at[1].index
+		}
+		if first < 0 || i < first {
+			first = i
+		}
+	}
+	return max(first, 0)
 }
 
 // parsedItem is one write item decoded outside the lock, with the errors
@@ -117,19 +144,20 @@ type parsedItem struct {
 	errs errList
 }
 
-func (s *Server) parseAddUsers(raws []json.RawMessage) []parsedItem {
+func (d *Domain) parseAddUsers(raws []json.RawMessage) []parsedItem {
 	parsed := make([]parsedItem, len(raws))
 	users := path{}.field("users")
 	for i, raw := range raws {
-		parsed[i].it = parseItem(raw, userRules, true, s.cfg.jaLimits, users.at(i), &parsed[i].errs)
+		parsed[i].it = parseItem(raw, userRules, true, d.cfg.jaLimits, users.at(i), &parsed[i].errs)
 	}
 	return parsed
 }
 
 // validateAddUsers checks an Add Users batch against the rules and the
-// current state (caller holds s.mu) and returns the step that applies it.
-func (s *Server) validateAddUsers(raws []json.RawMessage, errs *errList) func() {
-	return s.checkAddUsers(s.parseAddUsers(raws), errs)
+// current state (caller holds d.mu) and returns the step that applies it.
+func (d *Domain) validateAddUsers(raws []json.RawMessage, errs *errList) func() {
+	commit := d.checkAddUsers(d.parseAddUsers(raws), errs)
+	return func() { commit(len(raws)) }
 }
 
 // newCodes checks the login names of an Add request: each must be new,
@@ -151,18 +179,19 @@ func (n *newCodes) check(code string, exists bool, at path, m msgID, errs *errLi
 }
 
 // count adds the duplicates found to the server's statistics.
-func (n *newCodes) count(s *Server) {
+func (n *newCodes) count(d *Domain) {
 	if n.dups > 0 {
-		s.bump(func(st *Stats) { st.DuplicateAdds += n.dups })
+		d.bump(func(st *Stats) { st.DuplicateAdds += n.dups })
 	}
 }
 
 // checkAddUsers checks parsed items against the current state (caller
-// holds s.mu) and returns the step that applies them. Each item's field
+// holds d.mu) and returns the step that applies the first n of them. Each
+// item's field
 // errors come first, then its duplicate check, so the errors are in the
 // same order as if it were all done in one pass. Duplicates are reported
 // against existing users and earlier items of the same batch.
-func (s *Server) checkAddUsers(parsed []parsedItem, errs *errList) func() {
+func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func(n int) {
 	items := make([]*item, len(parsed))
 	var codes newCodes
 	for i := range parsed {
@@ -172,32 +201,33 @@ func (s *Server) checkAddUsers(parsed []parsedItem, errs *errList) func() {
 		if it == nil {
 			continue
 		}
+		d.checkCustomCodes(it, path{}.field("users").at(i), errs)
 		code, ok := it.str("code")
 		if !ok {
 			continue
 		}
-		_, exists := s.users[code]
+		_, exists := d.users[code]
 		codes.check(code, exists, path{}.field("users").at(i).field("code"), msgUserExists, errs)
 	}
-	codes.count(s)
-	return func() {
-		now := s.now()
-		for _, it := range items {
-			rec := &record{id: s.nextID}
-			s.nextID++
+	codes.count(d)
+	return func(n int) {
+		now := d.now()
+		for _, it := range items[:n] {
+			rec := &record{id: d.nextID}
+			d.nextID++
 			rec.user = kintone.User{
 				ID: strconv.FormatUint(rec.id, 10), CTime: now, MTime: now,
 				Valid: true, Timezone: defaultTimezone, Locale: "auto",
 				CustomItemValues: []kintone.CustomItemValue{},
 			}
-			applyItem(rec, it)
-			s.insertRecord(rec)
+			d.applyItem(rec, it)
+			d.insertRecord(rec)
 		}
 	}
 }
 
-func (s *Server) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		raws := c.items("users", errs)
 		if raws == nil {
 			return nil
@@ -205,23 +235,27 @@ func (s *Server) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 		items := make([]*item, len(raws))
 		for i, raw := range raws {
 			at := path{}.field("users").at(i)
-			it := parseItem(raw, userRules, false, s.cfg.jaLimits, at, errs)
+			it := parseItem(raw, userRules, false, d.cfg.jaLimits, at, errs)
 			items[i] = it
 			if it == nil {
 				continue
 			}
+			d.checkCustomCodes(it, at, errs)
 			if code, ok := it.str("code"); ok {
-				if _, exists := s.users[code]; !exists {
+				rec, exists := d.users[code]
+				if !exists {
 					errs.add(at.field("code"), msgUserNotFound, code)
+				} else if rec.admin {
+					c.forbidden = c.forbidden || c.needsDangerousZone()
 				}
 			}
 		}
 		return func() {
-			now := s.now()
+			now := d.now()
 			for _, it := range items {
 				code, _ := it.str("code")
-				rec := s.users[code]
-				applyItem(rec, it)
+				rec := d.users[code]
+				d.applyItem(rec, it)
 				rec.user.MTime = now
 			}
 		}
@@ -231,13 +265,9 @@ func (s *Server) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 // applyItem copies the present fields of it onto rec. "" clears an optional
 // string; an empty time zone or locale falls back to the defaults, as the
 // CSV format documents for blanks (reference §7).
-func applyItem(rec *record, it *item) {
+func (d *Domain) applyItem(rec *record, it *item) {
 	u := &rec.user
-	for i := range it.rules {
-		if it.set&(1<<i) == 0 {
-			continue
-		}
-		name, v := it.rules[i].name, it.strs[i]
+	for name, v := range it.strs {
 		switch name {
 		case "password":
 			rec.password = v
@@ -259,20 +289,41 @@ func applyItem(rec *record, it *item) {
 		u.Valid = it.valid
 	}
 	if it.hasSortOrder {
-		v := it.sortOrder
-		u.SortOrder = &v
+		u.SortOrder = it.sortOrder
 	}
 	if it.hasCustom {
-		// Items not named keep their values: the request lists the custom
-		// items to set, like the other optional fields.
-		u.CustomItemValues = slices.Grow(u.CustomItemValues, len(it.custom))
-		for _, cv := range it.custom {
-			i := slices.IndexFunc(u.CustomItemValues, func(x kintone.CustomItemValue) bool { return x.Code == cv.Code })
-			if i >= 0 {
-				u.CustomItemValues[i].Value = cv.Value
-			} else {
-				u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: cv.Code, Value: cv.Value})
-			}
+		d.applyCustom(u, it.custom)
+	}
+}
+
+// applyCustom sets the custom items of u named in cvs. The items not
+// named keep their values, or with WithCustomItemsReplace are cleared.
+func (d *Domain) applyCustom(u *kintone.User, cvs []customValue) {
+	if d.cfg.customReplace {
+		u.CustomItemValues = u.CustomItemValues[:0]
+	}
+	for _, cv := range cvs {
+		if !slices.Contains(d.customItems, cv.Code) {
+			d.customItems = append(d.customItems, cv.Code)
+		}
+		i := slices.IndexFunc(u.CustomItemValues, func(x kintone.CustomItemValue) bool { return x.Code == cv.Code })
+		if i >= 0 {
+			u.CustomItemValues[i].Value = cv.Value
+		} else {
+			u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: cv.Code, Value: cv.Value})
+		}
+	}
+}
+
+// checkCustomCodes refuses custom item codes the domain does not define,
+// when WithCustomItems defined them.
+func (d *Domain) checkCustomCodes(it *item, at path, errs *errList) {
+	if !d.customFixed {
+		return
+	}
+	for i, cv := range it.custom {
+		if !slices.Contains(d.customItems, cv.Code) {
+			errs.add(at.field("customItemValues").at(i).field("code"), msgCustomNotFound, cv.Code)
 		}
 	}
 }
@@ -326,15 +377,20 @@ func stringField(u *kintone.User, name string) *string {
 
 // deleteUsers is Delete Users: {"codes":[...]}; the user's services and
 // departments go with it.
-func (s *Server) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		codes := c.codes("codes", errs)
 		for i, code := range codes {
-			if _, ok := s.users[code]; code != "" && !ok {
+			rec, ok := d.users[code]
+			switch {
+			case code == "":
+			case !ok:
 				errs.add(path{}.field("codes").at(i), msgUserNotFound, code)
+			case rec.admin:
+				c.forbidden = c.forbidden || c.needsDangerousZone()
 			}
 		}
-		return func() { s.removeRecords(codes) }
+		return func() { d.removeRecords(codes) }
 	})
 }
 
@@ -345,7 +401,7 @@ type wireServices struct {
 
 // getServices is Get User Services: codes (≤100) or all, paged, sorted by
 // id, without the Administrator (reference §2).
-func (s *Server) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
+func (d *Domain) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
 	var errs errList
 	codes := c.list("codes", &errs)
 	offset, size := c.paging(&errs)
@@ -353,17 +409,17 @@ func (s *Server) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
 		errs.add(path{}.field("codes"), msgTooMany, kintone.MaxPerRequest)
 	}
 	if !errs.empty() {
-		s.failValidation(w, c, &errs)
+		d.failValidation(w, c, &errs)
 		return
 	}
 	codeSet := map[string]bool{}
 	for _, code := range codes {
 		codeSet[code] = true
 	}
-	s.mu.Lock()
+	d.mu.Lock()
 	var sel []*record
-	for _, r := range s.sortedRecords() {
-		if r.user.Code == AdminLogin || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
+	for _, r := range d.sortedRecords() {
+		if r.id == firstUserID || (len(codeSet) > 0 && !codeSet[r.user.Code]) {
 			continue
 		}
 		sel = append(sel, r)
@@ -372,28 +428,32 @@ func (s *Server) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
 	for _, r := range page(sel, offset, size) {
 		out = append(out, wireServices{Code: r.user.Code, Services: append([]string{}, r.services...)})
 	}
-	s.mu.Unlock()
+	d.mu.Unlock()
 	writeJSON(w, map[string][]wireServices{"users": out})
 }
 
-func (s *Server) updateServices(w http.ResponseWriter, _ *http.Request, c *call) {
-	s.commitWrite(w, c, func(errs *errList) func() {
+func (d *Domain) updateServices(w http.ResponseWriter, _ *http.Request, c *call) {
+	d.commitWrite(w, c, func(errs *errList) func() {
 		raws := c.items("users", errs)
 		if raws == nil {
 			return nil
 		}
-		return s.validateServices(raws, errs)
+		commit := d.validateServices(raws, errs)
+		for _, e := range errs.items {
+			if e.msg == msgUserNotFound {
+				c.rejectStatus = d.cfg.unknownUserStatus
+			}
+		}
+		return commit
 	})
 }
 
-// validateServices checks an Update User Services batch (caller holds
-// s.mu). Each item replaces the user's whole list; [] removes all.
 // userItem decodes one item of a write that addresses existing users by
 // code (services, departments): the object, and its code. It reports a
 // malformed item (and returns ok false), a missing code, or a code of no
 // user; the caller checks the item's other keys either way, as the
 // service reports every problem of a request at once.
-func (s *Server) userItem(raw json.RawMessage, at path, errs *errList) (obj map[string]json.RawMessage, code string, ok bool) {
+func (d *Domain) userItem(raw json.RawMessage, at path, errs *errList) (obj map[string]json.RawMessage, code string, ok bool) {
 	obj, ok = decodeObject(raw)
 	if !ok {
 		errs.add(at, msgType)
@@ -401,13 +461,15 @@ func (s *Server) userItem(raw json.RawMessage, at path, errs *errList) (obj map[
 	}
 	if json.Unmarshal(obj["code"], &code) != nil || code == "" {
 		errs.add(at.field("code"), msgRequired)
-	} else if _, exists := s.users[code]; !exists {
+	} else if _, exists := d.users[code]; !exists {
 		errs.add(at.field("code"), msgUserNotFound, code)
 	}
 	return obj, code, true
 }
 
-func (s *Server) validateServices(raws []json.RawMessage, errs *errList) func() {
+// validateServices checks an Update User Services batch (caller holds
+// d.mu). Each item replaces the user's whole list; [] removes all.
+func (d *Domain) validateServices(raws []json.RawMessage, errs *errList) func() {
 	type change struct {
 		code     string
 		services []string
@@ -415,7 +477,7 @@ func (s *Server) validateServices(raws []json.RawMessage, errs *errList) func() 
 	changes := make([]change, 0, len(raws))
 	for i, raw := range raws {
 		at := path{}.field("users").at(i)
-		obj, code, ok := s.userItem(raw, at, errs)
+		obj, code, ok := d.userItem(raw, at, errs)
 		if !ok {
 			continue
 		}
@@ -444,7 +506,7 @@ func (s *Server) validateServices(raws []json.RawMessage, errs *errList) func() 
 	}
 	return func() {
 		for _, ch := range changes {
-			s.users[ch.code].services = ch.services
+			d.users[ch.code].services = ch.services
 		}
 	}
 }

@@ -8,8 +8,8 @@
 //   - peak RSS growth per row of `userimport validate` between 100k and 1M
 //     CSV rows (target ≤ 200 bytes/row);
 //   - a 10,000-user import into the simulator with 50 ms latency and
-//     concurrency 8: elapsed ÷ lower bound (target ≤ 1.3) and requests ÷
-//     minimum (target 1.0).
+//     concurrency 8: elapsed ÷ lower bound (target ≤ 1.3), requests ÷
+//     minimum (target 1.0), and the importer's CPU time per 1,000 users.
 //
 // Validate and the bare baselines all run as child processes (the bare
 // readers are this same binary, invoked as `benchrun bare-csv FILE` and
@@ -18,15 +18,20 @@
 // Runs alternate (bare, validate, bare, validate, ...) so that a noisy
 // neighbour hurts both sides alike; the table shows medians.
 //
-// The import runs in this process against kintonetest, like
-// BenchmarkImport10k in importer: the simulator shares the machine's
-// cores with the importer, as it does in the tests.
+// The import runs as it does against a real domain: `userimport sim` in one
+// child process, `userimport import` in another, pointed at it through the
+// KINTONE_* environment. The simulator's CPU time is then not the
+// importer's, and the importer's own CPU time is read from its rusage. The
+// request count comes from the simulator (`userimport sim --stats FILE`
+// writes its counters on exit).
 //
 // bench/run.sh builds the binaries and runs this; see bench/README.md.
 package main
 
 import (
-	"context"
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,11 +49,7 @@ import (
 
 	"github.com/userimport/userimport/bench/baseline"
 	"github.com/userimport/userimport/bench/gen"
-	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
-	"github.com/userimport/userimport/kintone/kintonetest"
-	"github.com/userimport/userimport/report"
-	"github.com/userimport/userimport/validate"
 )
 
 func main() {
@@ -213,7 +214,8 @@ func run(cfg *config) error {
 		if imps[i], err = runImport(importCSV, cfg); err != nil {
 			return err
 		}
-		logf("  run %d: %s, %d requests", i+1, imps[i].elapsed.Round(time.Millisecond), imps[i].requests)
+		logf("  run %d: %s, importer cpu %s, simulator cpu %s, %d requests", i+1, imps[i].elapsed.Round(time.Millisecond),
+			imps[i].cpu.Round(time.Millisecond), imps[i].simCPU.Round(time.Millisecond), imps[i].requests)
 	}
 
 	printTable(os.Stdout, cfg, floor, csvBare, csvVal, xlsxBare, xlsxVal, smallVal, imps)
@@ -274,8 +276,8 @@ func (m measurement) String() string {
 // Linux records in a child's ru_maxrss the peak RSS of the memory it had
 // before exec, and os/exec starts children with CLONE_VM, so that memory is
 // this process's: a child's figure is never below this process's own peak.
-// That is why the generator runs as a child too and the in-process import
-// comes last; the table's RSS detail shows the floor (`benchrun noop`). `userimport validate`
+// That is why the generator runs as a child too; the table's RSS detail
+// shows the floor (`benchrun noop`). `userimport validate`
 // exits 1 when some rows are invalid, as the generated files have; that
 // is success here.
 func measure(args []string) (measurement, error) {
@@ -321,34 +323,156 @@ func bareXLSX(path string) error {
 
 type importRun struct {
 	elapsed  time.Duration
-	requests int
+	cpu      time.Duration // the importer's user + system time
+	requests int           // as counted by the simulator
+	simCPU   time.Duration // the simulator's user + system time, for the log
 }
 
-// runImport imports path into a fresh simulator and checks that every
-// user was created.
+// runImport starts a fresh simulator as a child process, imports path into
+// it with `userimport import` as another child, stops the simulator and
+// reads its request counters. It checks that every user was created.
 func runImport(path string, cfg *config) (importRun, error) {
-	srv := kintonetest.NewServer(kintonetest.WithLatency(cfg.latency))
-	defer srv.Close()
-	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	stats := filepath.Join(cfg.dir, "sim-stats.json")
+	_ = os.Remove(stats)
+	sim, env, err := startSim(cfg, stats)
 	if err != nil {
 		return importRun{}, err
 	}
-	w, err := report.New(io.Discard, report.CSV)
-	if err != nil {
-		return importRun{}, err
-	}
+	defer sim.stop()
+	rep := filepath.Join(cfg.dir, "import-report.csv")
+	cmd := exec.Command(cfg.bin, "import", path, "--concurrency", strconv.Itoa(cfg.concurrency), "--report", rep)
+	cmd.Env = append(withoutKintoneEnv(os.Environ()), env...)
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	start := time.Now()
-	sum, err := importer.Import(context.Background(), c, importer.Options{
-		File: path, Kind: validate.Users, Concurrency: cfg.concurrency, Report: w,
-	})
+	err = cmd.Run()
 	elapsed := time.Since(start)
 	if err != nil {
+		return importRun{}, fmt.Errorf("userimport import: %w: %s", err, stderr.String())
+	}
+	created, err := countStatus(rep, "created")
+	if err != nil {
 		return importRun{}, err
 	}
-	if !sum.OK() || sum.Counts[report.Created] != cfg.importRows {
-		return importRun{}, fmt.Errorf("import did not create every user: %s", sum)
+	if created != cfg.importRows {
+		return importRun{}, fmt.Errorf("import created %d users of %d: %s", created, cfg.importRows, stderr.String())
 	}
-	return importRun{elapsed: elapsed, requests: srv.Requests().Total}, nil
+	if err := sim.stop(); err != nil {
+		return importRun{}, err
+	}
+	total, err := readSimRequests(stats)
+	if err != nil {
+		return importRun{}, err
+	}
+	return importRun{
+		elapsed:  elapsed,
+		cpu:      cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
+		requests: total,
+		simCPU:   sim.cmd.ProcessState.UserTime() + sim.cmd.ProcessState.SystemTime(),
+	}, nil
+}
+
+// simProcess is a running `userimport sim`.
+type simProcess struct {
+	cmd     *exec.Cmd
+	stderr  *strings.Builder
+	stopped bool
+}
+
+// startSim starts `userimport sim` on a free loopback port and returns the
+// KINTONE_* assignments it prints.
+func startSim(cfg *config, stats string) (*simProcess, []string, error) {
+	cmd := exec.Command(cfg.bin, "sim", "--addr", "127.0.0.1:0", "--latency", cfg.latency.String(), "--stats", stats)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &simProcess{cmd: cmd, stderr: &strings.Builder{}}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	var env []string
+	sc := bufio.NewScanner(out)
+	for len(env) < 3 && sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "export ")
+		if !ok {
+			_ = p.stop()
+			return nil, nil, fmt.Errorf("userimport sim printed %q", sc.Text())
+		}
+		env = append(env, line)
+	}
+	if len(env) < 3 {
+		_ = p.stop()
+		return nil, nil, fmt.Errorf("userimport sim stopped before printing its address: %s", p.stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return p, env, nil
+}
+
+// stop interrupts the simulator, which writes its --stats file as it exits.
+func (p *simProcess) stop() error {
+	if p.stopped {
+		return nil
+	}
+	p.stopped = true
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		return err
+	}
+	if err := p.cmd.Wait(); err != nil {
+		return fmt.Errorf("userimport sim: %w: %s", err, p.stderr.String())
+	}
+	return nil
+}
+
+// withoutKintoneEnv drops the caller's KINTONE_* variables, so that only the
+// simulator's credentials reach the importer.
+func withoutKintoneEnv(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "KINTONE_") })
+}
+
+// readSimRequests reads the total request count from a --stats file.
+func readSimRequests(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("simulator stats: %w", err)
+	}
+	var st struct{ Total int }
+	if err := json.Unmarshal(data, &st); err != nil {
+		return 0, fmt.Errorf("simulator stats %s: %w", path, err)
+	}
+	return st.Total, nil
+}
+
+// countStatus counts the rows of a CSV report whose status is status.
+func countStatus(report, status string) (int, error) {
+	f, err := os.Open(report)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		return 0, fmt.Errorf("report %s: %w", report, err)
+	}
+	col := slices.Index(header, "status")
+	if col < 0 {
+		return 0, fmt.Errorf("report %s has no status column", report)
+	}
+	n := 0
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("report %s: %w", report, err)
+		}
+		if rec[col] == status {
+			n++
+		}
+	}
 }
 
 func median[T any](xs []T, key func(T) float64) float64 {
@@ -395,6 +519,7 @@ func printTable(out io.Writer, cfg *config, floor measurement, csvBare, csvVal, 
 	reqRatio := float64(worst) / float64(minimum)
 	impRatio := median(ratios, func(x float64) float64 { return x })
 	impElapsed := median(imps, func(r importRun) float64 { return r.elapsed.Seconds() })
+	cpuPer1k := median(imps, func(r importRun) float64 { return r.cpu.Seconds() }) / float64(cfg.importRows) * 1000
 
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -408,6 +533,8 @@ func printTable(out io.Writer, cfg *config, floor measurement, csvBare, csvVal, 
 	fmt.Fprintf(tw, "import %s users: elapsed ÷ lower bound\t%.2f\t≤ 1.3\t%s\tmedian %.2fs; bound = requests × %s ÷ %d = %.2fs\n",
 		count(cfg.importRows), impRatio, verdict(impRatio <= 1.3), impElapsed, cfg.latency, cfg.concurrency,
 		(time.Duration(worst) * cfg.latency / time.Duration(cfg.concurrency)).Seconds())
+	fmt.Fprintf(tw, "import %s users: importer CPU per 1,000 users\t%.0f ms\t–\t–\tuser + system time of the import process (median of %d)\n",
+		count(cfg.importRows), cpuPer1k*1000, cfg.runs)
 	fmt.Fprintf(tw, "import %s users: requests ÷ minimum\t%.3f\t= 1.0\t%s\t%d requests (worst run); minimum 2 + 3 × %d batches = %d\n",
 		count(cfg.importRows), reqRatio, verdict(reqRatio == 1.0), worst, batches, minimum)
 	tw.Flush()
