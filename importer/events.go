@@ -83,13 +83,12 @@ func (e *events) rowsChecked(n int) {
 	e.emit(RowsChecked)
 }
 
-func (e *events) request(retry bool) {
+func (e *events) request() {
 	e.requests.Add(1)
-	if retry {
-		e.retries.Add(1)
-	}
 	e.emit(RequestSent)
 }
+
+func (e *events) retry() { e.retries.Add(1) }
 
 // finished records the report lines written so far (the sequencer's
 // counts, copied here).

@@ -131,7 +131,10 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	}
 	defer in.src.Close()
 	ev := newEvents(opts.Events)
-	snd := newSender(ctx, api, &opts, ev)
+	snd, err := newSender(ctx, api, &opts, ev)
+	if err != nil {
+		return nil, err
+	}
 	defer snd.cancelStop()
 	s, err := newImportSink(ctx, &opts, snd, in)
 	if err != nil {

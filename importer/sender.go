@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"sync/atomic"
 
-	"golang.org/x/time/rate"
-
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/pacer"
 )
 
 // errInterrupted marks work that was not sent because the run is stopping.
@@ -22,11 +22,10 @@ var errInterrupted = errors.New("interrupted before it could be sent")
 // the run's state: whether it is stopping, and the fatal error that stopped
 // it.
 type sender struct {
-	api     API
-	retry   RetryPolicy
-	limiter *rate.Limiter
-	slots   chan struct{} // one per request in flight
-	ev      *events
+	api   API
+	retry RetryPolicy
+	pacer *pacer.Pacer
+	ev    *events
 
 	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
 	// send is what requests run under: it survives a soft stop so that
@@ -37,16 +36,15 @@ type sender struct {
 	fatal      atomic.Pointer[FatalError]
 }
 
-func newSender(ctx context.Context, api API, o *Options, ev *events) *sender {
-	s := &sender{api: api, retry: o.Retry, slots: make(chan struct{}, o.Concurrency), ev: ev}
-	if o.Rate > 0 {
-		s.limiter = rate.NewLimiter(rate.Limit(o.Rate), max(1, int(o.Rate)))
-	} else {
-		s.limiter = rate.NewLimiter(rate.Inf, 1)
+func newSender(ctx context.Context, api API, o *Options, ev *events) (*sender, error) {
+	s := &sender{api: api, retry: o.Retry, ev: ev}
+	var err error
+	if s.pacer, err = s.retry.pacer(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.retry() }); err != nil {
+		return nil, err
 	}
 	s.stop, s.cancelStop = context.WithCancel(ctx)
 	s.send = context.WithoutCancel(ctx)
-	return s
+	return s, nil
 }
 
 // stopping reports whether the run is stopping (Ctrl-C or a fatal error).
@@ -79,32 +77,23 @@ func (r *sender) callUnlessStopping(fn func(ctx context.Context) error) error {
 }
 
 func (r *sender) do(unlessStopping bool, fn func(ctx context.Context) error) error {
-	p := &r.retry
-	for attempt := 1; ; attempt++ {
-		if err := r.limiter.Wait(r.send); err != nil {
-			return err
-		}
-		r.slots <- struct{}{}
-		if unlessStopping && r.stop.Err() != nil {
-			<-r.slots
-			return errInterrupted
-		}
-		r.ev.request(attempt > 1)
-		err := fn(r.send)
-		<-r.slots
-		if err == nil || !kintone.IsRetryable(err) || kintone.IsOutcomeUnknown(err) {
-			return err
-		}
-		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (%d attempts): %w", ErrRetriesExhausted, attempt, err)
-		}
-		if r.stop.Err() != nil {
-			return fmt.Errorf("%w: %w", errInterrupted, err)
-		}
-		if p.Sleep(r.stop, p.Backoff(attempt, err)) != nil {
-			return fmt.Errorf("%w: %w", errInterrupted, err)
-		}
+	opts := []pacer.CallOption{pacer.StopWith(r.stop)}
+	if unlessStopping {
+		opts = append(opts, pacer.SkipIfStopped())
 	}
+	err := r.pacer.Call(r.send, func(ctx context.Context) error {
+		r.ev.request()
+		return fn(ctx)
+	}, opts...)
+	switch {
+	case err == nil:
+		return nil
+	case err == pacer.ErrStopped: // nothing was sent
+		return errInterrupted
+	case errors.Is(err, pacer.ErrStopped):
+		return fmt.Errorf("%w: %w", errInterrupted, err)
+	}
+	return err
 }
 
 // step is one kind of write (add users, update users, set services...) that
