@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 func TestValidateGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name, file, ext string
-		exit           int
+		exit            int
 	}{
 		{"users-with-errors", "users-with-errors.csv", ".csv", exitRows},
 		// The JSONL report keeps every finding, with its column and cell.
