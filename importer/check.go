@@ -63,19 +63,13 @@ func (ck *checker) chunk(c *rowChunk) {
 		i := ck.at[j]
 		rec, res := &ck.recs[j], &ck.results[j]
 		o := ck.findings(rec, res, c.findings[i])
-		switch {
-		case hasError(o.findings):
-			o.status = report.Invalid
+		if settleChecked(o, rec) {
 			ck.seq.put(c.seq[i], o)
-		case rec.Delete:
-			o.status = report.Skipped
-			o.note(fmt.Sprintf("the row asks for user %q to be deleted; deleting users is not done by this tool yet, so the row was left alone", rec.Values[validate.Code]))
-			ck.seq.put(c.seq[i], o)
-		default:
-			it := &item{seq: c.seq[i], rec: *rec, out: *o}
-			rec.Custom = nil // the item owns the array now
-			ck.sink.take(it)
+			continue
 		}
+		it := &item{seq: c.seq[i], rec: *rec, out: *o}
+		rec.Custom = nil // the item owns the array now
+		ck.sink.take(it)
 	}
 	ck.ev.rowsChecked(c.n)
 }
@@ -96,6 +90,31 @@ func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []r
 		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))
 	}
 	return o
+}
+
+// settleChecked finishes a checked row that is not to be sent, and
+// reports whether it did: a row with an error is invalid; a row that asks
+// for its user to be deleted is skipped, since deleting is not done here.
+// A "*" where a new user needs a value gets the message that says why.
+func settleChecked(o *outcome, rec *validate.Record) bool {
+	for i := range o.findings {
+		f := &o.findings[i]
+		for _, fld := range []validate.Field{validate.Name, validate.Password} {
+			if rec.Keep[fld] && f.Rule == fld.String()+".required" {
+				f.Message = keepForNewUser(rec.Values[validate.Code], fld)
+			}
+		}
+	}
+	switch {
+	case hasError(o.findings):
+		o.status = report.Invalid
+	case rec.Delete:
+		o.status = report.Skipped
+		o.warn("delete.not_done", fmt.Sprintf("the row asks for user %q to be deleted; deleting users is not done without --allow-delete, so the user was left as it is", rec.Values[validate.Code]))
+	default:
+		return false
+	}
+	return true
 }
 
 func hasError(fs []report.Finding) bool {
