@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSummaryLeadsToTheFix: after a run that did not end well, the
+// terminal shows the top causes grouped by rule, each with its count, one
+// example row and the fix, and the exact command to run next.
+func TestSummaryLeadsToTheFix(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "users.csv")
+	csv := "code,name,password,timezone\nexisting.user,Existing User,Some-pw-123,Asia/Tokyo\nnew.one,New One,Some-pw-123,Asia/Tokyo\nbad/one,Bad,Some-pw-123,Asia/Tokyo\nno.tz,No TZ,Some-pw-123,\n"
+	if err := os.WriteFile(in, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rp := filepath.Join(dir, "r.csv")
+	code, _, stderr := runCmd(t, t.Context(), "import", in, "--sim", "--report", rp)
+	if code != exitRows {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitRows, stderr)
+	}
+	for _, want := range []string{
+		"top causes:",
+		"error exists: 1 row (e.g. row 2:",
+		"fix: the user is already there: --mode skip-existing",
+		"error code.forbidden_char: 1 row (e.g. row 4:",
+		"warning timezone.",
+		"1 row with warnings",
+		"next: userimport import " + in + " --mode skip-existing",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if i, j := strings.Index(stderr, "error exists"), strings.Index(stderr, "warning timezone"); i < 0 || j < i {
+		t.Errorf("errors are not listed before warnings:\n%s", stderr)
+	}
+}
+
+// TestUnreadableInputLeavesNoReport: an input that cannot be read gives
+// exit 2 and no report file.
+func TestUnreadableInputLeavesNoReport(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(in, []byte("code,code\nx,y\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{{"validate", in}, {"import", in, "--sim"}} {
+		rp := filepath.Join(dir, cmd[0]+".csv")
+		if code, _, stderr := runCmd(t, t.Context(), append(cmd, "--report", rp)...); code != exitUsage {
+			t.Errorf("%s: exit %d, want %d:\n%s", cmd[0], code, exitUsage, stderr)
+		}
+		if _, err := os.Stat(rp); !os.IsNotExist(err) {
+			t.Errorf("%s left a report behind (stat: %v)", cmd[0], err)
+		}
+	}
+}
