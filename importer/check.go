@@ -67,9 +67,7 @@ func (ck *checker) chunk(c *rowChunk) {
 			ck.seq.put(c.seq[i], o)
 			continue
 		}
-		it := &item{seq: c.seq[i], rec: *rec, out: *o}
-		rec.Custom = nil // the item owns the array now
-		ck.sink.take(it)
+		ck.sink.take(c.seq[i], rec, o)
 	}
 	ck.ev.rowsChecked(c.n)
 }
@@ -130,9 +128,9 @@ func hasError(fs []report.Finding) bool {
 // valid, and nothing is sent.
 type validSink struct{ seq *sequencer }
 
-func (s validSink) take(it *item) {
-	it.out.status = report.Valid
-	s.seq.put(it.seq, &it.out)
+func (s validSink) take(seq int, _ *validate.Record, o *outcome) {
+	o.status = report.Valid
+	s.seq.put(seq, o)
 }
 
 func (validSink) drain() {}

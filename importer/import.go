@@ -103,9 +103,9 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	rdCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	seq.onFail(func(error) { cancel() })
-	sum, _, err := pipe(rdCtx, in, &opts, seq, ev, validSink{seq: seq})
-	out := &Summary{Summary: sum, Warned: seq.warned, Encoding: in.src.Encoding(), FileFindings: in.fileFindings,
-		Interrupted: ctx.Err() != nil, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top()}
+	p, err := pipe(rdCtx, in, &opts, seq, ev, validSink{seq: seq})
+	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), FileFindings: in.fileFindings,
+		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top()}
 	ev.emit(Done)
 	return out, err
 }
@@ -143,7 +143,8 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	defer s.resume.Close()
 	s.seq = newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
 	s.seq.onFail(func(error) { snd.cancelStop() })
-	sum, pending, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
+	p, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
+	sum := p.sum
 	logErr := s.log.Close()
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || s.stepsCut.Load() > 0
@@ -151,7 +152,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
 		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
-		Settled: perr == nil && pending == 0 && s.unsettled.Load() == 0,
+		Settled: perr == nil && s.unsettled.Load() == 0,
 	}
 	ev.emit(Done)
 	switch {
@@ -231,11 +232,13 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 	return s, nil
 }
 
-func (s *importSink) take(it *item) {
-	if prev, ok := s.resume.Done(it.rec.Row, it.code()); ok {
-		s.seq.put(it.seq, keptOutcome(prev))
+func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
+	if prev, ok := s.resume.Done(rec.Row, rec.Values[validate.Code]); ok {
+		s.seq.put(seq, keptOutcome(prev))
 		return
 	}
+	it := &item{seq: seq, rec: *rec, out: *o}
+	rec.Custom = nil // the item owns the array now
 	if s.resume != nil {
 		it.resume, it.prev = s.resume.Mode(it.rec.Row, it.code())
 		// An earlier create that may have worked: for guests, which

@@ -25,8 +25,9 @@ import (
 
 // sink receives the rows that passed the check stage, in input order.
 type sink interface {
-	// take receives one valid row. It may keep it.
-	take(it *item)
+	// take receives one valid row at input position seq, with its outcome
+	// so far. It may keep o, but not rec, which the check stage reuses.
+	take(seq int, rec *validate.Record, o *outcome)
 	// drain returns when every row taken has its report line.
 	drain()
 }
@@ -70,10 +71,19 @@ func openInput(o *Options) (*input, error) {
 	return in, nil
 }
 
+// piped is what a pipe run leaves.
+type piped struct {
+	sum report.Summary
+	// pending counts rows that never got their line (a bug if not 0).
+	pending int
+	// cut is set when the reader stopped before the end of the file.
+	cut bool
+}
+
 // pipe runs the read and check stages into sk and returns the report's
 // summary. readCtx stops the reader: validate stops reading on Ctrl-C;
 // import reads on, so that every row gets its not_attempted line.
-func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *events, sk sink) (report.Summary, int, error) {
+func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *events, sk sink) (piped, error) {
 	// Outside create mode a row may name an existing user, for which only
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
@@ -100,17 +110,19 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 		free <- c
 	}
 	sk.drain()
-	sum, pending, werr := seq.result()
-	if readErr != nil {
-		return sum, pending, readErr
+	var out piped
+	var werr error
+	out.sum, out.pending, werr = seq.result()
+	out.cut = rd.cut
+	switch {
+	case readErr != nil:
+		return out, readErr
+	case werr != nil:
+		return out, fmt.Errorf("writing the report: %w", werr)
+	case out.pending != 0:
+		return out, fmt.Errorf("internal error: %d report rows were never written", out.pending)
 	}
-	if werr != nil {
-		return sum, pending, fmt.Errorf("writing the report: %w", werr)
-	}
-	if pending != 0 {
-		return sum, pending, fmt.Errorf("internal error: %d report rows were never written", pending)
-	}
-	return sum, pending, nil
+	return out, nil
 }
 
 // readAhead is how many chunks of rows the reader may be ahead of
