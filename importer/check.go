@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/userimport/userimport/kintone"
@@ -49,10 +50,7 @@ func (ck *checker) chunk(c *rowChunk) {
 	n := 0
 	for i := range c.n {
 		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
-			o := &outcome{row: c.lines[i], findings: c.findings[i]}
-			o.status, o.errCode = report.Invalid, "mapping.error"
-			o.note(err.Error())
-			ck.seq.put(c.seq[i], o)
+			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
 			continue
 		}
 		ck.at[n] = i
@@ -70,6 +68,18 @@ func (ck *checker) chunk(c *rowChunk) {
 		ck.sink.take(c.seq[i], rec, o)
 	}
 	ck.ev.rowsChecked(c.n)
+}
+
+// mappingFailed is the outcome of a row the mapping could not build (a
+// template failed): an error finding on the column, without the file and
+// row that the report line has already.
+func (ck *checker) mappingFailed(row int, read []report.Finding, err error) *outcome {
+	f := report.Finding{Rule: "mapping.error", Severity: report.SeverityError, Message: err.Error()}
+	var fe *sheet.FileError
+	if errors.As(err, &fe) {
+		f.Column, f.Cell, f.Message = fe.Column, ck.in.cells.cell(fe.Column, row), fe.Err.Error()
+	}
+	return &outcome{row: row, status: report.Invalid, findings: append(append([]report.Finding(nil), read...), f)}
 }
 
 // findings starts a row's outcome with everything found in its cells: the
