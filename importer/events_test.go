@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
@@ -138,6 +139,39 @@ func TestDryRunChanges(t *testing.T) {
 	for _, u := range srv.Users() {
 		if u.Code == "alice" && u.Name != "Alice" {
 			t.Errorf("a dry run renamed alice to %q", u.Name)
+		}
+	}
+}
+
+// TestRetryPolicySleep: the retries of a run wait through the policy's
+// Sleep, each wait within the policy's bounds, so a test (or a caller with
+// its own clock) never waits for real.
+func TestRetryPolicySleep(t *testing.T) {
+	path, _, _ := genUsers(t, t.TempDir(), 500)
+	srv := kintonetest.NewServer(kintonetest.WithSeed(3), kintonetest.WithFaults(kintonetest.Faults{Rate503: 0.3}))
+	defer srv.Close()
+	var mu sync.Mutex
+	var waits []time.Duration
+	o := baseOptions(path, &memReport{})
+	o.Retry = importer.RetryPolicy{MaxAttempts: 20, Base: time.Second, Max: time.Hour, Sleep: func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}}
+	sum, err := importer.Import(t.Context(), client(t, srv), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[report.Failed]+sum.Counts[report.NotAttempted] != 0 {
+		t.Errorf("rows failed despite the retry budget: %v", sum.Counts)
+	}
+	if len(waits) == 0 {
+		t.Fatal("30% 503s and no retry waited")
+	}
+	for _, d := range waits {
+		if d <= 0 || d > time.Hour {
+			t.Errorf("wait %v outside (0, 1h]", d)
 		}
 	}
 }

@@ -78,23 +78,24 @@ type userIndex struct {
 }
 
 func loadIndex(r *sender) (*userIndex, error) {
-	ctx := r.stop
 	idx := &userIndex{byCode: map[string]*kintone.User{}, byEmp: map[string]*kintone.User{}, byEmail: map[string]*kintone.User{}}
-	for offset := 0; ; offset += kintone.MaxPerRequest {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	// Every page goes through the sender: paced and retried like any
+	// request of the run.
+	paced := kintone.GetUsersFunc(func(_ context.Context, o kintone.GetUsersOptions) ([]kintone.User, error) {
 		var page []kintone.User
 		err := r.call(func(ctx context.Context) error {
 			var err error
-			page, err = r.api.GetUsers(ctx, kintone.GetUsersOptions{Offset: offset, Size: kintone.MaxPerRequest})
+			page, err = r.api.GetUsers(ctx, o)
 			return err
 		})
+		return page, err
+	})
+	for page, err := range kintone.UserPages(r.stop, paced) {
 		if err != nil {
 			return nil, fmt.Errorf("listing existing users: %w", err)
 		}
-		for i := range page {
-			u := &page[i]
+		for i := range page.Users {
+			u := &page.Users[i]
 			idx.byCode[u.Code] = u
 			if u.EmployeeNumber != "" {
 				idx.byEmp[u.EmployeeNumber] = u
@@ -103,10 +104,8 @@ func loadIndex(r *sender) (*userIndex, error) {
 				idx.byEmail[strings.ToLower(u.Email)] = u
 			}
 		}
-		if len(page) < kintone.MaxPerRequest {
-			return idx, nil
-		}
 	}
+	return idx, nil
 }
 
 // find returns the existing user a row refers to: by the matching key when
