@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
-
 	"sync/atomic"
+	"time"
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/pacer"
@@ -16,9 +15,9 @@ import (
 // errInterrupted marks work that was not sent because the run is stopping.
 var errInterrupted = errors.New("interrupted before it could be sent")
 
-// sender sends requests to the API: through one rate limiter, at most
-// Options.Concurrency at a time, retrying transient failures, and it runs
-// the steps of a batch (runStep). It holds what every batch shares about
+// sender sends requests to the API through the run's pacer (one rate
+// limit, at most Options.Concurrency in flight, retries of transient
+// failures), and it runs the steps of a batch (runStep). It holds what every batch shares about
 // the run's state: whether it is stopping, and the fatal error that stopped
 // it.
 type sender struct {
@@ -58,8 +57,8 @@ func (r *sender) stopReason() string {
 	return "not sent: the run was interrupted"
 }
 
-// call sends one request through the shared rate limiter and retries it
-// while the failure is transient. It never retries a request whose outcome
+// call sends one request through the pacer, which retries it while the
+// failure is transient. It never retries a request whose outcome
 // is unknown (the caller reconciles), and it stops retrying at once when the
 // run is stopping: a transient failure means nothing was committed, so the
 // rows can honestly be reported not_attempted.
