@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync/atomic"
@@ -104,6 +105,9 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	defer cancel()
 	seq.onFail(func(error) { cancel() })
 	p, err := pipe(rdCtx, in, &opts, seq, ev, validSink{seq: seq})
+	if errors.Is(err, ErrNoRows) {
+		return nil, err
+	}
 	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top()}
 	ev.emit(Done)
@@ -144,6 +148,11 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	s.seq = newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
 	s.seq.onFail(func(error) { snd.cancelStop() })
 	p, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
+	if errors.Is(perr, ErrNoRows) {
+		s.log.Close()
+		recovery.Discard(opts.SendLog) // nothing was sent
+		return nil, perr
+	}
 	sum := p.sum
 	logErr := s.log.Close()
 	// A Ctrl-C that came after the last row was sent cut nothing short.

@@ -117,6 +117,8 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	switch {
 	case readErr != nil:
 		return out, readErr
+	case out.sum.Rows == 0 && !out.cut:
+		return out, &sheet.FileError{File: filepath.Base(o.File), Err: ErrNoRows}
 	case werr != nil:
 		return out, fmt.Errorf("writing the report: %w", werr)
 	case out.pending != 0:
@@ -124,6 +126,11 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	}
 	return out, nil
 }
+
+// ErrNoRows is wrapped by the error of a run whose file has a header but
+// no data row below it: nothing to import is a mistake (a wrong sheet, a
+// wrong --header-row, line ends the reader did not see), never a success.
+var ErrNoRows = errors.New("the file has no data rows below its header; check --sheet and --header-row")
 
 // readAhead is how many chunks of rows the reader may be ahead of
 // validation.

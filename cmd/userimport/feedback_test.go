@@ -40,21 +40,32 @@ func TestSummaryLeadsToTheFix(t *testing.T) {
 	}
 }
 
-// TestUnreadableInputLeavesNoReport: an input that cannot be read gives
-// exit 2 and no report file.
+// TestUnreadableInputLeavesNoReport: an input that cannot be read, or has
+// no data row at all, gives exit 2, says why, and leaves no report file.
 func TestUnreadableInputLeavesNoReport(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "users.csv")
-	if err := os.WriteFile(in, []byte("code,code\nx,y\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, cmd := range [][]string{{"validate", in}, {"import", in, "--sim"}} {
-		rp := filepath.Join(dir, cmd[0]+".csv")
-		if code, _, stderr := runCmd(t, t.Context(), append(cmd, "--report", rp)...); code != exitUsage {
-			t.Errorf("%s: exit %d, want %d:\n%s", cmd[0], code, exitUsage, stderr)
-		}
-		if _, err := os.Stat(rp); !os.IsNotExist(err) {
-			t.Errorf("%s left a report behind (stat: %v)", cmd[0], err)
-		}
+	for _, tc := range []struct{ name, content, says string }{
+		{"duplicate header", "code,code\nx,y\n", "duplicate"},
+		{"header only", "code,name,password\n\n", "no data rows"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "users.csv")
+			if err := os.WriteFile(in, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for _, cmd := range [][]string{{"validate", in}, {"import", in, "--sim"}} {
+				rp := filepath.Join(dir, cmd[0]+".csv")
+				code, _, stderr := runCmd(t, t.Context(), append(cmd, "--report", rp)...)
+				if code != exitUsage || !strings.Contains(stderr, tc.says) {
+					t.Errorf("%s: exit %d, want %d saying %q:\n%s", cmd[0], code, exitUsage, tc.says, stderr)
+				}
+				if _, err := os.Stat(rp); !os.IsNotExist(err) {
+					t.Errorf("%s left a report behind (stat: %v)", cmd[0], err)
+				}
+				if _, err := os.Stat(rp + ".sent"); !os.IsNotExist(err) {
+					t.Errorf("%s left a send log behind (stat: %v)", cmd[0], err)
+				}
+			}
+		})
 	}
 }
