@@ -91,9 +91,8 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: o.Mode != Create})
 	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk}
 
-	// Reading runs a few chunks ahead of mapping and validation: on a
-	// large file the two halves cost about the same. Chunks and their cell
-	// slices are recycled.
+	// Reading runs a few chunks ahead of mapping and validation, on a core
+	// of its own. Chunks and their cell slices are recycled.
 	chunks, free := make(chan *rowChunk, readAhead), make(chan *rowChunk, readAhead+1)
 	for range readAhead + 1 {
 		free <- new(rowChunk)

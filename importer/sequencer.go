@@ -12,9 +12,9 @@ import (
 // The wait is bounded by the number of batches in flight, so memory does
 // not grow with the file.
 //
-// The rows are formatted and written by a goroutine of its own: a validate
-// run is bound by the goroutine that validates, and writing the report was
-// a sixth of its work.
+// The rows are formatted and written by a goroutine of its own, so that
+// the goroutine that validates, which bounds a validate run, does not also
+// format the report.
 type sequencer struct {
 	mu       sync.Mutex
 	next     int
