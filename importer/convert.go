@@ -36,51 +36,67 @@ func newUserInput(rec *validate.Record) kintone.UserInput {
 }
 
 // updateInput returns the Update Users payload that makes cur look like the
-// row, and whether anything differs. Only columns present in the file are
-// compared: a missing column means "leave as is", an empty cell means
-// "clear". The password is never sent on update: an upsert that re-runs
-// the same HR file must not reset every user's password. valid and locale
-// are always sent because the Update Users page documents that omitting
-// them resets them to their defaults (§2 Update Users, an open question).
-func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool) {
+// row, whether anything differs, and what differs ("email: a -> b"), for
+// the report. Only columns present in the file are compared: a missing
+// column or a "*" cell means "leave as is", an empty cell means "clear".
+// The password is never sent on update: an upsert that re-runs the same HR
+// file must not reset every user's password. valid and locale are always
+// sent because the Update Users page documents that omitting them resets
+// them to their defaults (§2 Update Users, an open question).
+func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool, []string) {
 	u := kintone.UserInput{Code: cur.Code}
-	changed := false
+	var changes []string
+	differ := func(name, from, to string) {
+		changes = append(changes, name+": "+shown(from)+" -> "+shown(to))
+	}
 	for _, sf := range mapping.StringFields {
-		if !rec.Set[sf.Field] {
+		if !rec.Set[sf.Field] || rec.Keep[sf.Field] {
 			continue
 		}
-		if v := rec.Values[sf.Field]; v != sf.Out(cur) {
+		if v, old := rec.Values[sf.Field], sf.Out(cur); v != old {
 			*sf.In(&u) = ptr(v)
-			changed = true
+			differ(sf.Field.String(), old, v)
 		}
 	}
 	valid := cur.Valid
-	if v := rec.Values[validate.Valid]; rec.Set[validate.Valid] && v != "" && (v == "true") != cur.Valid {
+	if v := rec.Values[validate.Valid]; rec.Set[validate.Valid] && !rec.Keep[validate.Valid] && v != "" && (v == "true") != cur.Valid {
 		valid = v == "true"
-		changed = true
+		differ("valid", strconv.FormatBool(cur.Valid), v)
 	}
 	u.Valid = &valid
 	if u.Locale == nil {
 		u.Locale = ptr(cur.Locale)
 	}
-	if rec.Set[validate.SortOrder] {
-		n, ok := sortOrder(rec)
-		switch {
-		case ok && (cur.SortOrder == nil || *cur.SortOrder != n):
+	if rec.Set[validate.SortOrder] && !rec.Keep[validate.SortOrder] {
+		if n, ok := sortOrder(rec); ok && (cur.SortOrder == nil || *cur.SortOrder != n) {
 			u.SortOrder = &n
-			changed = true
+			old := ""
+			if cur.SortOrder != nil {
+				old = strconv.FormatInt(*cur.SortOrder, 10)
+			}
+			differ("sortOrder", old, strconv.FormatInt(n, 10))
 		}
 	}
-	if customDiffers(rec.Custom, cur.CustomItemValues) {
+	if diffs := customDiffers(rec.Custom, cur.CustomItemValues); len(diffs) > 0 {
 		for _, c := range rec.Custom {
 			u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: c.Code, Value: c.Value})
 		}
-		changed = true
+		changes = append(changes, diffs...)
 	}
-	return u, changed
+	return u, len(changes) > 0, changes
 }
 
-func customDiffers(want []validate.CustomValue, have []kintone.CustomItemValue) bool {
+// shown quotes a value for the changes column; an empty one is "(empty)".
+func shown(v string) string {
+	if v == "" {
+		return "(empty)"
+	}
+	return strconv.Quote(v)
+}
+
+// customDiffers lists the custom items whose value differs.
+func customDiffers(want []validate.CustomValue, have []kintone.CustomItemValue) []string {
+	var diffs []string
 	for _, c := range want {
 		found := ""
 		for _, h := range have {
@@ -90,10 +106,10 @@ func customDiffers(want []validate.CustomValue, have []kintone.CustomItemValue) 
 			}
 		}
 		if found != c.Value {
-			return true
+			diffs = append(diffs, "customItem."+c.Code+": "+shown(found)+" -> "+shown(c.Value))
 		}
 	}
-	return false
+	return diffs
 }
 
 func sortOrder(rec *validate.Record) (int64, bool) {

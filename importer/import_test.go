@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
@@ -65,13 +67,21 @@ func (m *memReport) Write(r *report.Row) error { m.rows = append(m.rows, *r); re
 func (m *memReport) Flush() error              { return nil }
 func (m *memReport) Close() error              { return nil }
 
-func client(t testing.TB, srv *kintonetest.Server) *kintone.Client {
+// clocked is a client that knows the server's time, as the command's is.
+type clocked struct {
+	*kintone.Client
+	*importer.ServerClock
+}
+
+func client(t testing.TB, srv *kintonetest.Server) clocked {
 	t.Helper()
-	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	clock := new(importer.ServerClock)
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)),
+		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return clocked{c, clock}
 }
 
 // fastRetry keeps retries real but short, so fault-injection tests run in
@@ -250,8 +260,9 @@ func TestImportInterruptThenResume(t *testing.T) {
 }
 
 // TestResumeAfterCrash simulates a crash: the report lost its last lines
-// (rows that were in flight), yet those users exist. Resume must recognise
-// them as created by the crashed run, not fail them as "exists".
+// (rows that were in flight), yet those users exist, and the send log the
+// run wrote before each create is there. Resume must recognise them as
+// created by the crashed run, not fail them as "exists".
 func TestResumeAfterCrash(t *testing.T) {
 	const n = 1000
 	dir := t.TempDir()
@@ -260,12 +271,14 @@ func TestResumeAfterCrash(t *testing.T) {
 	defer srv.Close()
 	c := client(t, srv)
 	full := &memReport{}
-	if _, err := importer.Import(t.Context(), c, baseOptions(path, full)); err != nil {
+	crashed := filepath.Join(dir, "crashed.csv")
+	o := baseOptions(path, full)
+	o.SendLog = recovery.LogPath(crashed)
+	if _, err := importer.Import(t.Context(), c, o); err != nil {
 		t.Fatal(err)
 	}
 	// Keep the first 400 lines only, as if the process died there; also
 	// turn one created row into an outcome-unknown failure.
-	crashed := filepath.Join(dir, "crashed.csv")
 	w, err := report.Create(crashed)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"iter"
 	"time"
 
 	"github.com/userimport/userimport/mapping"
@@ -19,7 +18,6 @@ import (
 // implements it; tests may wrap it to count or fail calls.
 type API interface {
 	GetUsers(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error)
-	AllUsers(ctx context.Context) iter.Seq2[kintone.User, error]
 	AddUsers(ctx context.Context, users []kintone.UserInput) error
 	UpdateUsers(ctx context.Context, users []kintone.UserInput) error
 	GetUserServices(ctx context.Context, codes []string, offset, size int) ([]kintone.UserServices, error)
@@ -118,16 +116,26 @@ type Options struct {
 	// SendLog, if set, is the path of the send log: before each create
 	// request the rows in it are appended there, so that a --resume after
 	// the process died knows which users it may have created (see
-	// SendLogPath). It is removed when every row has its report line.
+	// recovery.LogPath). The caller removes it (recovery.Discard) once the
+	// report is closed without error and Summary.Settled is set.
 	SendLog string
 
+	// Events, if set, receives the run's progress (see Event): rows read,
+	// checked and finished, counts per status, requests and retries. It
+	// is called from the run's goroutines, one call at a time, and must
+	// return quickly.
+	Events func(Event)
 	// Progress, if set, is called with the number of rows finished so far
-	// (it must be cheap; the command drives a progress bar with it).
+	// after each row (it must be cheap).
 	Progress func(done int)
+	// ServerTime returns the server's clock as of the latest API response
+	// (its Date header); the send log records it before each create, as
+	// the evidence a resume needs (see package recovery). Nil means the
+	// API's ServerTime method if it has one (ServerClock), else no clock:
+	// a resume then recognises no user as created by the run.
+	ServerTime func() time.Time
 	// Log receives warnings and notes for a person (stderr). Nil discards.
 	Log io.Writer
-	// Now is the clock (tests); nil means time.Now.
-	Now func() time.Time
 }
 
 // Prepare fills in defaults and checks that the options make sense
@@ -148,9 +156,6 @@ func (o *Options) Prepare() error {
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	o.Retry.SetDefaults()
 	if o.Kind == validate.Guests && o.MatchOn != MatchCode {

@@ -22,7 +22,7 @@ const probeCode = "userimport:preflight/probe"
 // calls are independent (the probe cannot change anything), so they run at
 // the same time; the read's failure is the one explained when both fail,
 // since it is the more basic one.
-func (r *runner) preflight() error {
+func preflight(r *sender, kind validate.Kind) error {
 	readErr := make(chan error, 1)
 	go func() {
 		readErr <- r.call(func(ctx context.Context) error {
@@ -31,7 +31,7 @@ func (r *runner) preflight() error {
 		})
 	}()
 	err := r.call(func(ctx context.Context) error {
-		if r.opts.Kind == validate.Guests {
+		if kind == validate.Guests {
 			return r.api.DeleteGuests(ctx, []string{probeCode})
 		}
 		return r.api.UpdateUserServices(ctx, []kintone.UserServices{{Code: probeCode, Services: []string{}}})
@@ -77,23 +77,25 @@ type userIndex struct {
 	byCode, byEmp, byEmail map[string]*kintone.User
 }
 
-func (r *runner) loadIndex(ctx context.Context) (*userIndex, error) {
+func loadIndex(r *sender) (*userIndex, error) {
 	idx := &userIndex{byCode: map[string]*kintone.User{}, byEmp: map[string]*kintone.User{}, byEmail: map[string]*kintone.User{}}
-	for offset := 0; ; offset += kintone.MaxPerRequest {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	// Every page goes through the sender: paced and retried like any
+	// request of the run.
+	paced := kintone.GetUsersFunc(func(_ context.Context, o kintone.GetUsersOptions) ([]kintone.User, error) {
 		var page []kintone.User
 		err := r.call(func(ctx context.Context) error {
 			var err error
-			page, err = r.api.GetUsers(ctx, kintone.GetUsersOptions{Offset: offset, Size: kintone.MaxPerRequest})
+			page, err = r.api.GetUsers(ctx, o)
 			return err
 		})
+		return page, err
+	})
+	for page, err := range kintone.UserPages(r.stop, paced) {
 		if err != nil {
 			return nil, fmt.Errorf("listing existing users: %w", err)
 		}
-		for i := range page {
-			u := &page[i]
+		for i := range page.Users {
+			u := &page.Users[i]
 			idx.byCode[u.Code] = u
 			if u.EmployeeNumber != "" {
 				idx.byEmp[u.EmployeeNumber] = u
@@ -102,10 +104,8 @@ func (r *runner) loadIndex(ctx context.Context) (*userIndex, error) {
 				idx.byEmail[strings.ToLower(u.Email)] = u
 			}
 		}
-		if len(page) < kintone.MaxPerRequest {
-			return idx, nil
-		}
 	}
+	return idx, nil
 }
 
 // find returns the existing user a row refers to: by the matching key when
@@ -123,4 +123,12 @@ func (idx *userIndex) find(on MatchOn, rec *validate.Record) *kintone.User {
 		}
 	}
 	return idx.byCode[rec.Values[validate.Code]]
+}
+
+// fatalOr makes an error that refuses the credentials or rights fatal.
+func fatalOr(err error) error {
+	if kintone.IsAuth(err) || kintone.IsPermission(err) {
+		return &FatalError{Err: err}
+	}
+	return err
 }

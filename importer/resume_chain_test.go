@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
@@ -56,8 +58,9 @@ func TestResumeAfterLostUpdateAnswer(t *testing.T) {
 	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
 		t.Fatal(err)
 	}
-	if got := rep2.rows[0]; got.Status == report.Created {
-		t.Errorf("run 2: pre-existing dave reported %+v", got)
+	// Run 1's update may have been applied before its answer was lost.
+	if got := mustRow(t, rep2.rows, "dave"); got.Status != report.Updated && got.Status != report.Unchanged {
+		t.Errorf("run 2: pre-existing dave reported %+v; want updated or unchanged", got)
 	}
 	if got := srv.Services("dave"); strings.Join(got, ";") != "garoon" {
 		t.Errorf("dave's services = %v, want [garoon] untouched", got)
@@ -113,24 +116,32 @@ func TestResumeChainWithInsertedRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := filepath.Join(t.TempDir(), "run2.csv")
+	flushed := &flushSignal{Writer: w, rows: 100, done: make(chan struct{})}
+	var snapErr error
 	hold := func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			b, _ := os.ReadFile(run2)
-			if strings.Count(string(b), "\n") >= 101 {
-				break
-			}
-			time.Sleep(time.Millisecond)
+		select {
+		case <-flushed.done:
+		case <-t.Context().Done():
+			return
 		}
-		b, _ := os.ReadFile(run2)
-		os.WriteFile(snap, b, 0o600)
-		l, _ := os.ReadFile(importer.SendLogPath(run2))
-		os.WriteFile(importer.SendLogPath(snap), l, 0o600)
+		b, err1 := os.ReadFile(run2)
+		l, err2 := os.ReadFile(recovery.LogPath(run2))
+		snapErr = errors.Join(err1, err2, os.WriteFile(snap, b, 0o600), os.WriteFile(recovery.LogPath(snap), l, 0o600))
 	}
-	o := baseOptions(path, w)
-	o.Mode, o.Resume, o.SendLog = importer.Upsert, run1, importer.SendLogPath(run2)
-	importer.Import(t.Context(), &blockAPI{API: client(t, srv), hold: hold}, o)
-	w.Close()
+	o := baseOptions(path, flushed)
+	o.Mode, o.Resume, o.SendLog = importer.Upsert, run1, recovery.LogPath(run2)
+	if _, err := importer.Import(t.Context(), &blockAPI{API: client(t, srv), hold: hold}, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if snapErr != nil {
+		t.Fatal(snapErr)
+	}
+	if got := len(readRows(t, snap)); got != 100 {
+		t.Fatalf("setup: run 2's snapshot has %d lines, want the first batch's 100", got)
+	}
 	if len(srv.Services("carol")) != 0 {
 		t.Fatal("setup: run 2 licensed carol")
 	}
@@ -141,10 +152,8 @@ func TestResumeChainWithInsertedRow(t *testing.T) {
 	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rep3.rows {
-		if r.Code == "carol" && (r.Status != report.Created || len(srv.Services("carol")) == 0) {
-			t.Errorf("run 3 carol: %+v, services %v; want created with services", r, srv.Services("carol"))
-		}
+	if r := mustRow(t, rep3.rows, "carol"); r.Status != report.Created || len(srv.Services("carol")) == 0 {
+		t.Errorf("run 3 carol: %+v, services %v; want created with services", r, srv.Services("carol"))
 	}
 }
 
@@ -163,13 +172,20 @@ func TestResumeOfDryRunReport(t *testing.T) {
 	dry := &memReport{}
 	o := baseOptions(path, dry)
 	o.Mode, o.Resume, o.DryRun = importer.Upsert, run1, true
-	importer.Import(t.Context(), client(t, srv), o)
+	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRow(t, dry.rows, "carol"); got.Status != report.Created || got.Services != "would_assign: kintone" {
+		t.Fatalf("dry run: carol %+v; want created, services would_assign: kintone", got)
+	}
 	rep := &memReport{}
 	o = baseOptions(path, rep)
 	o.Mode, o.Resume = importer.Upsert, crashedReport(t, path, dry.rows...)
-	importer.Import(t.Context(), client(t, srv), o)
-	if len(srv.Services("carol")) == 0 {
-		t.Errorf("carol: %+v; never licensed", rep.rows[0])
+	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRow(t, rep.rows, "carol"); got.Status != report.Created || len(srv.Services("carol")) == 0 {
+		t.Errorf("carol: %+v, services %v; want created and licensed", got, srv.Services("carol"))
 	}
 }
 
@@ -190,7 +206,7 @@ func TestResumeGuestsRefusedAreNotEvidence(t *testing.T) {
 	// report has no line and the send log stays.
 	run1 := crashedReport(t, path)
 	o := baseOptions(path, &failingReport{})
-	o.Kind, o.SendLog = validate.Guests, importer.SendLogPath(run1)
+	o.Kind, o.SendLog = validate.Guests, recovery.LogPath(run1)
 	if _, err := importer.Import(t.Context(), c, o); err == nil {
 		t.Fatal("run 1 succeeded with a report that cannot be written")
 	}
@@ -203,10 +219,10 @@ func TestResumeGuestsRefusedAreNotEvidence(t *testing.T) {
 	if _, err := importer.Import(t.Context(), c, o); err != nil {
 		t.Fatal(err)
 	}
-	if got := rep.rows[0]; got.Status != report.Failed {
+	if got := mustRow(t, rep.rows, "g1@example.com"); got.Status != report.Failed {
 		t.Errorf("g1, which existed before: %+v; want failed", got)
 	}
-	if got := rep.rows[1]; got.Status != report.Created {
+	if got := mustRow(t, rep.rows, "g2@example.com"); got.Status != report.Created {
 		t.Errorf("g2, created by run 1: %+v; want created", got)
 	}
 }
@@ -233,7 +249,7 @@ func TestResumeAfterFixedRow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := rep.rows[0]
+			got := mustRow(t, rep.rows, "carol")
 			if got.Status != report.Created || got.ErrorCode != "changed_since_created" || !strings.Contains(got.Message, "--mode upsert") {
 				t.Errorf("carol: %+v; want created, with the change left to an upsert", got)
 			}
@@ -260,7 +276,7 @@ func TestResumeMatchOnFixedRowLeavesPreexisting(t *testing.T) {
 	defer srv.Close()
 	path := writeFile(t, "users.csv", "code,name,email,password\ncarol,Carol,c2@example.com,Carol-pw-123\n")
 	run1 := crashedReport(t, path)
-	sendLog(t, run1, "2 carol")
+	sendLogAt(t, run1, time.Now().Add(time.Minute), "2 carol") // the dead run sent it after carol existed
 	path = writeFile(t, "users.csv", "code,name,email,password\ncarol,Carol,c1@example.com,Carol-pw-123\n")
 	rep := &memReport{}
 	o := baseOptions(path, rep)
@@ -268,10 +284,52 @@ func TestResumeMatchOnFixedRowLeavesPreexisting(t *testing.T) {
 	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
 		t.Fatal(err)
 	}
-	if got := rep.rows[0]; got.Status == report.Created {
-		t.Errorf("carol, who existed before: %+v", got)
+	if got := mustRow(t, rep.rows, "carol"); got.Status != report.Updated || got.Changes != `name: "Carol Old" -> "Carol"` {
+		t.Errorf("carol, who existed before: %+v; want updated, name changed", got)
 	}
 	if got := srv.Services("carol"); strings.Join(got, ";") != "garoon" {
 		t.Errorf("carol's services = %v, want garoon", got)
 	}
+}
+
+// mustRow returns the report line of a login name, failing the test when
+// there is none.
+func mustRow(t *testing.T, rows []report.Row, code string) report.Row {
+	t.Helper()
+	for _, r := range rows {
+		if r.Code == code {
+			return r
+		}
+	}
+	t.Fatalf("no report line for %q in %d lines", code, len(rows))
+	return report.Row{}
+}
+
+// readRows reads a report file.
+func readRows(t *testing.T, path string) []report.Row {
+	t.Helper()
+	var rows []report.Row
+	if err := report.Read(path, func(r report.Row) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// flushSignal closes done at the first Flush after rows lines were
+// written: the test then knows those lines are in the file.
+type flushSignal struct {
+	report.Writer
+	rows, n int // written by the report's one writer goroutine
+	done    chan struct{}
+	once    sync.Once
+}
+
+func (f *flushSignal) Write(r *report.Row) error { f.n++; return f.Writer.Write(r) }
+
+func (f *flushSignal) Flush() error {
+	err := f.Writer.Flush()
+	if f.n >= f.rows {
+		f.once.Do(func() { close(f.done) })
+	}
+	return err
 }

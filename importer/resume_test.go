@@ -2,15 +2,18 @@ package importer_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 )
@@ -40,15 +43,24 @@ func crashedReport(t *testing.T, path string, rows ...report.Row) string {
 	return out
 }
 
-// sendLog writes the send log a crashed run left next to its report:
-// the rows (number and login name) of its create requests.
+// sendLog writes the send log a crashed run left next to its report: the
+// rows ("ROW CODE") of its create requests, logged a minute ago, so that
+// the users the test creates now are younger than the entries, as those
+// the crashed run created are.
 func sendLog(t *testing.T, reportPath string, rows ...string) {
+	t.Helper()
+	sendLogAt(t, reportPath, time.Now().Add(-time.Minute), rows...)
+}
+
+// sendLogAt writes a send log whose entries carry the server time at.
+func sendLogAt(t *testing.T, reportPath string, at time.Time, rows ...string) {
 	t.Helper()
 	var b strings.Builder
 	for _, r := range rows {
-		b.WriteString(strings.Replace(r, " ", "\t", 1) + "\n")
+		row, code, _ := strings.Cut(r, " ")
+		fmt.Fprintf(&b, "s\t%s\t%s\t%d\n", row, code, at.Unix())
 	}
-	if err := os.WriteFile(importer.SendLogPath(reportPath), []byte(b.String()), 0o600); err != nil {
+	if err := os.WriteFile(recovery.LogPath(reportPath), []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -192,8 +204,9 @@ func TestResumeLeavesPreexistingUsers(t *testing.T) {
 }
 
 // TestSendLogLifecycle: an import keeps a send log next to its report
-// while it runs and removes it when every row has its report line; the
-// log of a run that died is what the resume reads.
+// while it runs, and leaves it for its caller to remove once the report is
+// closed (Summary.Settled says it may go); the log of a run that died is
+// what the resume reads.
 func TestSendLogLifecycle(t *testing.T) {
 	srv := kintonetest.NewServer()
 	defer srv.Close()
@@ -203,7 +216,7 @@ func TestSendLogLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logPath := importer.SendLogPath(reportPath)
+	logPath := recovery.LogPath(reportPath)
 	var logged atomic.Int64
 	o := baseOptions(path, w)
 	o.SendLog = logPath
@@ -212,15 +225,19 @@ func TestSendLogLifecycle(t *testing.T) {
 			logged.Store(int64(strings.Count(string(b), "\n")))
 		}
 	}
-	if _, err := importer.Import(t.Context(), client(t, srv), o); err != nil {
+	sum, err := importer.Import(t.Context(), client(t, srv), o)
+	if err != nil {
 		t.Fatal(err)
 	}
-	w.Close()
 	if logged.Load() == 0 {
 		t.Error("the send log never held a row while the import ran")
 	}
-	if _, err := os.Stat(logPath); !os.IsNotExist(err) {
-		t.Errorf("send log still there after a complete run (stat: %v)", err)
+	// The report is not closed yet: the log must stay until it is.
+	if _, err := os.Stat(logPath); err != nil {
+		t.Errorf("send log gone before the report was closed: %v", err)
+	}
+	if !sum.Settled {
+		t.Error("a complete run is not settled: its caller would keep the send log")
 	}
 }
 
@@ -237,6 +254,7 @@ func TestResumeWarnsOnDamagedReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := baseOptions(path, w)
+	opts.SendLog = recovery.LogPath(prev) // as if the run died before removing it
 	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -295,12 +313,15 @@ func TestResumeOfInterruptedResume(t *testing.T) {
 				// at all, so, as after a crash, no line of it reaches the
 				// file and its send log stays.
 				run2 := crashedReport(t, path) // the header alone
-				var w report.Writer = &memReport{}
-				if how == "died" {
-					w = &failingReport{}
+				var w report.Writer = &failingReport{}
+				if how == "ctrl-c" {
+					var err error
+					if w, err = report.Create(run2); err != nil {
+						t.Fatal(err)
+					}
 				}
 				o := baseOptions(path, w)
-				o.Mode, o.Resume, o.SendLog = mode, run1, importer.SendLogPath(run2)
+				o.Mode, o.Resume, o.SendLog = mode, run1, recovery.LogPath(run2)
 				ctx, cancel := context.WithCancel(t.Context())
 				if how == "ctrl-c" {
 					cancel()
@@ -311,14 +332,16 @@ func TestResumeOfInterruptedResume(t *testing.T) {
 					if err == nil {
 						t.Fatal("run 2 succeeded with a report that cannot be written")
 					}
-					if _, err := os.Stat(importer.SendLogPath(run2)); err != nil {
+					if _, err := os.Stat(recovery.LogPath(run2)); err != nil {
 						t.Fatalf("run 2 left no send log: %v", err)
 					}
 				} else {
 					if err != nil {
 						t.Fatal(err)
 					}
-					run2 = crashedReport(t, path, w.(*memReport).rows...)
+					if err := w.Close(); err != nil {
+						t.Fatal(err)
+					}
 				}
 
 				// Run 3 resumes run 2.

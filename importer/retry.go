@@ -2,11 +2,11 @@ package importer
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"time"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/pacer"
 )
 
 // RetryPolicy bounds the retries of transient failures (429, 503, 520 lock
@@ -52,18 +52,23 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // Backoff returns the wait before attempt n (n ≥ 1 is the first retry):
-// Retry-After when the server sent one, else full jitter over an
-// exponentially growing window.
+// pacer.Backoff with the server's Retry-After, if err carries one.
 func (p *RetryPolicy) Backoff(n int, err error) time.Duration {
-	if d, ok := kintone.RetryAfterOf(err); ok && d > 0 {
-		return min(d, p.Max)
-	}
-	window := p.Base << min(n-1, 20)
-	if window <= 0 || window > p.Max {
-		window = p.Max
-	}
-	return time.Duration(rand.Int64N(int64(window)) + 1)
+	ra, _ := kintone.RetryAfterOf(err)
+	return pacer.Backoff(n, ra, p.Base, p.Max, rand.Float64())
+}
+
+// pacer returns the Pacer that enforces the policy with these limits.
+func (p *RetryPolicy) pacer(concurrency int, rate float64, onRetry func(int, time.Duration, error)) (*pacer.Pacer, error) {
+	return pacer.New(pacer.Options{
+		Rate: rate, Concurrency: concurrency,
+		MaxAttempts: p.MaxAttempts, Base: p.Base, Max: p.Max, Sleep: p.Sleep,
+		// A write whose answer was lost is never simply sent again: the
+		// caller first finds out what the server committed.
+		Retryable: func(err error) bool { return kintone.IsRetryable(err) && !kintone.IsOutcomeUnknown(err) },
+		OnRetry:   onRetry,
+	})
 }
 
 // ErrRetriesExhausted wraps the last transient error when the budget ran out.
-var ErrRetriesExhausted = errors.New("retries exhausted")
+var ErrRetriesExhausted = pacer.ErrRetriesExhausted

@@ -12,15 +12,19 @@ import (
 // The wait is bounded by the number of batches in flight, so memory does
 // not grow with the file.
 //
-// The rows are formatted and written by a goroutine of its own: a validate
-// run is bound by the goroutine that validates, and writing the report was
-// a sixth of its work.
+// The rows are formatted and written by a goroutine of its own, so that
+// the goroutine that validates, which bounds a validate run, does not also
+// format the report.
 type sequencer struct {
 	mu       sync.Mutex
 	next     int
-	pending  map[int]*report.Row
+	pending  map[int]*outcome
 	summary  report.Summary
+	warned   int // rows with a warning
+	causes   causes
 	progress func(int)
+	ev       *events
+	input    string // the fingerprint every line carries
 
 	out  chan writeReq
 	done chan struct{} // closed when the writer goroutine has finished
@@ -42,8 +46,8 @@ type writeReq struct {
 // writeAhead is how many rows may wait for the writer goroutine.
 const writeAhead = 1024
 
-func newSequencer(w report.Writer, progress func(int), failed func(error)) *sequencer {
-	s := &sequencer{w: w, pending: make(map[int]*report.Row), progress: progress, failed: failed,
+func newSequencer(w report.Writer, input string, ev *events, progress func(int)) *sequencer {
+	s := &sequencer{w: w, pending: make(map[int]*outcome), progress: progress, ev: ev, input: input,
 		out: make(chan writeReq, writeAhead), done: make(chan struct{})}
 	go s.writer()
 	return s
@@ -70,9 +74,13 @@ func (s *sequencer) writer() {
 	}
 }
 
-// put records the final row for input position seq (0-based) and writes
-// every row that is now contiguous.
-func (s *sequencer) put(seq int, r *report.Row) {
+// onFail sets the function called once, from the writer goroutine, on the
+// first write error. Call it before the first put.
+func (s *sequencer) onFail(f func(error)) { s.failed = f }
+
+// put records the final outcome of the row at input position seq
+// (0-based) and writes every row that is now contiguous.
+func (s *sequencer) put(seq int, r *outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if seq != s.next {
@@ -90,14 +98,28 @@ func (s *sequencer) put(seq int, r *report.Row) {
 	}
 }
 
-func (s *sequencer) write(r *report.Row) {
+func (s *sequencer) write(o *outcome) {
+	o.settle()
+	r := o.line(s.input)
 	s.next++
 	s.summary.Add(r)
+	if r.Warnings != "" {
+		s.warned++
+	}
+	s.causes.add(r)
 	s.out <- writeReq{row: r}
 	if s.progress != nil {
 		s.progress(s.next)
 	}
+	if s.next%progressEvery == 0 {
+		s.ev.finished(s.next, s.summary.Counts)
+	}
 }
+
+// progressEvery is how many report lines pass between RowsFinished events
+// (besides one after each batch): often enough for a progress bar, rarely
+// enough to cost nothing.
+const progressEvery = 256
 
 // flush pushes written rows to disk and returns when they are there;
 // called after each batch so that a crash loses no finished row.
@@ -105,6 +127,7 @@ func (s *sequencer) flush() {
 	done := make(chan struct{})
 	s.mu.Lock()
 	s.out <- writeReq{flushed: done} // after every row written so far
+	s.ev.finished(s.next, s.summary.Counts)
 	s.mu.Unlock()
 	<-done
 }
@@ -117,5 +140,6 @@ func (s *sequencer) result() (report.Summary, int, error) {
 	defer s.mu.Unlock()
 	close(s.out)
 	<-s.done
+	s.ev.finished(s.next, s.summary.Counts)
 	return s.summary, len(s.pending), s.err
 }

@@ -35,7 +35,7 @@ func (f *failingReport) Close() error { return nil }
 // run must stop sending; otherwise it goes on creating users of which no
 // record remains. The failure is only seen when the first batch's rows
 // reach the report, and batches finish in any order, so a few batches may
-// have been sent by then; before the fix all 20 were.
+// have been sent by then, but not all 20.
 func TestReportFailureStopsImport(t *testing.T) {
 	const n = 2000
 	path, _, _ := genUsers(t, t.TempDir(), n)

@@ -82,7 +82,7 @@ func runExport(ctx context.Context, s *streams, f *exportFlags, file string) err
 	}
 	defer closeSim()
 	tick, done := progress(s, "exporting")
-	n, err := export.Users(ctx, client, file, export.Options{
+	n, err := export.Users(ctx, client.Client, file, export.Options{
 		Kind:        kind,
 		Concurrency: f.concurrency,
 		Rate:        f.rate,

@@ -13,14 +13,21 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 // id, every message a person reads, the column order. A change to any of
 // them shows up here as a diff to review (go test -update to accept).
 func TestValidateGolden(t *testing.T) {
-	for _, tc := range []struct{ name, file string }{
-		{"users-with-errors", "users-with-errors.csv"},
-		{"users-sjis", "users-sjis.csv"},
-		{"users-xlsx", "users.xlsx"},
+	for _, tc := range []struct {
+		name, file, ext string
+		exit            int
+	}{
+		{"users-with-errors", "users-with-errors.csv", ".csv", exitRows},
+		// The JSONL report keeps every finding, with its column and cell.
+		{"users-with-errors-jsonl", "users-with-errors.csv", ".jsonl", exitRows},
+		{"users-sjis", "users-sjis.csv", ".csv", exitOK},
+		{"users-xlsx", "users.xlsx", ".csv", exitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rp := filepath.Join(t.TempDir(), "r.csv")
-			runCmd(t, t.Context(), "validate", sample(tc.file), "--report", rp)
+			rp := filepath.Join(t.TempDir(), "r"+tc.ext)
+			if code, _, stderr := runCmd(t, t.Context(), "validate", sample(tc.file), "--report", rp); code != tc.exit {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.exit, stderr)
+			}
 			got, err := os.ReadFile(rp)
 			if err != nil {
 				t.Fatal(err)

@@ -15,6 +15,8 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
+	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -72,35 +74,12 @@ as not_attempted and exits 130; run again with --resume REPORT to finish.
 }
 
 func runImport(ctx context.Context, s *streams, f *importFlags, file string) error {
-	opts, err := f.options(file)
+	opts, err := f.importOptions(file)
 	if err != nil {
 		return err
 	}
-	if opts.Mode, err = importer.ParseMode(f.mode); err != nil {
-		return usageErr("--mode: %v", err)
-	}
-	if opts.MatchOn, err = importer.ParseMatchOn(f.matchOn); err != nil {
-		return usageErr("%v", err)
-	}
-	if err := checkConcurrency(f.concurrency); err != nil {
-		return err
-	}
-	opts.Services = validate.ParseServices(strings.Join(f.services, ";"))
-	for _, svc := range opts.Services {
-		if !validate.KnownService(svc) {
-			return usageErr("--services: unknown service %q; use kintone, garoon, office, mailwise or secure_access", svc)
-		}
-	}
-	opts.Concurrency = f.concurrency
-	opts.Rate = f.rate
-	opts.Resume = f.resume
-	opts.DryRun = f.dryRun
 	opts.Log = s.err
-	if err := opts.Prepare(); err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-
-	client, closeSim, err := connect(s, f.sim, f.timeout)
+	api, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
 		return err
 	}
@@ -122,17 +101,72 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		return err
 	}
 	opts.Report = w
-	opts.SendLog = importer.SendLogPath(path)
-	tick, done := progress(s, "importing")
-	opts.Progress = tick
-	sum, err := importer.Import(ctx, client, opts)
+	opts.SendLog = recovery.LogPath(path)
+	events, done := progressBar(s, "importing")
+	opts.Events = events
+	sum, err := importer.Import(ctx, api, opts)
 	done()
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("writing the report: %w", cerr)
+	err = closeReport(w, path, err, sum != nil)
+	if err == nil && sum.Settled {
+		// Only now, with every line safely in the report, may the
+		// evidence go.
+		err = recovery.Discard(opts.SendLog)
 	}
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		printCauses(s.err, path, sum)
 	}
+	return importExit(s, file, path, sum, err)
+}
+
+// importOptions turns the flags of import into importer options, checking
+// them before anything is created or sent.
+func (f *importFlags) importOptions(file string) (importer.Options, error) {
+	opts, err := f.options(file)
+	if err != nil {
+		return opts, err
+	}
+	if opts.Mode, err = importer.ParseMode(f.mode); err != nil {
+		return opts, usageErr("--mode: %v", err)
+	}
+	if opts.MatchOn, err = importer.ParseMatchOn(f.matchOn); err != nil {
+		return opts, usageErr("%v", err)
+	}
+	if err := checkConcurrency(f.concurrency); err != nil {
+		return opts, err
+	}
+	opts.Services = validate.ParseServices(strings.Join(f.services, ";"))
+	for _, svc := range opts.Services {
+		if !validate.KnownService(svc) {
+			return opts, usageErr("--services: unknown service %q; use kintone, garoon, office, mailwise or secure_access", svc)
+		}
+	}
+	opts.Concurrency, opts.Rate = f.concurrency, f.rate
+	opts.Resume, opts.DryRun = f.resume, f.dryRun
+	if err := opts.Prepare(); err != nil {
+		return opts, &exitError{code: exitUsage, err: err}
+	}
+	return opts, nil
+}
+
+// closeReport closes the report after a run that ended with err. When the
+// run wrote no row at all (the input could not be read), the report is
+// removed: an empty report next to an unreadable file only misleads.
+func closeReport(w report.Writer, path string, err error, ran bool) error {
+	cerr := w.Close()
+	if !ran && path != report.Stdout {
+		os.Remove(path)
+		return err
+	}
+	if err == nil && cerr != nil {
+		return fmt.Errorf("writing the report: %w", cerr)
+	}
+	return err
+}
+
+// importExit prints what to do next and returns the exit status of an
+// import.
+func importExit(s *streams, file, path string, sum *importer.Summary, err error) error {
 	var fatal *importer.FatalError
 	switch {
 	case errors.As(err, &fatal):
@@ -140,9 +174,12 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	case err != nil:
 		return &exitError{code: exitUsage, err: err}
 	case sum.Interrupted:
-		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", file, path)
+		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", quoteArg(file), quoteArg(path))
 		return &exitError{code: exitInterrupted}
 	case !sum.OK():
+		if next := nextCommand(file, path, sum); next != "" {
+			fmt.Fprintf(s.err, "next: %s\n", next)
+		}
 		return &exitError{code: exitRows}
 	}
 	return nil
@@ -157,10 +194,17 @@ func sameFile(a, b string) bool {
 	return filepath.Clean(a) == filepath.Clean(b)
 }
 
+// client is the API client of a command, with the server's clock that the
+// import's send log records (importer.Options.ServerTime).
+type client struct {
+	*kintone.Client
+	*importer.ServerClock
+}
+
 // connect returns the client a command talks to: the embedded demo
 // simulator for --sim (closed by the returned func), else the domain named
 // by the KINTONE_* variables.
-func connect(s *streams, sim bool, timeout time.Duration) (*kintone.Client, func(), error) {
+func connect(s *streams, sim bool, timeout time.Duration) (*client, func(), error) {
 	if !sim {
 		c, err := clientFromEnv(timeout)
 		if err != nil {
@@ -170,12 +214,14 @@ func connect(s *streams, sim bool, timeout time.Duration) (*kintone.Client, func
 	}
 	srv := demoServer()
 	fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
-	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)))
+	clock := new(importer.ServerClock)
+	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)),
+		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {
 		srv.Close()
 		return nil, nil, &exitError{code: exitUsage, err: err}
 	}
-	return c, srv.Close, nil
+	return &client{c, clock}, srv.Close, nil
 }
 
 // checkConcurrency checks a --concurrency value: more than the domain's
@@ -190,13 +236,14 @@ func checkConcurrency(n int) error {
 // clientFromEnv builds the API client from the KINTONE_* variables. Secrets
 // are read from the environment only, never from flags, so they do not end
 // up in shell history or `ps` output.
-func clientFromEnv(timeout time.Duration) (*kintone.Client, error) {
+func clientFromEnv(timeout time.Duration) (*client, error) {
 	base := os.Getenv("KINTONE_BASE_URL")
 	if base == "" {
 		return nil, errors.New("KINTONE_BASE_URL is not set (e.g. https://example.cybozu.com); or use --sim to try the embedded simulator")
 	}
+	clock := new(importer.ServerClock)
 	opts := []kintone.Option{
-		kintone.WithHTTPClient(&http.Client{Timeout: timeout}),
+		kintone.WithHTTPClient(&http.Client{Timeout: timeout, Transport: clock.Transport(nil)}),
 		kintone.WithUserAgent("userimport"),
 	}
 	token := os.Getenv("KINTONE_API_TOKEN")
@@ -212,7 +259,11 @@ func clientFromEnv(timeout time.Duration) (*kintone.Client, error) {
 	if bu := os.Getenv("KINTONE_BASIC_AUTH_USERNAME"); bu != "" {
 		opts = append(opts, kintone.WithBasicAuth(bu, kintone.Secret(os.Getenv("KINTONE_BASIC_AUTH_PASSWORD"))))
 	}
-	return kintone.NewClient(strings.TrimSpace(base), opts...)
+	c, err := kintone.NewClient(strings.TrimSpace(base), opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &client{c, clock}, nil
 }
 
 // demoServer is the embedded simulator of --sim: a domain that already has

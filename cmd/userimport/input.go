@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,20 +99,106 @@ func (f *inputFlags) checkReport(path, file string) error {
 	return nil
 }
 
+// openReport creates the report. A CSV or JSONL report is written in
+// place, flushed after every batch, so that a resume can read what a dead
+// run wrote. An XLSX report is only readable once closed, so it is written
+// to a temporary file next to it and renamed into place when it is
+// complete: a run that dies or fails on close never leaves a damaged
+// workbook under the report's name (its send log tells the resume what
+// was sent).
 func openReport(path string) (report.Writer, error) {
-	w, err := report.Create(path)
+	format, err := report.FormatFor(path)
+	if err != nil || format != report.XLSX || path == report.Stdout {
+		w, err := report.Create(path)
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+		}
+		return w, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
 	}
-	return w, nil
+	w, err := report.New(f, report.XLSX)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+	}
+	return &placedReport{Writer: w, f: f, path: path}, nil
 }
 
-// progress returns a progress callback that drives a bar on stderr when
-// stderr is a terminal, and nothing otherwise: a bar on a non-terminal
+// placedReport is a report written to a temporary file f and renamed to
+// path once closed without error.
+type placedReport struct {
+	report.Writer
+	f    *os.File
+	path string
+}
+
+func (p *placedReport) Close() error {
+	err := p.Writer.Close()
+	if err == nil {
+		err = p.f.Sync()
+	}
+	if cerr := p.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(p.f.Name(), p.path)
+	}
+	if err != nil {
+		os.Remove(p.f.Name())
+		return err
+	}
+	return nil
+}
+
+// progressBar returns an events subscriber that drives a bar with a total
+// and an ETA on stderr when stderr is a terminal, and nothing otherwise.
+// The total is the reader's estimate of the rows until the whole file has
+// been read, then the exact count.
+func progressBar(s *streams, label string) (func(importer.Event), func()) {
+	if !isTerminal(s.err) {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(1,
+		progressbar.OptionSetWriter(s.err),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	total := 1
+	return func(ev importer.Event) {
+			t := ev.EstimatedRows
+			if ev.ReadAll {
+				t = ev.RowsRead
+			}
+			t = max(t, ev.RowsFinished, 1)
+			if t != total {
+				total = t
+				bar.ChangeMax(t)
+			}
+			bar.Set(ev.RowsFinished)
+		}, func() {
+			bar.Finish()
+		}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress returns a progress callback for a run whose total is unknown
+// (an export): a spinner with a count on stderr when stderr is a terminal, and nothing otherwise: a bar on a non-terminal
 // writes an endless line of carriage returns into logs.
 func progress(s *streams, label string) (func(int), func()) {
-	f, ok := s.err.(interface{ Fd() uintptr })
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !isTerminal(s.err) {
 		return nil, func() {}
 	}
 	bar := progressbar.NewOptions(-1,

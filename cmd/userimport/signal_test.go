@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -60,25 +61,20 @@ func TestCtrlC(t *testing.T) {
 	dir := t.TempDir()
 	const n = 2000
 	in := usersFile(t, dir, "sig", n)
-	srv := kintonetest.NewServer(kintonetest.WithLatency(20 * time.Millisecond))
+	// Ctrl-C comes while the third Add Users request is held by the
+	// server: two batches are done, one is in flight, the rest unsent.
+	k := newKillSwitch()
+	srv := kintonetest.NewServer(kintonetest.WithLatency(2*time.Millisecond), kintonetest.WithRequestHook(k.hook))
 	defer srv.Close()
 	start := func(reportPath string, extra ...string) *exec.Cmd {
 		return importProcess(srv, in, reportPath, append([]string{"--concurrency", "1"}, extra...)...)
 	}
 	first := filepath.Join(dir, "first.csv")
 	cmd := start(first)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Wait until some users exist, then press Ctrl-C.
-	deadline := time.Now().Add(20 * time.Second)
-	for len(srv.Users()) < 200 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
+	k.arm(2)
+	signalWhenHeld(t, k, cmd, syscall.SIGINT)
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Fatalf("exit %d (%v), want %d", code, err, exitInterrupted)
+		t.Fatalf("exit %d, want %d", code, exitInterrupted)
 	}
 	counts := map[report.Status]int{}
 	rows := readReport(t, first)
@@ -125,11 +121,12 @@ func TestKillThenResume(t *testing.T) {
 	// After the first 8 services requests, services requests hang: the
 	// batches whose users are created from then on can never report them,
 	// and the run can never finish, whatever the machine's speed.
-	hang := make(chan struct{})
-	var services, hung atomic.Int64
+	hang, hanging := make(chan struct{}), make(chan struct{})
+	var services atomic.Int64
+	var once sync.Once
 	srv := kintonetest.NewServer(kintonetest.WithLatency(20*time.Millisecond), kintonetest.WithRequestHook(func(r *http.Request) {
 		if r.URL.Path == "/v1/users/services.json" && r.Method == http.MethodPut && services.Add(1) > 8 {
-			hung.Add(1)
+			once.Do(func() { close(hanging) })
 			select {
 			case <-hang:
 			case <-r.Context().Done():
@@ -145,15 +142,15 @@ func TestKillThenResume(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for hung.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(2 * time.Millisecond)
-	}
-	if hung.Load() == 0 {
-		t.Fatal("the import never reached its ninth services request")
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-hanging:
+	case err := <-exited:
+		t.Fatalf("the import ended (%v) before its ninth services request", err)
 	}
 	cmd.Process.Kill()
-	cmd.Wait()
+	<-exited
 	close(hang)
 	if _, err := os.Stat(first + ".sent"); err != nil {
 		t.Fatalf("the killed run left no send log: %v", err)

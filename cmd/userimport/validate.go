@@ -44,22 +44,25 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	}
 	opts.Report = w
 	opts.Log = s.err
-	tick, done := progress(s, "validating")
-	opts.Progress = tick
+	events, done := progressBar(s, "validating")
+	opts.Events = events
 	sum, err := importer.Validate(cmd.Context(), opts)
 	done()
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("writing the report: %w", cerr)
-	}
-	if err != nil {
+	if err = closeReport(w, path, err, sum != nil); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	fmt.Fprintf(s.err, "%s (encoding %s)\nreport: %s\n", sum.Summary.String(), sum.Encoding, path)
+	warned := ""
+	if sum.Warned > 0 {
+		warned = fmt.Sprintf("; %d rows with warnings", sum.Warned)
+	}
+	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", sum.Summary.String(), warned, sum.Encoding, path)
+	printCauses(s.err, path, sum)
 	if sum.Interrupted {
 		fmt.Fprintln(s.err, "interrupted: the report covers the rows read before Ctrl-C")
 		return &exitError{code: exitInterrupted}
 	}
 	if !sum.OK() {
+		fmt.Fprintf(s.err, "next: fix the invalid rows (the report names each cell), then: userimport validate %s\n", quoteArg(file))
 		return &exitError{code: exitRows}
 	}
 	return nil

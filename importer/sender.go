@@ -5,21 +5,64 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/userimport/userimport/kintone"
-	"github.com/userimport/userimport/report"
-	"github.com/userimport/userimport/validate"
+	"github.com/userimport/userimport/pacer"
 )
 
 // errInterrupted marks work that was not sent because the run is stopping.
 var errInterrupted = errors.New("interrupted before it could be sent")
 
-// call sends one request through the shared rate limiter and retries it
-// while the failure is transient. It never retries a request whose outcome
+// sender sends requests to the API through the run's pacer (one rate
+// limit, at most Options.Concurrency in flight, retries of transient
+// failures), and it runs the steps of a batch (runStep). It holds what every batch shares about
+// the run's state: whether it is stopping, and the fatal error that stopped
+// it.
+type sender struct {
+	api   API
+	retry RetryPolicy
+	pacer *pacer.Pacer
+	ev    *events
+
+	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
+	// send is what requests run under: it survives a soft stop so that
+	// requests in flight can finish or be reconciled.
+	stop       context.Context
+	cancelStop context.CancelFunc
+	send       context.Context
+	fatal      atomic.Pointer[FatalError]
+}
+
+func newSender(ctx context.Context, api API, o *Options, ev *events) (*sender, error) {
+	s := &sender{api: api, retry: o.Retry, ev: ev}
+	var err error
+	if s.pacer, err = s.retry.pacer(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.retry() }); err != nil {
+		return nil, err
+	}
+	s.stop, s.cancelStop = context.WithCancel(ctx)
+	s.send = context.WithoutCancel(ctx)
+	return s, nil
+}
+
+// stopping reports whether the run is stopping (Ctrl-C or a fatal error).
+func (r *sender) stopping() bool { return r.stop.Err() != nil }
+
+// stopReason says why a row is not sent because the run is stopping.
+func (r *sender) stopReason() string {
+	if f := r.fatal.Load(); f != nil {
+		return "not sent: the run stopped: " + f.Error()
+	}
+	return "not sent: the run was interrupted"
+}
+
+// call sends one request through the pacer, which retries it while the
+// failure is transient. It never retries a request whose outcome
 // is unknown (the caller reconciles), and it stops retrying at once when the
 // run is stopping: a transient failure means nothing was committed, so the
 // rows can honestly be reported not_attempted.
-func (r *runner) call(fn func(ctx context.Context) error) error {
+func (r *sender) call(fn func(ctx context.Context) error) error {
 	return r.do(false, fn)
 }
 
@@ -28,37 +71,28 @@ func (r *runner) call(fn func(ctx context.Context) error) error {
 // free, it sends nothing and returns errInterrupted. Checking here, at the
 // last moment, and not only before waiting for the slot, is what keeps a
 // batch that queued for a slot from sending after Ctrl-C.
-func (r *runner) callUnlessStopping(fn func(ctx context.Context) error) error {
+func (r *sender) callUnlessStopping(fn func(ctx context.Context) error) error {
 	return r.do(true, fn)
 }
 
-func (r *runner) do(unlessStopping bool, fn func(ctx context.Context) error) error {
-	p := &r.opts.Retry
-	for attempt := 1; ; attempt++ {
-		if err := r.limiter.Wait(r.send); err != nil {
-			return err
-		}
-		r.slots <- struct{}{}
-		if unlessStopping && r.stop.Err() != nil {
-			<-r.slots
-			return errInterrupted
-		}
-		r.requests.Add(1)
-		err := fn(r.send)
-		<-r.slots
-		if err == nil || !kintone.IsRetryable(err) || kintone.IsOutcomeUnknown(err) {
-			return err
-		}
-		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (%d attempts): %w", ErrRetriesExhausted, attempt, err)
-		}
-		if r.stop.Err() != nil {
-			return fmt.Errorf("%w: %w", errInterrupted, err)
-		}
-		if p.Sleep(r.stop, p.Backoff(attempt, err)) != nil {
-			return fmt.Errorf("%w: %w", errInterrupted, err)
-		}
+func (r *sender) do(unlessStopping bool, fn func(ctx context.Context) error) error {
+	opts := []pacer.CallOption{pacer.StopWith(r.stop)}
+	if unlessStopping {
+		opts = append(opts, pacer.SkipIfStopped())
 	}
+	err := r.pacer.Call(r.send, func(ctx context.Context) error {
+		r.ev.request()
+		return fn(ctx)
+	}, opts...)
+	switch {
+	case err == nil:
+		return nil
+	case err == pacer.ErrStopped: // nothing was sent
+		return errInterrupted
+	case errors.Is(err, pacer.ErrStopped):
+		return fmt.Errorf("%w: %w", errInterrupted, err)
+	}
+	return err
 }
 
 // step is one kind of write (add users, update users, set services...) that
@@ -95,7 +129,7 @@ func (s *step) creates() bool { return s.reconcile != nil || s.existsMeansDone }
 //     bad rows are alone, so one bad row never fails the other 99;
 //   - outcome unknown: reconcile, then send only what is missing;
 //   - transient failure after the retry budget: the group fails, resumable.
-func (r *runner) runStep(s *step, items []*item) {
+func (r *sender) runStep(s *step, items []*item) {
 	queue := [][]*item{items}
 	unknown := 0
 	for len(queue) > 0 {
@@ -122,46 +156,11 @@ func (r *runner) runStep(s *step, items []*item) {
 		case err == nil:
 			for _, it := range group {
 				s.ok(it)
-				it.uncertain = false
+				it.out.uncertain = false
 			}
 		case kintone.IsOutcomeUnknown(err):
 			unknown++
-			if !s.creates() {
-				// An update or a replacement may be sent again safely;
-				// only a create leaves a user that may or may not exist.
-				if unknown > r.opts.Retry.MaxAttempts {
-					r.failGroup(s, group, "network", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied, and running again is safe: it replaces the same values")
-					continue
-				}
-				queue = append(queue, group)
-				continue
-			}
-			for _, it := range group {
-				it.uncertain = true
-			}
-			if unknown > r.opts.Retry.MaxAttempts {
-				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
-				continue
-			}
-			if s.reconcile == nil {
-				queue = append(queue, group)
-				continue
-			}
-			rest, rerr := s.reconcile(group)
-			if rerr != nil {
-				r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
-				continue
-			}
-			if len(rest) > 0 {
-				// A server failure (a database lock) may last a moment:
-				// back off before sending the rest, as for any retry.
-				p := &r.opts.Retry
-				if p.Sleep(r.stop, p.Backoff(unknown, err)) != nil {
-					r.stopGroup(s, rest, "not sent: the run was interrupted")
-					continue
-				}
-			}
-			queue = append(queue, rest)
+			queue = append(queue, r.lostAnswer(s, group, err, unknown)...)
 		case kintone.IsAuth(err) || kintone.IsPermission(err):
 			r.setFatal(err)
 			r.stopGroup(s, group, "not sent: "+err.Error())
@@ -175,8 +174,48 @@ func (r *runner) runStep(s *step, items []*item) {
 	}
 }
 
+// lostAnswer handles a group whose answer was lost (the unknown-th time in
+// this step) and returns the groups to send again: an update is sent
+// again as it is; a create is reconciled first, and only what the server
+// does not have is sent again.
+func (r *sender) lostAnswer(s *step, group []*item, err error, unknown int) [][]*item {
+	if !s.creates() {
+		// An update or a replacement may be sent again safely; only a
+		// create leaves a user that may or may not exist.
+		if unknown > r.retry.MaxAttempts {
+			r.failGroup(s, group, "network", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied, and running again is safe: it replaces the same values")
+			return nil
+		}
+		return [][]*item{group}
+	}
+	for _, it := range group {
+		it.out.uncertain = true
+	}
+	if unknown > r.retry.MaxAttempts {
+		r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
+		return nil
+	}
+	if s.reconcile == nil {
+		return [][]*item{group}
+	}
+	rest, rerr := s.reconcile(group)
+	if rerr != nil {
+		r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
+		return nil
+	}
+	if len(rest) > 0 {
+		// A server failure (a database lock) may last a moment: back off
+		// before sending the rest, as for any retry.
+		if r.retry.Sleep(r.stop, r.retry.Backoff(unknown, err)) != nil {
+			r.stopGroup(s, rest, "not sent: the run was interrupted")
+			return nil
+		}
+	}
+	return [][]*item{rest}
+}
+
 // isolate handles a rejected group and returns the groups to send again.
-func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item {
+func (r *sender) isolate(s *step, group []*item, e *kintone.APIError) [][]*item {
 	byIndex := map[int][]string{}
 	for _, fe := range e.Errors {
 		if fe.Index >= 0 && fe.Index < len(group) {
@@ -190,8 +229,8 @@ func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 			switch {
 			case !bad:
 				rest = append(rest, it)
-			case s.existsMeansDone && it.uncertain && mentionsExists(msgs):
-				it.msg = appendMsg(it.msg, "confirmed: the request whose answer was lost had created it")
+			case s.existsMeansDone && it.out.uncertain && mentionsExists(msgs):
+				it.out.note("confirmed: the request whose answer was lost had created it")
 				s.ok(it)
 			default:
 				s.fail(it, e.Code, "the server rejected this row: "+strings.Join(msgs, "; "))
@@ -211,8 +250,8 @@ func (r *runner) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 	if len(msgs) == 0 {
 		msgs = []string{e.Message}
 	}
-	if s.existsMeansDone && it.uncertain && mentionsExists(msgs) {
-		it.msg = appendMsg(it.msg, "confirmed: the request whose answer was lost had created it")
+	if s.existsMeansDone && it.out.uncertain && mentionsExists(msgs) {
+		it.out.note("confirmed: the request whose answer was lost had created it")
 		s.ok(it)
 		return nil
 	}
@@ -238,7 +277,7 @@ func mentionsExists(msgs []string) bool {
 	return false
 }
 
-func (r *runner) failGroup(s *step, group []*item, code, msg string) {
+func (r *sender) failGroup(s *step, group []*item, code, msg string) {
 	for _, it := range group {
 		s.fail(it, code, msg)
 	}
@@ -248,10 +287,10 @@ func (r *runner) failGroup(s *step, group []*item, code, msg string) {
 // is stopping. An item whose earlier attempt had an unknown outcome may
 // have been applied, so it fails as outcome_unknown, which --resume
 // checks, rather than not_attempted, which says nothing was sent.
-func (r *runner) stopGroup(s *step, group []*item, why string) {
+func (r *sender) stopGroup(s *step, group []*item, why string) {
 	var unsent []*item
 	for _, it := range group {
-		if it.uncertain {
+		if it.out.uncertain {
 			s.fail(it, "outcome_unknown", "the answer to an earlier attempt was lost, and the run stopped before it could be checked; run again with --resume to check")
 			continue
 		}
@@ -260,14 +299,13 @@ func (r *runner) stopGroup(s *step, group []*item, why string) {
 	r.notAttempted(unsent, why)
 }
 
-func (r *runner) notAttempted(group []*item, msg string) {
+func (r *sender) notAttempted(group []*item, why string) {
 	for _, it := range group {
-		it.interrupted = true
-		it.msg = appendMsg(it.msg, msg)
+		it.out.stop = why
 	}
 }
 
-func (r *runner) setFatal(err error) {
+func (r *sender) setFatal(err error) {
 	if r.fatal.CompareAndSwap(nil, &FatalError{Err: err}) {
 		r.cancelStop()
 	}
@@ -290,29 +328,4 @@ func errorCode(err error) string {
 		return "outcome_unknown"
 	}
 	return "network"
-}
-
-func appendMsg(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "; " + b
-}
-
-// finish writes an item's report line.
-func (r *runner) finish(it *item, st report.Status, code, msg string) {
-	row := &report.Row{
-		Row:         it.rec.Row,
-		Code:        it.rec.Values[validate.Code],
-		Status:      st,
-		Services:    it.services,
-		ErrorCode:   code,
-		Message:     appendMsg(msg, it.note),
-		Departments: it.departments,
-		Input:       r.fingerprint,
-	}
-	r.seq.put(it.seq, row)
 }

@@ -1,0 +1,146 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/recovery"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
+	"github.com/userimport/userimport/validate"
+)
+
+// item is one valid row on its way to its sink.
+type item struct {
+	seq int
+	rec validate.Record
+	out outcome
+	// resume says how --resume treats the row; prev is the previous run's
+	// line of a row that may have been sent or whose steps are unfinished.
+	resume recovery.Mode
+	prev   *report.Row
+	// existing is the user the row names, when there is one.
+	existing *kintone.User
+}
+
+func (it *item) code() string { return it.rec.Values[validate.Code] }
+
+// checker is the check stage: it maps and validates each chunk of rows,
+// finishing the rows that cannot be sent, and hands the others to the
+// sink.
+type checker struct {
+	in   *input
+	v    *validate.Validator
+	seq  *sequencer
+	ev   *events
+	sink sink
+
+	// recs and results are reused from chunk to chunk; a row that goes to
+	// the sink is copied into its item.
+	recs    [chunkRows]validate.Record
+	results [chunkRows]validate.Result
+	at      [chunkRows]int // recs[j] is row at[j] of the chunk
+}
+
+func (ck *checker) chunk(c *rowChunk) {
+	if c.expect > 0 {
+		ck.v.Expect(c.expect)
+	}
+	n := 0
+	for i := range c.n {
+		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
+			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
+			continue
+		}
+		ck.at[n] = i
+		n++
+	}
+	ck.v.CheckRows(ck.recs[:n], ck.results[:n])
+	for j := range n {
+		i := ck.at[j]
+		rec, res := &ck.recs[j], &ck.results[j]
+		o := ck.findings(rec, res, c.findings[i])
+		if settleChecked(o, rec) {
+			ck.seq.put(c.seq[i], o)
+			continue
+		}
+		ck.sink.take(c.seq[i], rec, o)
+	}
+	ck.ev.rowsChecked(c.n)
+}
+
+// mappingFailed is the outcome of a row the mapping could not build (a
+// template failed): an error finding on the column, without the file and
+// row that the report line has already.
+func (ck *checker) mappingFailed(row int, read []report.Finding, err error) *outcome {
+	f := report.Finding{Rule: "mapping.error", Severity: report.SeverityError, Message: err.Error()}
+	var fe *sheet.FileError
+	if errors.As(err, &fe) {
+		f.Column, f.Cell, f.Message = fe.Column, ck.in.cells.cell(fe.Column, row), fe.Err.Error()
+	}
+	return &outcome{row: row, status: report.Invalid, findings: append(append([]report.Finding(nil), read...), f)}
+}
+
+// findings starts a row's outcome with everything found in its cells: the
+// reader's findings, then validation's issues and normalisations.
+func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []report.Finding) *outcome {
+	o := &outcome{row: rec.Row, code: rec.Values[validate.Code]}
+	if len(read)+len(res.Issues)+len(res.Changes) == 0 {
+		return o
+	}
+	o.findings = make([]report.Finding, 0, len(read)+len(res.Issues)+len(res.Changes))
+	o.findings = append(o.findings, read...)
+	for k := range res.Issues {
+		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k]))
+	}
+	for k := range res.Changes {
+		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))
+	}
+	return o
+}
+
+// settleChecked finishes a checked row that is not to be sent, and
+// reports whether it did: a row with an error is invalid; a row that asks
+// for its user to be deleted is skipped, since deleting is not done here.
+// A "*" where a new user needs a value gets the message that says why.
+func settleChecked(o *outcome, rec *validate.Record) bool {
+	for i := range o.findings {
+		f := &o.findings[i]
+		for _, fld := range []validate.Field{validate.Name, validate.Password} {
+			if rec.Keep[fld] && f.Rule == fld.String()+".required" {
+				f.Message = keepForNewUser(rec.Values[validate.Code], fld)
+			}
+		}
+	}
+	switch {
+	case hasError(o.findings):
+		o.status = report.Invalid
+	case rec.Delete:
+		o.status = report.Skipped
+		o.warn("delete.not_done", fmt.Sprintf("the row asks for user %q to be deleted; deleting users is not done without --allow-delete, so the user was left as it is", rec.Values[validate.Code]))
+	default:
+		return false
+	}
+	return true
+}
+
+func hasError(fs []report.Finding) bool {
+	for i := range fs {
+		if fs[i].Severity == report.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// validSink is the sink of `validate`: a row that passed the check is
+// valid, and nothing is sent.
+type validSink struct{ seq *sequencer }
+
+func (s validSink) take(seq int, _ *validate.Record, o *outcome) {
+	o.status = report.Valid
+	s.seq.put(seq, o)
+}
+
+func (validSink) drain() {}

@@ -1,0 +1,233 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
+	"github.com/userimport/userimport/validate"
+)
+
+// A run is a pipeline of stages, each in its own goroutine or called from
+// the one before it:
+//
+//	read (sheet.Source -> chunks of rows)
+//	  -> check (map + validate -> a finished outcome, or an item to send)
+//	    -> sink (validate: report valid; import: batch -> send -> report)
+//	      -> sequencer (report lines back in input order -> report.Writer)
+//
+// Validate and Import differ only in their sink.
+
+// sink receives the rows that passed the check stage, in input order.
+type sink interface {
+	// take receives one valid row at input position seq, with its outcome
+	// so far. It may keep o, but not rec, which the check stage reuses.
+	take(seq int, rec *validate.Record, o *outcome)
+	// drain returns when every row taken has its report line.
+	drain()
+}
+
+// input is an opened input file with what every stage needs to know of it.
+type input struct {
+	src         sheet.Source
+	mapper      *mapping.Mapper
+	fingerprint string
+	cells       *cellNamer
+	// fileFindings are the mapping's warnings about the whole file.
+	fileFindings []report.Finding
+}
+
+// openInput opens the file and its mapping. The caller closes in.src.
+func openInput(o *Options) (*input, error) {
+	so := o.Source
+	so.CellsChecked = true // validate checks every value it is given for invalid UTF-8
+	src, err := sheet.Open(o.File, so)
+	if err != nil {
+		return nil, err
+	}
+	in := &input{src: src}
+	if in.mapper, err = mapping.NewMapper(src.Header(), o.Kind, o.Mapping); err != nil {
+		src.Close()
+		return nil, &sheet.FileError{File: o.File, Err: err}
+	}
+	if in.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
+		src.Close()
+		return nil, err
+	}
+	sheetName := ""
+	if s, ok := src.(interface{ SheetName() string }); ok {
+		sheetName = s.SheetName()
+	}
+	in.cells = newCellNamer(src.Header(), sheetName)
+	for _, w := range in.mapper.Warnings() {
+		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
+		in.fileFindings = append(in.fileFindings, report.Finding{Rule: "mapping.column", Severity: report.SeverityWarning, Message: w})
+	}
+	return in, nil
+}
+
+// piped is what a pipe run leaves.
+type piped struct {
+	sum report.Summary
+	// pending counts rows that never got their line (a bug if not 0).
+	pending int
+	// cut is set when the reader stopped before the end of the file.
+	cut bool
+}
+
+// pipe runs the read and check stages into sk and returns the report's
+// summary. readCtx stops the reader: validate stops reading on Ctrl-C;
+// import reads on, so that every row gets its not_attempted line.
+func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *events, sk sink) (piped, error) {
+	// Outside create mode a row may name an existing user, for which only
+	// the login name is needed (an export has no password column); what
+	// creating a user needs is checked once the batch knows which users are
+	// new, before anything is sent.
+	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: o.Mode != Create})
+	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk}
+
+	// Reading runs a few chunks ahead of mapping and validation, on a core
+	// of its own. Chunks and their cell slices are recycled.
+	chunks, free := make(chan *rowChunk, readAhead), make(chan *rowChunk, readAhead+1)
+	for range readAhead + 1 {
+		free <- new(rowChunk)
+	}
+	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev}
+	var readErr error
+	go func() {
+		err := rd.run(chunks, free)
+		readErr = err // read after chunks is closed
+		close(chunks)
+	}()
+	for c := range chunks {
+		ck.chunk(c)
+		free <- c
+	}
+	sk.drain()
+	var out piped
+	var werr error
+	out.sum, out.pending, werr = seq.result()
+	out.cut = rd.cut
+	switch {
+	case readErr != nil:
+		return out, readErr
+	case out.sum.Rows == 0 && !out.cut:
+		return out, &sheet.FileError{File: filepath.Base(o.File), Err: ErrNoRows}
+	case werr != nil:
+		return out, fmt.Errorf("writing the report: %w", werr)
+	case out.pending != 0:
+		return out, fmt.Errorf("internal error: %d report rows were never written", out.pending)
+	}
+	return out, nil
+}
+
+// ErrNoRows is wrapped by the error of a run whose file has a header but
+// no data row below it: nothing to import is a mistake (a wrong sheet, a
+// wrong --header-row, line ends the reader did not see), never a success.
+var ErrNoRows = errors.New("the file has no data rows below its header; check --sheet and --header-row")
+
+// readAhead is how many chunks of rows the reader may be ahead of
+// validation.
+const readAhead = 2
+
+// chunkRows is the number of rows read, mapped and validated together.
+const chunkRows = 256
+
+// rowChunk carries rows from the reader to the check stage.
+type rowChunk struct {
+	n int
+	// expect, when not 0, is the source's estimate of the rows in the
+	// file, sent once with the first full chunk.
+	expect   int
+	seq      [chunkRows]int // input position of each row
+	lines    [chunkRows]int
+	cells    [chunkRows][]string // copies: a sheet.Source reuses its Cells slice
+	findings [chunkRows][]report.Finding
+}
+
+// reader is the read stage.
+type reader struct {
+	src sheet.Source
+	ctx context.Context
+	seq *sequencer
+	ev  *events
+	// cut is set when ctx stopped the reading before the end.
+	cut bool
+}
+
+// run reads every row into chunks taken from free and sent to out,
+// numbering rows by input position. Rows that cannot be read are reported
+// here, straight to the sequencer. It returns the error that stopped
+// reading, if any.
+func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
+	c := <-free
+	c.n, c.expect = 0, 0
+	est, _ := rd.src.(sheet.RowEstimator)
+	send := func() {
+		rd.ev.rowsRead(c.n, c.expect)
+		out <- c
+	}
+	for seq := 0; ; seq++ {
+		row, err := rd.src.Next()
+		if err == io.EOF {
+			if c.n > 0 {
+				send()
+			}
+			rd.ev.readDone()
+			return nil
+		}
+		if err != nil {
+			var fe *sheet.FileError
+			if errors.As(err, &fe) && fe.Row > 0 {
+				// A bad row (ragged, bad encoding, huge cell) is reported on
+				// its own line; the rows around it still run.
+				rd.seq.put(seq, fileErrorOutcome(fe, err))
+				continue
+			}
+			if c.n > 0 {
+				send()
+			}
+			return err
+		}
+		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)
+		c.lines[c.n], c.seq[c.n], c.findings[c.n] = row.Line, seq, row.Findings
+		c.n++
+		if c.n < chunkRows {
+			continue
+		}
+		if rd.ctx.Err() != nil {
+			// Ctrl-C in a validate run: nothing is in flight, so stop
+			// reading; the rows not read are not reported.
+			rd.cut = true
+			return nil
+		}
+		if est != nil {
+			// The source is ours alone here: ask once, from the reading
+			// goroutine.
+			c.expect = est.EstimateRows(seq + 1)
+			est = nil
+		}
+		send()
+		c = <-free
+		c.n, c.expect = 0, 0
+	}
+}
+
+func fileErrorCode(err error) string {
+	switch {
+	case errors.Is(err, sheet.ErrRaggedRow):
+		return "ragged_row"
+	case errors.Is(err, sheet.ErrEncoding):
+		return "encoding"
+	case errors.Is(err, sheet.ErrCellTooLarge):
+		return "cell_too_large"
+	case errors.Is(err, sheet.ErrFormula):
+		return "formula"
+	}
+	return "unreadable_row"
+}

@@ -1,0 +1,283 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/recovery"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/validate"
+)
+
+// processUsers runs a batch of users: look them up, decide each row's
+// write, send the creates and the updates, then the services and
+// departments steps.
+func (s *importSink) processUsers(items []*item) {
+	if err := s.lookup(items); err != nil {
+		s.lookupFailed(items, err)
+		return
+	}
+	create, update, inputs := s.classify(items)
+	if s.o.DryRun {
+		plan(items, create, update)
+		s.assignServices(items)
+		s.assignOrganizations(items)
+		return
+	}
+	s.snd.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			if err := s.logSend(g); err != nil {
+				return err
+			}
+			in := make([]kintone.UserInput, len(g))
+			for i, it := range g {
+				in[i] = newUserInput(&it.rec)
+			}
+			return createOutcome(s.snd.api.AddUsers(ctx, in))
+		},
+		ok: func(it *item) { it.out.status = report.Created },
+		fail: func(it *item, code, msg string) {
+			s.refused(it, code)
+			it.out.fail(code, msg)
+		},
+		reconcile: s.reconcileAdds,
+		primary:   true,
+	}, create)
+	s.snd.runStep(&step{
+		send: func(ctx context.Context, g []*item) error {
+			in := make([]kintone.UserInput, len(g))
+			for i, it := range g {
+				in[i] = inputs[it]
+			}
+			return s.snd.api.UpdateUsers(ctx, in)
+		},
+		ok:      func(it *item) { it.out.status = report.Updated },
+		fail:    func(it *item, code, msg string) { it.out.fail(code, msg) },
+		primary: true,
+	}, update)
+	s.assignServices(items)
+	s.assignOrganizations(items)
+}
+
+// classify decides what each looked-up row needs: a create, an update (with
+// its payload), or nothing more (its status is then set).
+func (s *importSink) classify(items []*item) (create, update []*item, inputs map[*item]kintone.UserInput) {
+	inputs = map[*item]kintone.UserInput{}
+	for _, it := range items {
+		o := &it.out
+		switch {
+		case it.existing == nil && s.missingForCreate(it):
+		case it.existing == nil:
+			create = append(create, it)
+		case it.resume == recovery.Steps:
+			o.status = it.prev.Status
+			o.note("resumed: finishing the services/departments steps")
+			if !recovery.StepUnfinished(it.prev.Services) {
+				o.services = it.prev.Services
+			}
+			if !recovery.StepUnfinished(it.prev.Departments) {
+				o.departments = it.prev.Departments
+			}
+		case s.createdEarlier(it):
+			o.status, o.uncertain = report.Created, false
+			o.note("confirmed on the server: created by an earlier run of this import")
+			if _, changed, _ := updateInput(createdRecord(it), it.existing); changed {
+				// The row was changed since. The resume finishes the run
+				// that died (services, departments); applying changes is
+				// an upsert's job, with its own rules for blank cells and
+				// passwords, so it is left to one, and said.
+				o.errCode, o.stepFailed = "changed_since_created", true
+				o.note("the row was changed after the earlier run created this user, and the user still has the values it was created with; run the file again with --mode upsert to apply the changes")
+			}
+		case s.o.Mode == Create:
+			o.fail("exists", fmt.Sprintf("user %q already exists; use --mode upsert to update it or --mode skip-existing to leave it", it.existing.Code))
+		case s.o.Mode == SkipExisting:
+			o.status = report.Skipped
+			o.note(fmt.Sprintf("user %q already exists", it.existing.Code))
+		default: // Upsert
+			in, changed, changes := updateInput(&it.rec, it.existing)
+			o.changes = changes
+			if !changed {
+				o.status = report.Unchanged
+				continue
+			}
+			inputs[it] = in
+			update = append(update, it)
+		}
+		if it.existing != nil && it.existing.Code != it.code() {
+			o.note(fmt.Sprintf("matched existing user %q by %s", it.existing.Code, s.o.MatchOn))
+		}
+	}
+	return create, update, inputs
+}
+
+// createdEarlier asks recovery whether an earlier run of this resume chain
+// created the existing user of a row that run did not settle. The login
+// name must match: with --match-on the existing user may be another person
+// who shares the employee number or e-mail.
+func (s *importSink) createdEarlier(it *item) bool {
+	return it.resume == recovery.Unseen && it.existing.Code == it.code() && s.resume.CreatedBefore(it.code(), it.existing.CTime)
+}
+
+// createdRecord is the row as Add Users sent it: a blank cell was omitted
+// and left to the server's default, so it is not a value to compare.
+func createdRecord(it *item) *validate.Record {
+	rec := it.rec
+	for f := range rec.Values {
+		if rec.Values[f] == "" {
+			rec.Set[f] = false
+		}
+	}
+	return &rec
+}
+
+// missingForCreate marks a row invalid when its user does not exist and the
+// row lacks what Add Users requires. Outside create mode validation lets
+// such rows through (an existing user needs no password to be updated, and
+// an export has no password column); this is where a new user is caught.
+func (s *importSink) missingForCreate(it *item) bool {
+	for _, f := range []validate.Field{validate.Name, validate.Password} {
+		if it.rec.Values[f] != "" {
+			continue
+		}
+		if s.o.Mode == Create && !it.rec.Keep[f] {
+			continue // validation already required it
+		}
+		o := &it.out
+		o.status, o.errCode = report.Invalid, f.String()+".required"
+		if it.rec.Keep[f] {
+			o.note(keepForNewUser(it.code(), f))
+		} else {
+			o.note(fmt.Sprintf("user %q does not exist yet, and creating it needs a %s; fill in the %s column", it.code(), f, f))
+		}
+		return true
+	}
+	return false
+}
+
+// keepForNewUser explains a "*" in a field a new user must have.
+func keepForNewUser(code string, f validate.Field) string {
+	return fmt.Sprintf("user %q does not exist yet, and a new user needs a %s; \"*\" means \"leave unchanged\", which only an existing user can be; fill in a value", code, f)
+}
+
+// lookupFailed reports a batch whose existing users could not be read.
+func (s *importSink) lookupFailed(items []*item, err error) {
+	if kintone.IsAuth(err) || kintone.IsPermission(err) {
+		s.snd.setFatal(err)
+	}
+	for _, it := range items {
+		switch {
+		case it.out.uncertain:
+			// An earlier run may have created it: keep that evidence for
+			// the next --resume.
+			it.out.fail("outcome_unknown", "an earlier run may have created this user, and it could not be looked up ("+err.Error()+"); run again with --resume to check")
+		case s.snd.fatal.Load() != nil || errors.Is(err, errInterrupted):
+			it.out.stop = "not sent: " + err.Error()
+		default:
+			it.out.fail(errorCode(err), "could not look up existing users: "+err.Error())
+		}
+	}
+}
+
+// lookup finds the existing user of every item: by code with one Get Users
+// request per batch, or from the index of all users for --match-on
+// employeeNumber|email.
+func (s *importSink) lookup(items []*item) error {
+	if s.index != nil {
+		for _, it := range items {
+			it.existing = s.index.find(s.o.MatchOn, &it.rec)
+		}
+		return nil
+	}
+	found, err := s.getByCodes(items)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if u, ok := found[it.code()]; ok {
+			it.existing = &u
+		}
+	}
+	return nil
+}
+
+func (s *importSink) getByCodes(items []*item) (map[string]kintone.User, error) {
+	codes := make([]string, len(items))
+	for i, it := range items {
+		codes[i] = it.code()
+	}
+	var users []kintone.User
+	err := s.snd.call(func(ctx context.Context) error {
+		var err error
+		users, err = s.snd.api.GetUsers(ctx, kintone.GetUsersOptions{Codes: codes})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]kintone.User, len(users))
+	for _, u := range users {
+		found[u.Code] = u
+	}
+	return found, nil
+}
+
+// reconcileAdds asks the server which users of an Add Users request whose
+// answer was lost exist now. They were created by that request (the batch
+// was checked for existing users before it was sent), so they are done;
+// only the rest is sent again. This is what keeps a dropped connection from
+// creating a user twice or misreporting it as "exists".
+func (s *importSink) reconcileAdds(group []*item) ([]*item, error) {
+	found, err := s.getByCodes(group)
+	if err != nil {
+		return nil, err
+	}
+	var rest []*item
+	for _, it := range group {
+		if _, ok := found[it.code()]; ok {
+			it.out.status, it.out.uncertain = report.Created, false
+			it.out.note("confirmed on the server after the answer to the request was lost")
+			continue
+		}
+		rest = append(rest, it)
+	}
+	return rest, nil
+}
+
+// plan fills in the dry-run outcome of a batch.
+func plan(items, create, update []*item) {
+	for _, it := range create {
+		it.out.status = report.WouldCreate
+	}
+	for _, it := range update {
+		it.out.status = report.WouldUpdate
+	}
+	for _, it := range items {
+		if it.out.status == report.Failed && it.out.errCode == "exists" {
+			// In a dry run nothing fails; the row cannot be imported in
+			// this mode, which is a problem of the input.
+			it.out.status = report.Invalid
+		}
+	}
+}
+
+// createOutcome treats a server-side failure of a create (a 5xx answer
+// other than 503) as an unknown outcome, which the caller reconciles
+// instead of re-sending blindly. A 502 or 504 comes from a proxy in front
+// of the service, which may have given up after the service committed; a
+// 500 or a 520 (GAIA_DA02, database locked) comes from the service in the
+// middle of the work, and the reference (§5.3) cannot say whether a batch
+// is atomic at commit time, so it asks importers to reconcile after any
+// failure. Re-sending such a create could be rejected as a duplicate and
+// misreported. A 503 or a 429 is an answer given before anything was done.
+func createOutcome(err error) error {
+	var e *kintone.APIError
+	if errors.As(err, &e) && e.Status >= 500 && e.Status != 503 && !kintone.IsAuth(err) && !kintone.IsPermission(err) {
+		// (A 520 is also the legacy status of a refused password, which
+		// is no outcome but a reason to stop.)
+		return &kintone.OutcomeUnknownError{Err: err}
+	}
+	return err
+}
