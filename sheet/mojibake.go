@@ -140,44 +140,51 @@ func cp1252Sequence(t *mojibakeTables, lead byte, rest string) bool {
 	return r != utf8.RuneError && size == n
 }
 
-// sjisSequence reports whether first and the next character, mapped back
-// to Shift_JIS bytes, start a valid 3-byte UTF-8 character of Japanese
-// text (kana, CJK, full-width forms).
+// sjisSequence reports whether first and the characters after it, mapped
+// back to Shift_JIS bytes, spell at least two Japanese characters (kana,
+// CJK, full-width forms) in UTF-8. One character is not enough: the
+// Shift_JIS bytes of many pairs of real kanji (莉奈 is E6 9E 93 DE) happen
+// to start with one valid UTF-8 character, while real double-encoded text
+// ("逕ｰ荳ｭ" for 田中) decodes on and on.
 func sjisSequence(t *mojibakeTables, first rune, rest string) bool {
 	pair := t.sjis[first]
-	next, _ := utf8.DecodeRuneInString(rest)
-	var third byte
-	switch {
-	case next >= 0xFF61 && next <= 0xFF7F: // half-width katakana ｡..ｿ: bytes 0xA1–0xBF
-		third = byte(next - 0xFF61 + 0xA1)
-	default:
-		b, ok := japaneseLeadByte(next)
-		if !ok {
+	b := make([]byte, 0, 12)
+	b = append(b, pair[0], pair[1])
+	for _, r := range rest {
+		if len(b) >= 6 {
+			break
+		}
+		switch {
+		case r >= 0xFF61 && r <= 0xFF9F: // half-width katakana: one byte 0xA1–0xDF
+			b = append(b, byte(r-0xFF61+0xA1))
+		default:
+			enc, ok := shiftJISBytes(r)
+			if !ok {
+				return false
+			}
+			b = append(b, enc...)
+		}
+	}
+	for n := 0; n < 2; n++ {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError || size != 3 || !(r >= 0x3000 && r <= 0x9FFF || r >= 0xFF00 && r <= 0xFFEF) {
 			return false
 		}
-		third = b
+		b = b[size:]
 	}
-	if third < 0x80 || third > 0xBF {
-		return false
-	}
-	seq := []byte{pair[0], pair[1], third}
-	r, size := utf8.DecodeRune(seq)
-	if r == utf8.RuneError || size != 3 {
-		return false
-	}
-	return (r >= 0x3000 && r <= 0x9FFF) || (r >= 0xFF00 && r <= 0xFFEF)
+	return true
 }
 
-// japaneseLeadByte returns the first byte of r's Shift_JIS encoding.
-func japaneseLeadByte(r rune) (byte, bool) {
+// shiftJISBytes returns r's Shift_JIS encoding.
+func shiftJISBytes(r rune) ([]byte, bool) {
 	if r < utf8.RuneSelf || r == utf8.RuneError {
-		return 0, false
+		return nil, false
 	}
 	var buf [4]byte
-	enc := japanese.ShiftJIS.NewEncoder()
-	n, _, err := enc.Transform(buf[:], []byte(string(r)), true)
+	n, _, err := japanese.ShiftJIS.NewEncoder().Transform(buf[:], []byte(string(r)), true)
 	if err != nil || n == 0 {
-		return 0, false
+		return nil, false
 	}
-	return buf[0], true
+	return buf[:n], true
 }
+

@@ -68,7 +68,7 @@ Exit codes:
 }
 
 func runProbe(ctx context.Context, s *streams, f *probeFlags) error {
-	if f.writeTest && !f.yes && !isTerminal(s.in) {
+	if f.writeTest && !f.yes && !stdinIsTerminal(s.in) {
 		return usageErr("--write-test creates and deletes users: confirm with --yes when the standard input is not a terminal")
 	}
 	client, closeSim, err := connect(s, f.sim, f.timeout)
@@ -114,9 +114,9 @@ func runProbe(ctx context.Context, s *streams, f *probeFlags) error {
 	return nil
 }
 
-// isTerminal reports whether r is a terminal, where a person can answer.
+// stdinIsTerminal reports whether r is a terminal, where a person can answer.
 // A variable so that tests can stand in for a person.
-var isTerminal = func(r io.Reader) bool {
+var stdinIsTerminal = func(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -81,9 +81,9 @@ func TestProbeWriteTestConfirmation(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "--yes") || stdout != "" {
 		t.Fatalf("without a terminal: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	orig := isTerminal
-	isTerminal = func(io.Reader) bool { return true }
-	t.Cleanup(func() { isTerminal = orig })
+	orig := stdinIsTerminal
+	stdinIsTerminal = func(io.Reader) bool { return true }
+	t.Cleanup(func() { stdinIsTerminal = orig })
 	for _, tc := range []struct {
 		answer string
 		want   int
