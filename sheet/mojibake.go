@@ -187,4 +187,3 @@ func shiftJISBytes(r rune) ([]byte, bool) {
 	}
 	return buf[:n], true
 }
-

@@ -19,10 +19,10 @@ func TestLooksDoubleEncoded(t *testing.T) {
 		{"ｶﾀｶﾅ ﾀﾛｳ", false},
 		{"Müller", false},
 		{"François", false},
-		{"逕ｰ荳ｭ", true},           // 田中, UTF-8 read as Shift_JIS
-		{"螻ｱ逕ｰ 螟ｪ驛", true},      // 山田 太郎
-		{"貂｡霎ｺ 逶ｴ鄒", true},      // 渡辺 直美
-		{"ç”°ä¸", true},           // 田中, UTF-8 read as Windows-1252
+		{"逕ｰ荳ｭ", true},     // 田中, UTF-8 read as Shift_JIS
+		{"螻ｱ逕ｰ 螟ｪ驛", true}, // 山田 太郎
+		{"貂｡霎ｺ 逶ｴ鄒", true}, // 渡辺 直美
+		{"ç”°ä¸", true},    // 田中, UTF-8 read as Windows-1252
 		{"MÃ¼ller", true},
 		{"FranÃ§ois", true},
 	} {
