@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -41,6 +42,11 @@ type checker struct {
 	recs    [chunkRows]validate.Record
 	results [chunkRows]validate.Result
 	at      [chunkRows]int // recs[j] is row at[j] of the chunk
+
+	// vanished counts the rows left out without a word of the person's
+	// (the template's example, hidden rows with --skip-hidden), of which
+	// hidden are hidden: a file of nothing else has no data.
+	vanished, hidden int
 }
 
 func (ck *checker) chunk(c *rowChunk) {
@@ -49,12 +55,24 @@ func (ck *checker) chunk(c *rowChunk) {
 	}
 	n := 0
 	for i := range c.n {
-		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
-			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
-			continue
+		read := ck.readFindings(c.findings[i])
+		err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n])
+		switch {
+		case c.skipped[i]:
+			ck.vanished++
+			ck.hidden++
+			ck.seq.put(c.seq[i], leftOut(c.lines[i], ck.recs[n].Values[validate.Code], read, sheet.RuleHidden,
+				"the row is hidden in the workbook and --skip-hidden leaves it out; it was not imported"))
+		case errors.Is(err, mapping.ErrExampleRow):
+			ck.vanished++
+			ck.seq.put(c.seq[i], leftOut(c.lines[i], "", read, "row.example", mapping.ErrExampleRow.Error()))
+		case err != nil:
+			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], read, err))
+		default:
+			c.findings[i] = read
+			ck.at[n] = i
+			n++
 		}
-		ck.at[n] = i
-		n++
 	}
 	ck.v.CheckRows(ck.recs[:n], ck.results[:n])
 	for j := range n {
@@ -68,6 +86,34 @@ func (ck *checker) chunk(c *rowChunk) {
 		ck.sink.take(c.seq[i], rec, o)
 	}
 	ck.ev.rowsChecked(c.n)
+}
+
+// readFindings returns the reader's findings of a row, with an error in a
+// column that no field takes made a warning: a #DIV/0! in a notes column
+// reaches no user, so it does not stop the row, but it is still said.
+func (ck *checker) readFindings(fs []report.Finding) []report.Finding {
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity == report.SeverityError && f.Column != "" && ck.in.unused[f.Column] {
+			f.Severity = report.SeverityWarning
+			f.Message += " (the column is not imported, so the row is not stopped)"
+		}
+	}
+	return fs
+}
+
+// leftOut is the outcome of a row that is skipped without being mapped
+// or checked: a hidden row with --skip-hidden, the template's example.
+func leftOut(row int, code string, read []report.Finding, rule, msg string) *outcome {
+	o := &outcome{row: row, code: code, status: report.Skipped}
+	for _, f := range read {
+		if f.Rule != sheet.RuleHidden {
+			f.Severity = report.SeverityWarning // the row is not imported: its cells stop nothing
+			o.findings = append(o.findings, f)
+		}
+	}
+	o.warn(rule, msg)
+	return o
 }
 
 // mappingFailed is the outcome of a row the mapping could not build (a

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 
@@ -90,6 +91,14 @@ type Options struct {
 	Kind validate.Kind
 	// Mapping, if non-nil, renames columns and builds values (--mapping).
 	Mapping *mapping.File
+	// Layout chooses one of cybozu.com's own file layouts (--layout);
+	// LayoutAuto recognises them by their labels or shape.
+	Layout mapping.Layout
+	// Lang is the language of validation's messages (--lang).
+	Lang i18n.Lang
+	// DateOrder reads dates such as 4/1/2025 (--date-order); unset, such
+	// a date is an error that shows both readings.
+	DateOrder validate.DateOrder
 
 	// Mode and MatchOn decide what happens to users that already exist.
 	Mode    Mode

@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -32,45 +31,6 @@ type sink interface {
 	drain()
 }
 
-// input is an opened input file with what every stage needs to know of it.
-type input struct {
-	src         sheet.Source
-	mapper      *mapping.Mapper
-	fingerprint string
-	cells       *cellNamer
-	// fileFindings are the mapping's warnings about the whole file.
-	fileFindings []report.Finding
-}
-
-// openInput opens the file and its mapping. The caller closes in.src.
-func openInput(o *Options) (*input, error) {
-	so := o.Source
-	so.CellsChecked = true // validate checks every value it is given for invalid UTF-8
-	src, err := sheet.Open(o.File, so)
-	if err != nil {
-		return nil, err
-	}
-	in := &input{src: src}
-	if in.mapper, err = mapping.NewMapper(src.Header(), o.Kind, o.Mapping); err != nil {
-		src.Close()
-		return nil, &sheet.FileError{File: o.File, Err: err}
-	}
-	if in.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
-		src.Close()
-		return nil, err
-	}
-	sheetName := ""
-	if s, ok := src.(interface{ SheetName() string }); ok {
-		sheetName = s.SheetName()
-	}
-	in.cells = newCellNamer(src.Header(), sheetName)
-	for _, w := range in.mapper.Warnings() {
-		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
-		in.fileFindings = append(in.fileFindings, report.Finding{Rule: "mapping.column", Severity: report.SeverityWarning, Message: w})
-	}
-	return in, nil
-}
-
 // piped is what a pipe run leaves.
 type piped struct {
 	sum report.Summary
@@ -88,7 +48,8 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
 	// new, before anything is sent.
-	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: o.Mode != Create})
+	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(),
+		Update: o.Mode != Create || updatesOnly(in.mapper.Layout()), Lang: o.Lang, DateOrder: o.DateOrder})
 	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk}
 
 	// Reading runs a few chunks ahead of mapping and validation, on a core
@@ -97,7 +58,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	for range readAhead + 1 {
 		free <- new(rowChunk)
 	}
-	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev}
+	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev, first: in.first}
 	var readErr error
 	go func() {
 		err := rd.run(chunks, free)
@@ -118,6 +79,10 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 		return out, readErr
 	case out.sum.Rows == 0 && !out.cut:
 		return out, &sheet.FileError{File: filepath.Base(o.File), Err: ErrNoRows}
+	case out.sum.Rows == ck.vanished && !out.cut:
+		// Every row was the template's example or a hidden row left out:
+		// nothing the person typed is in the file.
+		return out, &sheet.FileError{File: filepath.Base(o.File), Err: &noDataError{rows: ck.vanished, hidden: ck.hidden}}
 	case werr != nil:
 		return out, fmt.Errorf("writing the report: %w", werr)
 	case out.pending != 0:
@@ -130,6 +95,26 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 // no data row below it: nothing to import is a mistake (a wrong sheet, a
 // wrong --header-row, line ends the reader did not see), never a success.
 var ErrNoRows = errors.New("the file has no data rows below its header; check --sheet and --header-row")
+
+// noDataError is ErrNoRows for a file whose rows are all left out: the
+// template's example row, or hidden rows with --skip-hidden.
+type noDataError struct{ rows, hidden int }
+
+func (e *noDataError) Error() string {
+	if e.hidden == e.rows {
+		return fmt.Sprintf("the file has no data rows: %s hidden, and --skip-hidden leaves hidden rows out", rowsAre(e.rows))
+	}
+	return fmt.Sprintf("the file has no data rows: %s the template's example (first cell \"e.g. …\") or hidden; write your users in the rows below the header", rowsAre(e.rows))
+}
+
+func rowsAre(n int) string {
+	if n == 1 {
+		return "its only row is"
+	}
+	return fmt.Sprintf("all its %d rows are", n)
+}
+
+func (e *noDataError) Unwrap() error { return ErrNoRows }
 
 // readAhead is how many chunks of rows the reader may be ahead of
 // validation.
@@ -148,6 +133,7 @@ type rowChunk struct {
 	lines    [chunkRows]int
 	cells    [chunkRows][]string // copies: a sheet.Source reuses its Cells slice
 	findings [chunkRows][]report.Finding
+	skipped  [chunkRows]bool // hidden rows left out (--skip-hidden)
 }
 
 // reader is the read stage.
@@ -158,6 +144,9 @@ type reader struct {
 	ev  *events
 	// cut is set when ctx stopped the reading before the end.
 	cut bool
+	// first, when set, is the first data row, which the source read as
+	// its header (a file without a header row).
+	first *sheet.Row
 }
 
 // run reads every row into chunks taken from free and sent to out,
@@ -173,7 +162,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		out <- c
 	}
 	for seq := 0; ; seq++ {
-		row, err := rd.src.Next()
+		row, err := rd.next()
 		if err == io.EOF {
 			if c.n > 0 {
 				send()
@@ -195,7 +184,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 			return err
 		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)
-		c.lines[c.n], c.seq[c.n], c.findings[c.n] = row.Line, seq, row.Findings
+		c.lines[c.n], c.seq[c.n], c.findings[c.n], c.skipped[c.n] = row.Line, seq, row.Findings, row.Skipped
 		c.n++
 		if c.n < chunkRows {
 			continue
@@ -216,6 +205,17 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		c = <-free
 		c.n, c.expect = 0, 0
 	}
+}
+
+// next returns the first row of a file without a header, then the
+// source's rows.
+func (rd *reader) next() (sheet.Row, error) {
+	if rd.first != nil {
+		r := *rd.first
+		rd.first = nil
+		return r, nil
+	}
+	return rd.src.Next()
 }
 
 func fileErrorCode(err error) string {

@@ -68,6 +68,7 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 	for _, it := range items {
 		o := &it.out
 		switch {
+		case s.updateOnlyMissing(it):
 		case it.existing == nil && s.missingForCreate(it):
 		case it.existing == nil:
 			create = append(create, it)
@@ -91,9 +92,9 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 				o.errCode, o.stepFailed = "changed_since_created", true
 				o.note("the row was changed after the earlier run created this user, and the user still has the values it was created with; run the file again with --mode upsert to apply the changes")
 			}
-		case s.o.Mode == Create:
+		case s.o.Mode == Create && !s.updatesOnly:
 			o.fail("exists", fmt.Sprintf("user %q already exists; use --mode upsert to update it or --mode skip-existing to leave it", it.existing.Code))
-		case s.o.Mode == SkipExisting:
+		case s.o.Mode == SkipExisting && !s.updatesOnly:
 			o.status = report.Skipped
 			o.note(fmt.Sprintf("user %q already exists", it.existing.Code))
 		default: // Upsert

@@ -13,21 +13,28 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
+	"github.com/userimport/userimport/validate"
 )
 
 // inputFlags are the flags that say how to read the input file; validate and
 // import share them so that a dry run reads exactly what the import reads.
 type inputFlags struct {
-	kind      string
-	mapping   string
-	sheet     string
-	encoding  string
-	headerRow int
-	report    string
+	kind       string
+	mapping    string
+	sheet      string
+	encoding   string
+	headerRow  int
+	report     string
+	skipHidden bool
+	layout     string
+	delimiter  string
+	dateOrder  string
+	lang       string
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
@@ -35,8 +42,13 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.kind, "kind", "users", "what the file holds: users or guests")
 	fl.StringVar(&f.mapping, "mapping", "", "YAML file that maps legacy column names and builds values")
 	fl.StringVar(&f.sheet, "sheet", "", "XLSX sheet name (default: the first visible sheet)")
-	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, utf-8 or shift_jis")
-	fl.IntVar(&f.headerRow, "header-row", 1, "row number of the header (rows above it are ignored)")
+	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, "+strings.Join(sheet.Encodings, ", "))
+	fl.IntVar(&f.headerRow, "header-row", 0, "row number of the header (rows above it are ignored; default: the row among the first 20 that names the most known columns)")
+	fl.BoolVar(&f.skipHidden, "skip-hidden", false, "leave out XLSX rows that are hidden (by hand or by a filter); they are reported skipped")
+	fl.StringVar(&f.layout, "layout", "auto", "file layout: auto, cybozu (cybozu.com's users file, header optional), cybozu-services, cybozu-departments")
+	fl.StringVar(&f.delimiter, "delimiter", "", `CSV delimiter: ",", ";", "tab" (default: sniffed from the first lines)`)
+	fl.StringVar(&f.dateOrder, "date-order", "", "how to read a date such as 4/1/2025: mdy or dmy (default: such a date is an error showing both readings)")
+	fl.StringVar(&f.lang, "lang", "", "language of the messages: ja or en (default: from LC_ALL, LC_MESSAGES, LANG)")
 	fl.StringVar(&f.report, "report", "", "report file (.csv, .jsonl or .xlsx; default: next to the input in the current directory)")
 }
 
@@ -49,8 +61,11 @@ func (f *inputFlags) options(file string) (importer.Options, error) {
 		return o, err
 	}
 	o.Kind = kind
-	if f.headerRow < 1 {
+	if f.headerRow < 0 {
 		return o, usageErr("--header-row %d: rows are numbered from 1", f.headerRow)
+	}
+	if err := f.readingOptions(&o); err != nil {
+		return o, err
 	}
 	if f.mapping != "" {
 		m, err := mapping.Load(f.mapping)
@@ -60,6 +75,48 @@ func (f *inputFlags) options(file string) (importer.Options, error) {
 		o.Mapping = m
 	}
 	return o, nil
+}
+
+// readingOptions sets what the flags say about reading the file and its
+// messages.
+func (f *inputFlags) readingOptions(o *importer.Options) error {
+	var err error
+	o.Source.SkipHidden = f.skipHidden
+	if o.Source.Delimiter, err = parseDelimiter(f.delimiter); err != nil {
+		return err
+	}
+	if o.Layout, err = mapping.ParseLayout(f.layout); err != nil {
+		return usageErr("--layout: %v", err)
+	}
+	if o.DateOrder, err = validate.ParseDateOrder(f.dateOrder); err != nil {
+		return usageErr("--date-order: %v", err)
+	}
+	o.Lang = i18n.FromEnv(os.Getenv)
+	if f.lang != "" {
+		if o.Lang, err = i18n.Parse(f.lang); err != nil {
+			return usageErr("--lang: %v", err)
+		}
+	}
+	return nil
+}
+
+// parseDelimiter reads a --delimiter value: one character, or a name for
+// the ones a shell makes awkward.
+func parseDelimiter(s string) (rune, error) {
+	switch strings.ToLower(s) {
+	case "", "auto":
+		return 0, nil
+	case "tab", `\t`, "\t":
+		return '\t', nil
+	case "comma":
+		return ',', nil
+	case "semicolon":
+		return ';', nil
+	}
+	if r := []rune(s); len(r) == 1 && r[0] != '"' && r[0] != '\n' && r[0] != '\r' {
+		return r[0], nil
+	}
+	return 0, usageErr("--delimiter %q: want one character such as \",\" or \";\", or tab", s)
 }
 
 // reportPath picks the report file: --report, else a name derived from the
