@@ -49,6 +49,12 @@ func openInput(o *Options) (*input, error) {
 	if so.KeepQuote == nil {
 		so.KeepQuote = cols.password
 	}
+	if so.HeaderIsData == nil {
+		so.HeaderIsData = func(first []string) bool {
+			mp, err := mapping.NewMapperOptions(first, o.Kind, mapping.Options{Mapping: o.Mapping, Layout: o.Layout})
+			return err == nil && mp.HeaderIsData()
+		}
+	}
 	fp, err := fingerprintOf(o.File, o.Resume != "")
 	if err != nil {
 		return nil, err
