@@ -82,9 +82,6 @@ func openInput(o *Options) (*input, error) {
 	in.cells = newCellNamer(header, src.Sheet())
 	if name := src.Sheet(); name != "" && o.Source.Sheet == "" {
 		in.sheetChosen = name != firstVisibleSheet(o.File)
-		if in.sheetChosen {
-			fmt.Fprintf(o.Log, "note: %s: read sheet %q: the first sheet has no header row with known column names\n", filepath.Base(o.File), name)
-		}
 	}
 	in.unused = unusedColumns(o.Mapping, in.mapper.Findings())
 	for _, f := range in.mapper.Findings() {

@@ -113,7 +113,11 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		err = recovery.Discard(opts.SendLog)
 	}
 	if sum != nil {
-		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		fmt.Fprintf(s.err, "%s\n", strings.Replace(sum.String(), sum.Summary.String(), countsLine(opts.Lang, sum.Summary), 1))
+		if l := inputLine(sum); l != "" {
+			fmt.Fprintln(s.err, l)
+		}
+		fmt.Fprintf(s.err, "report: %s\n", path)
 		printCauses(s.err, path, sum)
 	}
 	return importExit(s, file, path, sum, err)

@@ -55,7 +55,11 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if sum.Warned > 0 {
 		warned = fmt.Sprintf("; %d rows with warnings", sum.Warned)
 	}
-	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", sum.Summary.String(), warned, sum.Encoding, path)
+	fmt.Fprintf(s.err, "%s%s (encoding %s)\n", countsLine(opts.Lang, sum.Summary), warned, sum.Encoding)
+	if l := inputLine(sum); l != "" {
+		fmt.Fprintln(s.err, l)
+	}
+	fmt.Fprintf(s.err, "report: %s\n", path)
 	printCauses(s.err, path, sum)
 	if sum.Interrupted {
 		fmt.Fprintln(s.err, "interrupted: the report covers the rows read before Ctrl-C")
