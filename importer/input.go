@@ -70,6 +70,9 @@ func openInput(o *Options) (*input, error) {
 	}
 	if err != nil {
 		src.Close()
+		if errors.Is(err, mapping.ErrNoHeader) && so.HeaderRow == 0 && fp != filepath.Base(o.File) {
+			err = noHeader(o.File, so, err)
+		}
 		return nil, &sheet.FileError{File: filepath.Base(o.File), Err: withHint(err, o, src)}
 	}
 	header := in.mapper.Header()
@@ -89,6 +92,21 @@ func openInput(o *Options) (*input, error) {
 		in.fileFindings = append(in.fileFindings, f)
 	}
 	return in, nil
+}
+
+// noHeader is the error of a file in which no header was found, built
+// from all the rows searched (the mapping saw only the first): their near
+// misses are usually the fix. A file that can be read again only.
+func noHeader(path string, so sheet.Options, err error) error {
+	rows, perr := sheet.Preview(path, so, sheet.HeaderScanRows)
+	if perr != nil || len(rows) == 0 {
+		return err
+	}
+	cells := make([][]string, len(rows))
+	for i := range rows {
+		cells[i] = rows[i].Cells
+	}
+	return mapping.NoHeaderError(cells)
 }
 
 // fingerprintOf is the fingerprint every report line carries. A regular
@@ -192,16 +210,11 @@ func unusedColumns(m *mapping.File, fs []report.Finding) map[string]bool {
 // labels look garbled.
 func withHint(err error, o *Options, src sheet.Source) error {
 	var hints []string
-	if errors.Is(err, sheet.ErrEncoding) && o.Source.Encoding != "windows-1252" {
+	if errors.Is(err, sheet.ErrEncoding) && !strings.Contains(err.Error(), "windows-1252") {
 		hints = append(hints, "if the file was saved by Excel on a Western-European Windows (ANSI), try --encoding windows-1252")
 	}
 	if errors.Is(err, mapping.ErrNoHeader) || errors.Is(err, mapping.ErrMissingColumn) {
-		if o.Source.HeaderRow == 0 {
-			hints = append(hints, "if the header is not among the first 20 rows, give its row with --header-row N")
-		}
-		if o.Layout == mapping.LayoutAuto && o.Kind == validate.Users {
-			hints = append(hints, "for cybozu.com's own users file without a header row use --layout cybozu")
-		}
+		// The header error itself says how to name, map or find columns.
 		if src != nil && src.Encoding() == "shift_jis" && !asciiCells(src.Header()) {
 			hints = append(hints, "the file was read as Shift_JIS; if its labels look garbled, try --encoding windows-1252 or --encoding utf-8")
 		}

@@ -42,3 +42,19 @@ func TestHeaderIsData(t *testing.T) {
 		src.Close()
 	}
 }
+
+// TestUnreadableHeaderIsTheError reads a Windows-1252 file as UTF-8 with
+// a header search: the header row cannot be read and no other row is a
+// header, so the error is the header row's encoding, not a data row taken
+// for a header.
+func TestUnreadableHeaderIsTheError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "latin.csv")
+	if err := os.WriteFile(path, []byte("code,nom\xe9,password\nann,Ann,Pass-An-2025\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sheet.Open(path, sheet.Options{Encoding: "utf-8", FindHeader: func([][]string) (int, bool) { return 0, false }})
+	var fe *sheet.FileError
+	if !errors.Is(err, sheet.ErrEncoding) || !errors.As(err, &fe) || fe.Row != 1 {
+		t.Fatalf("Open: %v, want the encoding error of row 1", err)
+	}
+}
