@@ -50,9 +50,12 @@ func openInput(o *Options) (*input, error) {
 		so.KeepQuote = cols.password
 	}
 	if so.HeaderIsData == nil {
+		// A row the mapping cannot plan is not checked as a header
+		// either: the mapping's error, which knows the layouts, is
+		// the one reported below.
 		so.HeaderIsData = func(first []string) bool {
 			mp, err := mapping.NewMapperOptions(first, o.Kind, mapping.Options{Mapping: o.Mapping, Layout: o.Layout})
-			return err == nil && mp.HeaderIsData()
+			return err != nil || mp.HeaderIsData()
 		}
 	}
 	fp, err := fingerprintOf(o.File, o.Resume != "")

@@ -71,6 +71,18 @@ def dates_1904_workbook():
     wb.save("dates1904.xlsx")
 
 
+def hidden_workbook():
+    """Every user row hidden: with --skip-hidden nothing is left."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "name", "password"])
+    ws.append(["ivan", "Ivan", "Ivan-Pass-2025"])
+    ws.append(["jane", "Jane", "Jane-Pass-2025"])
+    ws.row_dimensions[2].hidden = True
+    ws.row_dimensions[3].hidden = True
+    wb.save("hidden.xlsx")
+
+
 def write(name, text, encoding):
     with open(name, "wb") as f:
         f.write(text.encode(encoding))
@@ -106,4 +118,5 @@ def csv_files():
 
 staff_workbook()
 dates_1904_workbook()
+hidden_workbook()
 csv_files()
