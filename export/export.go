@@ -17,11 +17,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/time/rate"
 
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/pacer"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
@@ -184,11 +184,11 @@ func Users(ctx context.Context, api API, path string, opts Options) (int, error)
 	if err := opts.setDefaults(); err != nil {
 		return 0, err
 	}
-	e := &exporter{api: api, opts: opts, ctx: ctx}
-	e.limiter = rate.NewLimiter(rate.Inf, 1)
-	if opts.Rate > 0 {
-		e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate)))
+	pc, err := newPacer(&opts)
+	if err != nil {
+		return 0, err
 	}
+	e := &exporter{api: api, opts: opts, ctx: ctx, pacer: pc}
 	open, err := exportFormat(path, &opts)
 	if err != nil {
 		return 0, err
@@ -230,64 +230,69 @@ func Users(ctx context.Context, api API, path string, opts Options) (int, error)
 }
 
 type exporter struct {
-	api     API
-	opts    Options
-	ctx     context.Context
-	limiter *rate.Limiter
+	api   API
+	opts  Options
+	ctx   context.Context
+	pacer *pacer.Pacer
 }
 
-// call runs one read with the rate limiter and the retry policy. Reads are
-// always safe to repeat, so every retryable failure is retried.
-func (e *exporter) call(ctx context.Context, fn func(ctx context.Context) error) error {
-	p := &e.opts.Retry
-	for attempt := 1; ; attempt++ {
-		if err := e.limiter.Wait(ctx); err != nil {
-			return err
-		}
-		err := fn(ctx)
-		if err == nil {
-			return nil
-		}
-		if kintone.IsAuth(err) || kintone.IsPermission(err) {
-			return &importer.FatalError{Err: err}
-		}
-		if !kintone.IsRetryable(err) {
-			return err
-		}
-		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (%d attempts): %w", importer.ErrRetriesExhausted, attempt, err)
-		}
-		if err := p.Sleep(ctx, p.Backoff(attempt, err)); err != nil {
-			return err
-		}
+// newPacer builds the one pacer of an export from its options: every
+// request of the export shares its rate limit, its in-flight cap and the
+// retry policy Import uses.
+func newPacer(o *Options) (*pacer.Pacer, error) {
+	p, err := pacer.New(pacer.Options{
+		Rate:        o.Rate,
+		Concurrency: o.Concurrency,
+		MaxAttempts: o.Retry.MaxAttempts,
+		Base:        o.Retry.Base,
+		Max:         o.Retry.Max,
+		Sleep:       o.Retry.Sleep,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
 	}
+	return p, nil
 }
 
-// pages calls fn with each page of users in id order.
+// call runs one read through the pacer. Reads are always safe to repeat,
+// so every retryable failure is retried; a refused login or permission is
+// a FatalError, which no other request of the export would get past.
+func (e *exporter) call(ctx context.Context, fn func(ctx context.Context) error) error {
+	err := e.pacer.Call(ctx, fn)
+	switch {
+	case err == nil:
+		return nil
+	case kintone.IsAuth(err) || kintone.IsPermission(err):
+		return &importer.FatalError{Err: err}
+	case errors.Is(err, pacer.ErrStopped) && ctx.Err() != nil:
+		// The pacer stopped retrying because ctx ended: callers branch on
+		// the cancellation, so it must be in the chain.
+		return fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return err
+}
+
+// pages calls fn with each page of users in id order, through the one
+// pager of the domain's users with every page paced.
 func (e *exporter) pages(fn func([]kintone.User) error) error {
-	for offset := 0; ; {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
+	get := kintone.GetUsersFunc(func(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error) {
 		var page []kintone.User
-		err := e.call(e.ctx, func(ctx context.Context) error {
+		err := e.call(ctx, func(ctx context.Context) error {
 			var err error
-			page, err = e.api.GetUsers(ctx, kintone.GetUsersOptions{Offset: offset, Size: kintone.MaxPerRequest})
+			page, err = e.api.GetUsers(ctx, opt)
 			return err
 		})
+		return page, err
+	})
+	for page, err := range kintone.UserPages(e.ctx, get) {
 		if err != nil {
-			return fmt.Errorf("export: listing users from #%d: %w", offset+1, err)
+			return fmt.Errorf("export: listing users from #%d: %w", page.Offset+1, err)
 		}
-		if len(page) > 0 {
-			if err := fn(page); err != nil {
-				return err
-			}
+		if err := fn(page.Users); err != nil {
+			return err
 		}
-		if len(page) < kintone.MaxPerRequest {
-			return nil
-		}
-		offset += len(page)
 	}
+	return nil
 }
 
 // customCodes lists the custom item codes any user has, in first-seen
