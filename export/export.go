@@ -12,12 +12,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
@@ -70,6 +72,15 @@ type Options struct {
 	// NoHeader leaves the header row out of a cybozu-layout file (cybozu's
 	// API import wants none; its screen skips one on request).
 	NoHeader bool
+	// Lang is the language of the header of the default layout: English
+	// (the zero value) writes the API field names, Japanese the labels of
+	// cybozu.com's users file (ログイン名, 表示名...) and 利用サービス,
+	// 所属組織. Custom items are customItem.<code> in both: the API names
+	// no custom item's display name, and the code is what Import reads
+	// back. The values are the same in both languages, so either export
+	// imports back unchanged. The cybozu layout is always in Japanese, as
+	// cybozu's own export writes it.
+	Lang i18n.Lang
 }
 
 func (o *Options) setDefaults() error {
@@ -115,10 +126,13 @@ var exportFields = []validate.Field{
 // item codes: API field names, services, organizations, then
 // customItem.<code> for each code. Every name is one the importer's reader
 // maps back to the same field, and there is no password column.
-func Header(customCodes []string) []string {
+func Header(customCodes []string) []string { return HeaderIn(i18n.English, customCodes) }
+
+// HeaderIn is Header in language l: each field by its Label in l.
+func HeaderIn(l i18n.Lang, customCodes []string) []string {
 	h := make([]string, 0, len(exportFields)+len(customCodes))
 	for _, f := range exportFields {
-		h = append(h, f.String())
+		h = append(h, Label(f, l))
 	}
 	for _, c := range customCodes {
 		h = append(h, "customItem."+c)
@@ -131,15 +145,19 @@ func Header(customCodes []string) []string {
 const Creator = "userimport"
 
 // IsExport reports whether header is the header of a CSV or XLSX export in
-// the default layout (Header): the API field names in export order, then
-// only customItem.<code> columns. It is how a reader recognises a CSV file
-// this tool wrote, which carries no other mark.
+// the default layout (HeaderIn, in any language): the fields in export
+// order, then only customItem.<code> columns. It is how a reader
+// recognises a CSV file this tool wrote, which carries no other mark.
 func IsExport(header []string) bool {
 	if len(header) < len(exportFields) {
 		return false
 	}
+	return slices.ContainsFunc(i18n.Langs(), func(l i18n.Lang) bool { return isExportIn(header, l) })
+}
+
+func isExportIn(header []string, l i18n.Lang) bool {
 	for i, f := range exportFields {
-		if header[i] != f.String() {
+		if header[i] != Label(f, l) {
 			return false
 		}
 	}
@@ -318,7 +336,7 @@ func (e *exporter) customCodes() ([]string, error) {
 // write lists the users again and writes them page by page.
 func (e *exporter) write(w exportWriter, customs []string) (int, error) {
 	cybozu := e.opts.Layout == mapping.LayoutCybozu
-	header, fixed := Header(customs), len(exportFields)
+	header, fixed := HeaderIn(e.opts.Lang, customs), len(exportFields)
 	if cybozu {
 		header, fixed = cybozuHeader(customs), mapping.CybozuUsersColumns
 	}
@@ -595,6 +613,11 @@ func newXLSXExport(out *os.File) (exportWriter, error) {
 func (w *xlsxExport) row(cells []string) error {
 	w.rowNum++
 	w.buf = w.buf[:0]
+	if w.rowNum == 1 {
+		if err := w.widths(cells); err != nil {
+			return err
+		}
+	}
 	for _, c := range cells {
 		if w.rowNum == 1 {
 			w.buf = append(w.buf, excelize.Cell{StyleID: w.header, Value: c})
@@ -607,6 +630,17 @@ func (w *xlsxExport) row(cells []string) error {
 		return err
 	}
 	return w.sw.SetRow(cell, w.buf)
+}
+
+// widths makes each column wide enough to show its header, before the
+// first row as the stream writer requires.
+func (w *xlsxExport) widths(header []string) error {
+	for i, h := range header {
+		if err := w.sw.SetColWidth(i+1, i+1, columnWidth(h, 12)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (w *xlsxExport) close() error {

@@ -1,0 +1,113 @@
+package export_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/userimport/userimport/export"
+	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
+	"github.com/userimport/userimport/validate"
+)
+
+// TestJapaneseExportRoundTrip: an export in Japanese has cybozu.com's
+// Japanese labels, reads back with no mapping file and no warning, and,
+// imported untouched with upsert, leaves every user unchanged and sends no
+// write.
+func TestJapaneseExportRoundTrip(t *testing.T) {
+	for _, ext := range []string{".csv", ".xlsx"} {
+		t.Run(ext, func(t *testing.T) {
+			const n = 120
+			srv := domain(t, n, ext == ".xlsx")
+			c := client(t, srv)
+			path := filepath.Join(t.TempDir(), "users"+ext)
+			got, err := export.Users(t.Context(), c, path, export.Options{Retry: fastRetry, Lang: i18n.Japanese})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != n+1 {
+				t.Fatalf("exported %d users, want %d", got, n+1)
+			}
+			src, err := sheet.Open(path, sheet.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			header := src.Header()
+			src.Close()
+			want := export.HeaderIn(i18n.Japanese, []string{"shoe", "nick"})
+			if !slices.Equal(header, want) {
+				t.Fatalf("header\n got %q\nwant %q", header, want)
+			}
+			for _, h := range []string{"ログイン名", "表示名", "よみがな(姓)", "使用状態", "利用サービス", "所属組織"} {
+				if !slices.Contains(header, h) {
+					t.Errorf("header lacks %q", h)
+				}
+			}
+			if !export.IsExport(header) {
+				t.Errorf("IsExport(%q) = false", header)
+			}
+			mp, err := mapping.NewMapper(header, validate.Users, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := mp.Warnings(); len(w) != 0 {
+				t.Errorf("reader warnings: %q", w)
+			}
+			cols := mp.Columns()
+			for _, f := range []validate.Field{validate.Code, validate.SurNameReading, validate.Valid, validate.Services, validate.Organizations} {
+				if cols[f] != export.Label(f, i18n.Japanese) {
+					t.Errorf("%s is read from %q, want %q", f, cols[f], export.Label(f, i18n.Japanese))
+				}
+			}
+
+			before, state := srv.Requests(), snapshot(srv)
+			rows, sum := upsert(t, c, path)
+			if len(rows) != n+1 {
+				t.Fatalf("report has %d rows, want %d", len(rows), n+1)
+			}
+			for _, r := range rows {
+				if r.Status != report.Unchanged {
+					t.Errorf("%s: %s (%s: %s), want unchanged", r.Code, r.Status, r.ErrorCode, r.Message)
+				}
+			}
+			if w := writes(before, srv.Requests()); len(w) != 0 {
+				t.Errorf("the import of an untouched Japanese export wrote: %v", w)
+			}
+			if d := diffStates(state, snapshot(srv)); len(d) != 0 {
+				t.Errorf("server state changed:\n%s", strings.Join(d, "\n"))
+			}
+			if !sum.OK() {
+				t.Errorf("summary not OK: %s", sum)
+			}
+		})
+	}
+}
+
+// TestLabelsReadBack: every field's Japanese label, alone and after
+// RequiredMark, is read back as that field by the reader.
+func TestLabelsReadBack(t *testing.T) {
+	for _, kind := range templateKinds {
+		for _, f := range validate.FieldsFor(kind) {
+			for _, h := range []string{export.Label(f, i18n.Japanese), export.RequiredMark + export.Label(f, i18n.Japanese)} {
+				mp, err := mapping.NewMapper([]string{h}, kind, nil)
+				if err != nil {
+					t.Fatalf("%s %q: %v", kind, h, err)
+				}
+				if got := mp.Columns()[f]; got != h {
+					t.Errorf("%s: header %q reads as %q for %s (warnings %q)", kind, h, got, f, mp.Warnings())
+				}
+			}
+		}
+	}
+	if got := export.Label(validate.Code, i18n.English); got != "code" {
+		t.Errorf("English label of code = %q", got)
+	}
+	if fmt.Sprint(export.HeaderIn(i18n.English, nil)) != fmt.Sprint(export.Header(nil)) {
+		t.Error("HeaderIn(English) differs from Header")
+	}
+}
