@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/userimport/userimport/export"
 	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -109,5 +112,75 @@ func TestLabelsReadBack(t *testing.T) {
 	}
 	if fmt.Sprint(export.HeaderIn(i18n.English, nil)) != fmt.Sprint(export.Header(nil)) {
 		t.Error("HeaderIn(English) differs from Header")
+	}
+}
+
+// TestFilledJapaneseTemplateImports imports the Japanese template as
+// testdata/fill_template_ja.py (openpyxl, values only) filled it in: the
+// committed template is still what WriteTemplate writes, and the filled
+// file creates its three users with no warning at all, on the report, in
+// the log or on the server.
+func TestFilledJapaneseTemplateImports(t *testing.T) {
+	golden(t, "template-ja-users.xlsx.txt.golden", dumpWorkbook(t, filepath.Join("testdata", "template-ja-users.xlsx")))
+
+	srv := kintonetest.NewServer(kintonetest.WithDepartments(testOrgs, testTitles))
+	t.Cleanup(srv.Close)
+	rep := &memReport{}
+	opts := baseOptions(filepath.Join("testdata", "filled-ja-users.xlsx"), rep)
+	var log bytes.Buffer
+	opts.Log = &log
+	sum, err := importer.Import(t.Context(), client(t, srv), opts)
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if log.Len() > 0 {
+		t.Errorf("the import logged:\n%s", log.String())
+	}
+	if len(rep.rows) != 3 {
+		t.Fatalf("report %+v, want 3 rows", rep.rows)
+	}
+	for _, r := range rep.rows {
+		if r.Status != report.Created || r.Warnings != "" || r.Message != "" || len(r.Findings) != 0 {
+			t.Errorf("row %d %s: %s, warnings %q, message %q, findings %+v", r.Row, r.Code, r.Status, r.Warnings, r.Message, r.Findings)
+		}
+	}
+	if !sum.OK() || sum.Counts[report.Created] != 3 {
+		t.Errorf("summary %s", sum)
+	}
+
+	hanako, ok := srv.User("hanako.sato")
+	if !ok {
+		t.Fatal("hanako.sato was not created")
+	}
+	for got, want := range map[string]string{
+		hanako.Name: "佐藤 花子", hanako.SurNameReading: "さとう", hanako.EmployeeNumber: "00123",
+		hanako.JoinDate: "2025-04-01", hanako.BirthDate: "1995-07-07", hanako.Locale: "ja",
+		hanako.Timezone: "Asia/Tokyo", hanako.ExtensionNumber: "0101",
+	} {
+		if got != want {
+			t.Errorf("hanako.sato: %q, want %q", got, want)
+		}
+	}
+	if !hanako.Valid || hanako.SortOrder == nil || *hanako.SortOrder != 20 {
+		t.Errorf("hanako.sato: valid %v, sortOrder %v", hanako.Valid, hanako.SortOrder)
+	}
+	if got := srv.Services("hanako.sato"); !slices.Equal(got, []string{"kintone"}) {
+		t.Errorf("hanako.sato services %q", got)
+	}
+	if got := srv.Organizations("hanako.sato"); len(got) != 1 || got[0].OrgCode != "sales" || got[0].TitleCode != "manager" {
+		t.Errorf("hanako.sato departments %+v", got)
+	}
+	ichiro, ok := srv.User("ichiro.suzuki")
+	if !ok || ichiro.Valid || ichiro.LocalName != "Ichiro Suzuki" || ichiro.LocalNameLocale != "en" || ichiro.Timezone != "America/Los_Angeles" {
+		t.Errorf("ichiro.suzuki: %+v (found %v)", ichiro, ok)
+	}
+	if got := sorted(srv.Services("ichiro.suzuki")); !slices.Equal(got, []string{"garoon", "kintone"}) {
+		t.Errorf("ichiro.suzuki services %q", got)
+	}
+	if jiro, ok := srv.User("jiro.tanaka"); !ok || jiro.URL != "https://example.com/jiro" || jiro.Callto != "jiro.tanaka" {
+		t.Errorf("jiro.tanaka: %+v (found %v)", jiro, ok)
+	}
+	if _, ok := srv.User("taro.yamada"); ok {
+		t.Error("the example user was created")
 	}
 }
