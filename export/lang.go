@@ -41,7 +41,7 @@ var (
 		"2 行目は記入例です。取り込まれることはありません。書き換えるか削除してください。",
 	}
 	txtGuideSheet = text{"How to fill in", "記入方法"}
-	txtGuideHead  = [3]text{{"Column", "列"}, {"Required", "必須"}, {"What it takes", "入力する内容"}}
+	txtGuideHead  = [4]text{{"Column", "列"}, {"Required", "必須"}, {"What it takes", "入力する内容"}, {"API name", "API の項目名"}}
 	txtYes        = text{"yes", "必須"}
 	txtNo         = text{"", "任意"}
 )
@@ -57,11 +57,11 @@ var dropDownPrompts = map[validate.Field]text{
 	},
 	validate.Locale: {
 		"auto = the browser's language, ja = Japanese, en = English, zh = Chinese (Simplified), zh-TW = Chinese (Traditional), es = Spanish, pt-BR = Portuguese (Brazil), th = Thai",
-		"auto = Web ブラウザーの設定、ja = 日本語、en = English、zh = 中文（简体）、zh-TW = 中文（繁體）、es = Español、pt-BR = Português (Brasil)、th = ไทย",
+		"auto = Web ブラウザーの設定、ja = 日本語、en = 英語、zh = 中国語（簡体字）、zh-TW = 中国語（繁体字）、es = スペイン語、pt-BR = ポルトガル語（ブラジル）、th = タイ語",
 	},
 	validate.LocalNameLocale: {
 		"ja = Japanese, en = English, zh = Chinese (Simplified), zh-TW = Chinese (Traditional), es = Spanish, pt-BR = Portuguese (Brazil), th = Thai",
-		"ja = 日本語、en = English、zh = 中文（简体）、zh-TW = 中文（繁體）、es = Español、pt-BR = Português (Brasil)、th = ไทย",
+		"ja = 日本語、en = 英語、zh = 中国語（簡体字）、zh-TW = 中国語（繁体字）、es = スペイン語、pt-BR = ポルトガル語（ブラジル）、th = タイ語",
 	},
 	validate.Timezone: {
 		"A time zone such as Asia/Tokyo.",

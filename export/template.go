@@ -317,72 +317,112 @@ func (t *xlsxTemplate) build() error {
 			return fmt.Errorf("column %s: %w", fd, err)
 		}
 	}
+	if err := fitToWidth(f, t.sheet); err != nil {
+		return err
+	}
 	return f.SetPanes(t.sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }
 
+// fitToWidth prints sheet landscape, as wide as one page, so that a
+// printed (or PDF) template shows every column beside its header rather
+// than one column per page.
+func fitToWidth(f *excelize.File, sheet string) error {
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	landscape, wide, tall := "landscape", 1, 0
+	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
+}
+
 // guide writes the sheet that explains the template in words: the legend
-// of RequiredMark, the example row, and per column whether it is required
-// and what it takes. It comes after the template sheet, which the reader
-// takes as the first visible one.
+// of RequiredMark, the example row, and per column whether it is required,
+// what it takes and its API name. It comes after the template sheet, which
+// the reader takes as the first visible one.
 func (t *xlsxTemplate) guide() error {
 	name := txtGuideSheet.in(t.lang)
 	if _, err := t.f.NewSheet(name); err != nil {
 		return err
 	}
-	set := func(cell, v string) error { return t.f.SetCellStr(name, cell, v) }
-	if err := set("A1", txtLegend.in(t.lang)); err != nil {
+	if err := t.f.SetCellStr(name, "A1", txtLegend.in(t.lang)); err != nil {
 		return err
 	}
-	if err := set("A2", txtExampleRow.in(t.lang)); err != nil {
+	if err := t.f.SetCellStr(name, "A2", txtExampleRow.in(t.lang)); err != nil {
 		return err
 	}
+	head := make([]string, len(txtGuideHead))
 	for i, h := range txtGuideHead {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 4)
-		if err := set(cell, h.in(t.lang)); err != nil {
-			return err
-		}
-		if err := t.f.SetCellStyle(name, cell, cell, t.styles.header); err != nil {
-			return err
-		}
+		head[i] = h.in(t.lang)
 	}
+	if err := t.guideRow(name, 4, head, t.styles.header); err != nil {
+		return err
+	}
+	widest := 0.0
 	for i, fd := range TemplateFields(t.kind) {
-		row := i + 5
+		header := templateHeader(t.kind, fd, t.lang)
+		widest = max(widest, columnWidth(header, 0))
 		req := txtNo
 		if validate.Required(t.kind, fd) {
 			req = txtYes
 		}
-		for j, v := range []string{templateHeader(t.kind, fd, t.lang), req.in(t.lang), t.noteBody(fd)} {
-			cell, _ := excelize.CoordinatesToCellName(j+1, row)
-			if err := set(cell, v); err != nil {
-				return err
-			}
-		}
-		if err := t.f.SetCellStyle(name, fmt.Sprintf("C%d", row), fmt.Sprintf("C%d", row), t.styles.wrap); err != nil {
+		if err := t.guideRow(name, i+5, []string{header, req.in(t.lang), t.whatItTakes(fd), fd.String()}, t.styles.wrap); err != nil {
 			return err
 		}
 	}
-	if err := t.f.SetColWidth(name, "A", "A", 28); err != nil {
-		return err
+	for col, w := range map[string]float64{"A": widest, "B": 8, "C": guideLineWidth, "D": 20} {
+		if err := t.f.SetColWidth(name, col, col, w); err != nil {
+			return err
+		}
 	}
-	if err := t.f.SetColWidth(name, "B", "B", 8); err != nil {
-		return err
-	}
-	return t.f.SetColWidth(name, "C", "C", 100)
+	return fitToWidth(t.f, name)
 }
 
-// noteBody is the text of fd's note after its title: the API name (in
-// Japanese, for the person who reads the API reference), the drop-down's
-// meanings and the rules.
-func (t *xlsxTemplate) noteBody(fd validate.Field) string {
-	var b strings.Builder
-	if p := txtAPIName.in(t.lang); p != "" {
-		b.WriteString(p + fd.String() + "\n")
+// guideRow writes one row of the guide in style, as tall as its "what it
+// takes" cell needs.
+func (t *xlsxTemplate) guideRow(sheet string, row int, cells []string, style int) error {
+	first, _ := excelize.CoordinatesToCellName(1, row)
+	last, _ := excelize.CoordinatesToCellName(len(cells), row)
+	if err := t.f.SetSheetRow(sheet, first, &cells); err != nil {
+		return err
 	}
+	if err := t.f.SetCellStyle(sheet, first, last, style); err != nil {
+		return err
+	}
+	return t.f.SetRowHeight(sheet, row, 16*float64(rowLines(cells[2])))
+}
+
+// whatItTakes says in words what fd takes: the meanings of its drop-down
+// (in Japanese, where the values stay the API's codes) and its rules.
+func (t *xlsxTemplate) whatItTakes(fd validate.Field) string {
+	var b strings.Builder
 	if p, ok := dropDownPrompts[fd]; ok && t.lang == i18n.Japanese {
 		b.WriteString(p.in(t.lang) + "\n")
 	}
 	b.WriteString(t.notes[fd])
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// noteBody is the text of fd's note after its title: what it takes, and
+// in Japanese the API name, for the person who reads the API reference.
+func (t *xlsxTemplate) noteBody(fd validate.Field) string {
+	s := t.whatItTakes(fd)
+	if p := txtAPIName.in(t.lang); p != "" {
+		s += "\n" + p + fd.String()
+	}
+	return strings.TrimPrefix(s, "\n")
+}
+
+// guideLineWidth is the width, in narrow characters, of the guide's
+// "what it takes" column; rowLines estimates how many lines its text
+// wraps to there, since no spreadsheet grows a row to fit on opening.
+const guideLineWidth = 90
+
+func rowLines(s string) int {
+	n := 0
+	for _, line := range strings.Split(s, "\n") {
+		n += max(1, (displayWidth(line)*6/5+guideLineWidth-1)/guideLineWidth)
+	}
+	return n
 }
 
 // writeLists fills the hidden lists sheet and returns the range of the
