@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/userimport/userimport/export"
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
@@ -183,4 +185,77 @@ func TestFilledJapaneseTemplateImports(t *testing.T) {
 	if _, ok := srv.User("taro.yamada"); ok {
 		t.Error("the example user was created")
 	}
+}
+
+// TestJapaneseTemplateXLSX: in the Japanese workbook every required
+// header carries RequiredMark (and only those), the 記入方法 sheet explains
+// the mark, each note is in Japanese with every rule's Japanese
+// description, and each column is at least as wide as its header, a wide
+// character counting two.
+func TestJapaneseTemplateXLSX(t *testing.T) {
+	for _, kind := range templateKinds {
+		t.Run(kind.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.xlsx")
+			if err := export.WriteTemplate(path, kind, export.TemplateOptions{Lang: i18n.Japanese}); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			sheets := f.GetSheetList()
+			if len(sheets) != 3 || sheets[1] != "記入方法" {
+				t.Fatalf("sheets %q", sheets)
+			}
+			if legend, _ := f.GetCellValue("記入方法", "A1"); !strings.Contains(legend, export.RequiredMark) || !strings.Contains(legend, "必須") {
+				t.Errorf("legend %q", legend)
+			}
+			comments, err := f.GetComments(sheets[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := map[string]string{}
+			for _, c := range comments {
+				for _, p := range c.Paragraph {
+					notes[c.Cell] += p.Text
+				}
+			}
+			for i, fd := range validate.FieldsFor(kind) {
+				col, _ := excelize.ColumnNumberToName(i + 1)
+				h, _ := f.GetCellValue(sheets[0], col+"1")
+				req := validate.Required(kind, fd)
+				if strings.HasPrefix(h, export.RequiredMark) != req {
+					t.Errorf("%s: header %q, required=%v", fd, h, req)
+				}
+				w, _ := f.GetColWidth(sheets[0], col)
+				if need := float64(jaWidth(h)); w < need {
+					t.Errorf("%s: column %s is %.1f wide, header %q needs %.0f", fd, col, w, h, need)
+				}
+				note := notes[col+"1"]
+				if strings.Contains(note, "(required)") || strings.Contains(note, "（必須）") != req {
+					t.Errorf("%s: note %q, required=%v", fd, note, req)
+				}
+				for _, r := range validate.RulesFor(kind) {
+					if r.Field == fd && !strings.Contains(note, r.Describe(i18n.Japanese)) {
+						t.Errorf("%s: note lacks the Japanese description of %s", fd, r.Rule)
+					}
+				}
+			}
+		})
+	}
+}
+
+// jaWidth counts a header's width the way a person sees it: a kana or
+// kanji is as wide as two Latin letters.
+func jaWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x2E80 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
