@@ -68,7 +68,7 @@ Credentials come from the environment, the names cli-kintone uses:
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
-	root.AddCommand(newValidateCmd(s), newImportCmd(s), newExportCmd(s), newTemplateCmd(s), newSimCmd(s))
+	root.AddCommand(newValidateCmd(s), newImportCmd(s), newExportCmd(s), newTemplateCmd(s), newSimCmd(s), newServeCmd(s))
 	return root
 }
 
