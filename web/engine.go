@@ -244,8 +244,17 @@ func ReadPreview(path, kind string, o ReadOptions) (*Preview, error) {
 		p.Encoding = src.Encoding()
 		src.Close()
 		p.Rows = append(p.Rows, h)
-		if score := knownColumns(h, kind); score > best {
-			best, p.Detected = score, n
+	}
+	// When row n is blank the reader takes the next row as the header:
+	// two equal neighbours mean the first of them is blank.
+	for i := 0; i+1 < len(p.Rows); i++ {
+		if slices.Equal(p.Rows[i], p.Rows[i+1]) {
+			p.Rows[i] = nil
+		}
+	}
+	for i, h := range p.Rows {
+		if score := knownColumns(h, kind); h != nil && score > best {
+			best, p.Detected = score, i+1
 		}
 	}
 	if p.Detected == 0 {
@@ -341,7 +350,7 @@ func AssignColumns(header []string, kind, mappingYAML string, assign map[string]
 	}
 	bare, _ := importer.NewMapper(header, parseKind(kind), nil)
 	auto := targetsByColumn(bare)
-	out := importer.Mapping{Fields: m.Fields, Constants: m.Constants, Defaults: m.Defaults}
+	out := mappingFile{Fields: m.Fields, Constants: m.Constants, Defaults: m.Defaults}
 	for _, h := range header {
 		want, ok := assign[h]
 		if !ok || strings.TrimSpace(h) == "" {
@@ -369,6 +378,16 @@ func AssignColumns(header []string, kind, mappingYAML string, assign map[string]
 		return "", err
 	}
 	return yml, nil
+}
+
+// mappingFile is importer.Mapping as written for a person: empty
+// sections left out.
+type mappingFile struct {
+	Columns   map[string]string `yaml:"columns,omitempty"`
+	Fields    map[string]string `yaml:"fields,omitempty"`
+	Constants map[string]string `yaml:"constants,omitempty"`
+	Defaults  map[string]string `yaml:"defaults,omitempty"`
+	Ignore    []string          `yaml:"ignore,omitempty"`
 }
 
 // LoadTable reads the whole file into memory.
