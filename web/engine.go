@@ -13,6 +13,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"os"
@@ -427,8 +428,8 @@ type Checker struct {
 	vopts    validate.Options
 	header   []string
 	colIndex map[string]int
-	keys     [][2]string        // per row: folded login name and e-mail
-	groups   map[string][]int32 // key -> rows holding it, ascending
+	keys     [][2]uint64           // per row: hashes of the folded login name and e-mail (0 = none)
+	groups   [2]map[uint64][]int32 // per key kind: hash -> rows holding it, ascending
 	// PasswordCol is the column that feeds the password, or -1.
 	PasswordCol int
 }
@@ -467,8 +468,8 @@ const checkChunk = 256
 // CheckAll checks every row of t in file order.
 func (c *Checker) CheckAll(t *Table) [][]Finding {
 	out := make([][]Finding, len(t.Cells))
-	c.keys = make([][2]string, len(t.Cells))
-	c.groups = make(map[string][]int32)
+	c.keys = make([][2]uint64, len(t.Cells))
+	c.groups = [2]map[uint64][]int32{make(map[uint64][]int32, len(t.Cells)), make(map[uint64][]int32, len(t.Cells))}
 	v := validate.New(c.vopts)
 	v.Expect(len(t.Cells))
 	recs := make([]validate.Record, checkChunk)
@@ -505,46 +506,67 @@ func (c *Checker) rowProblem(t *Table, i int, rec *validate.Record) (Finding, bo
 	return Finding{}, false
 }
 
-func foldKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+var keySeed = maphash.MakeSeed()
+
+// foldKey hashes a value as the duplicate rules compare it (case-folded,
+// trimmed); 0 means no value. Two values with one hash only make a group
+// wider than it need be: the validator that re-checks it tells them apart.
+func foldKey(s string) uint64 {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			s = strings.ToLower(s)
+			break
+		}
+	}
+	return maphash.String(keySeed, s) | 1
+}
 
 // index remembers the row's duplicate keys.
 func (c *Checker) index(i int, rec *validate.Record) {
-	k := [2]string{foldKey(rec.Values[validate.Code]), foldKey(rec.Values[validate.Email])}
+	k := [2]uint64{foldKey(rec.Values[validate.Code]), foldKey(rec.Values[validate.Email])}
 	c.keys[i] = k
-	for j, prefix := range []string{"c:", "e:"} {
-		if k[j] != "" {
-			g := c.groups[prefix+k[j]]
-			pos, _ := slices.BinarySearch(g, int32(i))
-			c.groups[prefix+k[j]] = slices.Insert(g, pos, int32(i))
+	for j, h := range k {
+		if h == 0 {
+			continue
 		}
+		g := c.groups[j][h]
+		if n := len(g); n == 0 || g[n-1] < int32(i) {
+			c.groups[j][h] = append(g, int32(i)) // CheckAll adds rows in order
+			continue
+		}
+		pos, _ := slices.BinarySearch(g, int32(i))
+		c.groups[j][h] = slices.Insert(g, pos, int32(i))
 	}
 }
 
 func (c *Checker) unindex(i int) {
-	for j, prefix := range []string{"c:", "e:"} {
-		key := prefix + c.keys[i][j]
-		if c.keys[i][j] == "" {
+	for j, h := range c.keys[i] {
+		if h == 0 {
 			continue
 		}
-		g := c.groups[key]
+		g := c.groups[j][h]
 		if pos, ok := slices.BinarySearch(g, int32(i)); ok {
 			g = slices.Delete(g, pos, pos+1)
 		}
 		if len(g) == 0 {
-			delete(c.groups, key)
+			delete(c.groups[j], h)
 		} else {
-			c.groups[key] = g
+			c.groups[j][h] = g
 		}
 	}
-	c.keys[i] = [2]string{}
+	c.keys[i] = [2]uint64{}
 }
 
 // related returns the rows that share a duplicate key with row i.
 func (c *Checker) related(i int) []int32 {
 	var out []int32
-	for j, prefix := range []string{"c:", "e:"} {
-		if c.keys[i][j] != "" {
-			out = append(out, c.groups[prefix+c.keys[i][j]]...)
+	for j, h := range c.keys[i] {
+		if h != 0 {
+			out = append(out, c.groups[j][h]...)
 		}
 	}
 	slices.Sort(out)

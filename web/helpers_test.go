@@ -20,7 +20,7 @@ import (
 
 // testApp is a Server behind httptest with a signed-in client.
 type testApp struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	ts     *httptest.Server
 	sim    *kintonetest.Server
@@ -28,7 +28,7 @@ type testApp struct {
 	csrf   string
 }
 
-func newTestApp(t *testing.T, simOpts []kintonetest.Option, cfg Config) *testApp {
+func newTestApp(t testing.TB, simOpts []kintonetest.Option, cfg Config) *testApp {
 	t.Helper()
 	sim := kintonetest.NewServer(simOpts...)
 	t.Cleanup(sim.Close)
@@ -70,7 +70,7 @@ func (a *testApp) signIn() {
 	a.csrf = m[1]
 }
 
-func readAll(t *testing.T, resp *http.Response) string {
+func readAll(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -219,7 +219,7 @@ func usersCSV(rows ...string) []byte {
 }
 
 // unzipAll returns the text of every part of an XLSX body.
-func unzipAll(t *testing.T, body string) string {
+func unzipAll(t testing.TB, body string) string {
 	t.Helper()
 	zr, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
 	if err != nil {
