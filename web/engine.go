@@ -239,7 +239,11 @@ func ReadPreview(path, kind string, o ReadOptions) (*Preview, error) {
 			if n == 1 {
 				return nil, err
 			}
-			break // past the last row
+			if errors.Is(err, importer.ErrEmptyHeader) {
+				break // past the last row
+			}
+			p.Rows = append(p.Rows, nil) // a row that cannot be a header
+			continue
 		}
 		h := slices.Clone(src.Header())
 		p.Encoding = src.Encoding()
@@ -261,7 +265,37 @@ func ReadPreview(path, kind string, o ReadOptions) (*Preview, error) {
 	if p.Detected == 0 {
 		p.Detected = 1
 	}
+	maskPasswords(p, kind, o.HeaderRow)
 	return p, nil
+}
+
+// PasswordMask stands for a password in the preview: passwords never go
+// back to the browser.
+const PasswordMask = "••••••"
+
+// maskPasswords hides the cells under a password column, as the chosen
+// and the detected header rows name it, in every row below that header.
+func maskPasswords(p *Preview, kind string, chosen int) {
+	for _, hr := range []int{chosen, p.Detected} {
+		if hr < 1 || hr > len(p.Rows) || p.Rows[hr-1] == nil {
+			continue
+		}
+		header := p.Rows[hr-1]
+		mp, err := importer.NewMapper(header, parseKind(kind), nil)
+		if err != nil {
+			continue
+		}
+		label := mp.Columns()[validate.Password]
+		col := slices.Index(header, label)
+		if label == "" || col < 0 {
+			continue
+		}
+		for _, row := range p.Rows[hr:] {
+			if col < len(row) && row[col] != "" {
+				row[col] = PasswordMask
+			}
+		}
+	}
 }
 
 // knownColumns counts the header cells that name a field.
@@ -657,10 +691,12 @@ func (c *Checker) findings(res *validate.Result) []Finding {
 }
 
 // WriteCSV writes the table as a UTF-8 CSV file (mode 0600) that the
-// importer reads back row for row. It returns, per table row, the row
-// number the importer will report for it. An unreadable row is written
-// with one cell too many, so that the import reports it invalid rather
-// than losing it.
+// importer reads back row for row. Each record starts on the line of the
+// person's own row where it can (blank lines, which the reader skips, fill
+// the gaps), so that the importer's report and messages name the rows the
+// person sees. It returns, per table row, the row number the importer
+// will report for it. An unreadable row is written with one cell too
+// many, so that the import reports it invalid rather than losing it.
 func WriteCSV(path string, t *Table) ([]int, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -675,6 +711,9 @@ func WriteCSV(path string, t *Table) ([]int, error) {
 			break
 		}
 		w.Flush()
+		for ; cw.lines < t.Lines[i] && err == nil; err = w.Error() {
+			_, err = io.WriteString(cw, "\n")
+		}
 		lines[i] = cw.lines
 		if cells == nil {
 			cells = make([]string, len(t.Header)+1)

@@ -235,6 +235,9 @@ func (s *Server) detect(j *Job) error {
 		return err
 	}
 	j.Read.HeaderRow = p.Detected
+	if len(p.Sheets) > 0 {
+		j.Read.Sheet = p.Sheets[0] // the reader's default: the first visible sheet
+	}
 	return j.save()
 }
 

@@ -200,7 +200,7 @@ func TestPasswordsNeverSent(t *testing.T) {
 	var logs syncBuffer
 	a := newTestApp(t, nil, Config{Log: &logs})
 	const p1, p2, typed = "Sekr3t-Alpha-771", "Sekr3t-Beta-772", "Typed-In-Secret-773"
-	id := a.check("p.csv", usersCSV("alice,Alice,alice@example.com,"+p1, "bob,Bob,bob@example.com,"+p2, "carol,Carol,carol@example.com,"), "create")
+	id := a.check("p.csv", usersCSV("alice,Alice A,alice@example.com,"+p1, "bob,Bob B,bob@example.com,"+p2, "carol,Carol C,carol@example.com,"), "create")
 	var bodies []string
 	_, edit := a.edit(id, 2, 3, typed)
 	bodies = append(bodies, edit)

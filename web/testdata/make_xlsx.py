@@ -1,11 +1,11 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes staff-with-errors.xlsx, the workbook the browser tests upload.
 
 It is made by openpyxl (Debian python3-openpyxl), not by this project's
 own writer, so the tests read a file as another program writes it: a title
 row above the header, the labels HR staff use, and rows with mistakes.
 
-    python3 web/testdata/make_xlsx.py
+    /usr/bin/python3 web/testdata/make_xlsx.py
 """
 import os
 from openpyxl import Workbook
