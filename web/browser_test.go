@@ -226,6 +226,13 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 		t.Error("a password reached the page")
 	}
 	e.shot("04-check")
+	// The same page in Japanese, by the switch on the page.
+	e.run(chromedp.Click(chromedp.CSS(`nav.lang a[lang="ja"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="ja"] #grid`)))
+	if got := e.text("main h1"); got != "チェック" {
+		t.Errorf("the Japanese page is titled %q", got)
+	}
+	e.shot("04-check-ja")
+	e.run(chromedp.Click(chromedp.CSS(`nav.lang a[lang="en"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #grid`)))
 
 	// Fix the bad login name in place: the row turns valid.
 	bad := `#grid tr[data-row="1"]`

@@ -212,8 +212,10 @@ func progressOf(info *RunInfo, done int, counts map[string]int) Progress {
 	if info.Finished() {
 		p.Counts = maps.Clone(info.Counts)
 		p.Done = 0
-		for _, n := range info.Counts {
-			p.Done += n
+		for st, n := range info.Counts {
+			if st != "not_attempted" { // a row not attempted is not done
+				p.Done += n
+			}
 		}
 	}
 	if p.Total > 0 {

@@ -180,7 +180,9 @@ func (s *Server) runData(j *Job, info *RunInfo, r *http.Request) runData {
 		rd.Errors, rd.Valid = g.counts.Errors, g.counts.Rows-g.counts.Errors
 	}
 	lr := s.runs.get(j.ID)
-	rd.CanStart = lr == nil
+	// A second import of the same rows would only fail on users the first
+	// created: after the first, rows go again through a resume.
+	rd.CanStart = lr == nil && (info == nil || info.DryRun || len(j.Imports) == 0)
 	if last := j.LastImport(); last != nil && last.Finished() && !last.EndedWell() && lr == nil {
 		rd.CanResum = true
 	}
