@@ -711,7 +711,10 @@ func WriteCSV(path string, t *Table) ([]int, error) {
 			break
 		}
 		w.Flush()
-		for ; cw.lines < t.Lines[i] && err == nil; err = w.Error() {
+		if err = w.Error(); err != nil {
+			break
+		}
+		for cw.lines < t.Lines[i] && err == nil {
 			_, err = io.WriteString(cw, "\n")
 		}
 		lines[i] = cw.lines

@@ -125,10 +125,14 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 // localPath keeps a redirect on this server.
 func localPath(p string) string {
 	u, err := url.Parse(p)
-	if err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.Contains(p, "\\") {
 		return "/"
 	}
-	return u.RequestURI()
+	r := u.RequestURI()
+	if !strings.HasPrefix(r, "/") || strings.HasPrefix(r, "//") {
+		return "/"
+	}
+	return r
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {

@@ -39,49 +39,10 @@ func writeGridXLSX(w io.Writer, g *grid, annotated bool, lang string) error {
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
-	type note struct{ ref, text string }
 	var notes []note
-	for i, cells := range g.t.Cells {
-		fs := g.findings[i]
-		byCol := map[int][]string{}
-		sev := map[int]string{}
-		var all []string
-		for _, fd := range fs {
-			all = append(all, fd.Message)
-			if fd.Col >= 0 {
-				byCol[fd.Col] = append(byCol[fd.Col], fd.Message)
-				if sev[fd.Col] != SevError {
-					sev[fd.Col] = fd.Severity
-				}
-			}
-		}
-		row := make([]any, 0, len(g.t.Header)+2)
-		for c := range g.t.Header {
-			v := ""
-			if c < len(cells) && c != g.checker.PasswordCol {
-				v = cells[c]
-			}
-			cell := excelize.Cell{Value: v}
-			if annotated {
-				switch sev[c] {
-				case SevError:
-					cell.StyleID = styles.err
-				case SevWarning:
-					cell.StyleID = styles.warn
-				}
-				if len(byCol[c]) > 0 {
-					notes = append(notes, note{columnLetters(c) + strconv.Itoa(i+2), strings.Join(byCol[c], "\n")})
-				}
-			}
-			row = append(row, cell)
-		}
-		if annotated {
-			status := "ok"
-			if s := rowSeverity(fs); s != "" {
-				status = s
-			}
-			row = append(row, status, strings.Join(all, "\n"))
-		}
+	for i := range g.t.Cells {
+		row, rowNotes := gridRow(g, i, annotated, styles)
+		notes = append(notes, rowNotes...)
 		if err := sw.SetRow("A"+strconv.Itoa(i+2), row); err != nil {
 			return err
 		}
@@ -98,6 +59,56 @@ func writeGridXLSX(w io.Writer, g *grid, annotated bool, lang string) error {
 		}
 	}
 	return f.Write(w)
+}
+
+// note is a cell comment of the annotated copy.
+type note struct{ ref, text string }
+
+// gridRow builds row i of the workbook and, for the annotated copy, the
+// notes of its problem cells.
+func gridRow(g *grid, i int, annotated bool, styles xlsxStyles) ([]any, []note) {
+	cells, fs := g.t.Cells[i], g.findings[i]
+	byCol := map[int][]string{}
+	sev := map[int]string{}
+	var all []string
+	for _, fd := range fs {
+		all = append(all, fd.Message)
+		if fd.Col >= 0 {
+			byCol[fd.Col] = append(byCol[fd.Col], fd.Message)
+			if sev[fd.Col] != SevError {
+				sev[fd.Col] = fd.Severity
+			}
+		}
+	}
+	var notes []note
+	row := make([]any, 0, len(g.t.Header)+2)
+	for c := range g.t.Header {
+		v := ""
+		if c < len(cells) && c != g.checker.PasswordCol {
+			v = cells[c]
+		}
+		cell := excelize.Cell{Value: v}
+		if annotated {
+			switch sev[c] {
+			case SevError:
+				cell.StyleID = styles.err
+			case SevWarning:
+				cell.StyleID = styles.warn
+			}
+			if len(byCol[c]) > 0 {
+				notes = append(notes, note{columnLetters(c) + strconv.Itoa(i+2), strings.Join(byCol[c], "\n")})
+			}
+		}
+		row = append(row, cell)
+	}
+	if annotated {
+		status := "ok"
+		if s := rowSeverity(fs); s != "" {
+			status = s
+		}
+		row = append(row, status, strings.Join(all, "\n"))
+	}
+	return row, notes
 }
 
 type xlsxStyles struct{ header, err, warn int }
