@@ -142,6 +142,12 @@ func get[T any](e *browserEnv, a chromedp.Action[T]) T {
 	return v
 }
 
+// waitPage waits for an element of the page and for the page's script to
+// have set up its handlers (it marks the body when it has).
+func waitPage(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS("body[data-ready]")))
+}
+
 // submit clicks a control that submits a form and waits for the page the
 // server answers with.
 func (e *browserEnv) submit(sel string) {
@@ -180,29 +186,29 @@ func (e *browserEnv) count(sel string) int {
 // uploadFile goes from the home page through Upload and Columns to the
 // Check step.
 func (e *browserEnv) uploadFile(path string, shots bool) {
-	e.run(chromedp.Navigate(e.base+"/"), chromedp.WaitVisible(chromedp.CSS("#drop")))
+	e.run(chromedp.Navigate(e.base+"/"), waitPage("#drop"))
 	if shots {
 		e.shot("01-upload")
 	}
 	e.run(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{path}),
 		chromedp.Click(chromedp.CSS(`form.upload button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS("table.preview")))
+		waitPage("table.preview"))
 	if shots {
 		e.shot("02-sheet-and-header")
 	}
 	e.run(chromedp.Click(chromedp.CSS(`form.settings button.primary`)),
-		chromedp.WaitVisible(chromedp.CSS("table.columns")))
+		waitPage("table.columns"))
 	if shots {
 		e.shot("03-columns")
 	}
 	e.run(chromedp.Click(chromedp.CSS(`table.columns ~ .buttons button.primary`)),
-		chromedp.WaitVisible(chromedp.CSS("#grid")))
+		waitPage("#grid"))
 }
 
-// finishRun waits until the page shows the run finished (the page reloads
-// itself on the server's done event).
+// finishRun waits until the page shows the run finished: rendered so by
+// the server, or updated by the script on the server's done event.
 func (e *browserEnv) finishRun() {
-	e.run(chromedp.WaitVisible(chromedp.CSS(`#progress:not([data-live="1"])`)))
+	e.run(waitPage(`#progress:not([data-live="1"])`))
 }
 
 func (e *browserEnv) wholeFlow(t *testing.T) {
@@ -227,12 +233,12 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 	}
 	e.shot("04-check")
 	// The same page in Japanese, by the switch on the page.
-	e.run(chromedp.Click(chromedp.CSS(`nav.lang a[lang="ja"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="ja"] #grid`)))
+	e.run(chromedp.Click(chromedp.CSS(`nav.lang a[lang="ja"]`)), waitPage(`html[lang="ja"] #grid`))
 	if got := e.text("main h1"); got != "チェック" {
 		t.Errorf("the Japanese page is titled %q", got)
 	}
 	e.shot("04-check-ja")
-	e.run(chromedp.Click(chromedp.CSS(`nav.lang a[lang="en"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #grid`)))
+	e.run(chromedp.Click(chromedp.CSS(`nav.lang a[lang="en"]`)), waitPage(`html[lang="en"] #grid`))
 
 	// Fix the bad login name in place: the row turns valid.
 	bad := `#grid tr[data-row="1"]`
@@ -240,25 +246,25 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 		t.Fatal("row 4 (sales/bob) is not marked as an error")
 	}
 	e.run(chromedp.Click(chromedp.CSS(bad+` td[data-col="0"] button.cell`)),
-		chromedp.WaitVisible(chromedp.CSS("input.editor")),
+		waitPage("input.editor"),
 		chromedp.SetValue(chromedp.CSS("input.editor"), "bob.brown"),
 		chromedp.SendKeys(chromedp.CSS("input.editor"), kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(bad+`:not(.sev-error)`)))
+		waitPage(bad+`:not(.sev-error)`))
 	if got := e.text(bad + ` td[data-col="0"] .v`); got != "bob.brown" {
 		t.Errorf("the fixed cell reads %q", got)
 	}
 	e.shot("05-cell-fixed")
 
-	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), chromedp.WaitVisible(chromedp.CSS("#start-plan")))
+	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), waitPage("#start-plan"))
 	e.submit("#start-plan")
 	e.finishRun()
-	e.run(chromedp.WaitVisible(chromedp.CSS("#results")))
+	e.run(waitPage("#results"))
 	if n := e.count(`#results tr.st-would_create`); n < 4 {
 		t.Errorf("the plan lists %d rows to create", n)
 	}
 	e.shot("06-plan")
 
-	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), chromedp.WaitVisible(chromedp.CSS("#validOnly")),
+	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), waitPage("#validOnly"),
 		chromedp.Click(chromedp.CSS("#validOnly")))
 	e.submit("#start-import")
 	e.finishRun()
@@ -266,7 +272,7 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 		t.Errorf("progress ends at %s%%", got)
 	}
 	e.shot("07-import")
-	e.run(chromedp.Click(chromedp.CSS("#to-results")), chromedp.WaitVisible(chromedp.CSS("#results")))
+	e.run(chromedp.Click(chromedp.CSS("#to-results")), waitPage("#results"))
 	e.shot("08-results")
 
 	report := get(e, chromedp.Evaluate[string](`fetch(document.getElementById('dl-csv').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
@@ -306,8 +312,8 @@ func writeUsers(t *testing.T, n int, prefix string) string {
 }
 
 func (e *browserEnv) startImport() {
-	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), chromedp.WaitVisible(chromedp.CSS("#start-plan")),
-		chromedp.Click(chromedp.CSS(`.buttons.next a`)), chromedp.WaitVisible(chromedp.CSS("#start-import")))
+	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), waitPage("#start-plan"),
+		chromedp.Click(chromedp.CSS(`.buttons.next a`)), waitPage("#start-import"))
 	e.submit("#start-import")
 }
 
@@ -318,12 +324,12 @@ func (e *browserEnv) cancelResume(t *testing.T) {
 	b := e.hook.block()
 	e.startImport()
 	<-b.arrived
-	e.run(chromedp.WaitVisible(chromedp.CSS(`#progress[data-live="1"] ~ form #cancel`)))
+	e.run(waitPage(`#progress[data-live="1"] ~ form #cancel`))
 	e.shot("09-importing")
 	e.submit("#cancel")
 	e.hook.unblock(b)
 	e.finishRun()
-	e.run(chromedp.Navigate(e.base+"/jobs/"+e.jobID()+"/results"), chromedp.WaitVisible(chromedp.CSS("#resume")))
+	e.run(chromedp.Navigate(e.base+"/jobs/"+e.jobID()+"/results"), waitPage("#resume"))
 	if e.count(`#counts li.st-not_attempted`) != 1 {
 		t.Error("the cancelled import shows no rows not attempted")
 	}
@@ -356,7 +362,10 @@ func (e *browserEnv) reloadReconnects(t *testing.T) {
 	b := e.hook.block()
 	e.startImport()
 	<-b.arrived
-	e.run(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#progress[data-live="1"]`)))
+	if _, err := chromedp.RunResponse(e.ctx, chromedp.Reload()); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	e.run(waitPage(`#progress[data-live="1"]`))
 	if got := e.text("#runstate"); got != "Running…" {
 		t.Errorf("after the reload the page says %q", got)
 	}

@@ -141,8 +141,16 @@
     es.addEventListener('done', function (e) {
       es.close();
       show(JSON.parse(e.data));
-      // The finished page has the report table and downloads.
-      window.location.reload();
+      progress.removeAttribute('data-live');
+      var cancel = document.getElementById('cancel');
+      if (cancel) { cancel.disabled = true; }
+      var after = document.getElementById('after');
+      if (after) {
+        after.hidden = false;
+      } else {
+        // The finished plan page has the table of what would happen.
+        window.location.reload();
+      }
     });
     es.onerror = function () { setText('runstate', runMsgs.getAttribute('data-reconnecting')); };
   }
@@ -171,4 +179,7 @@
       });
     }
   }
+
+  // Handlers are in place: tests (and people) may use the page.
+  body.setAttribute('data-ready', '1');
 })();
