@@ -17,6 +17,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -150,6 +151,10 @@ func (s *Server) secure(w *statusRecorder, r *http.Request) {
 			s.refuse(w, r, http.StatusForbidden, "err.origin")
 			return
 		}
+		if tooLarge := s.readForm(w, r); tooLarge {
+			s.refuse(w, r, http.StatusRequestEntityTooLarge, "err.too_large", sizeText(s.cfg.MaxUpload))
+			return
+		}
 		if !s.csrfOK(r, sess) {
 			s.refuse(w, r, http.StatusForbidden, "err.csrf")
 			return
@@ -208,12 +213,32 @@ func sameOrigin(r *http.Request) bool {
 	return o == scheme+"://"+r.Host
 }
 
+// readForm reads a form body (multipart or urlencoded) up to the upload
+// cap, so that the CSRF token in it can be checked; it reports whether the
+// body was too large. The script's JSON requests carry the token in a
+// header and are read by their handler.
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (tooLarge bool) {
+	limit := s.cfg.MaxUpload + 1<<20 // the file and the form around it
+	if r.ContentLength > limit {
+		return true
+	}
+	if r.Header.Get("X-CSRF-Token") != "" {
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(32 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
 func (s *Server) csrfOK(r *http.Request, sess *session) bool {
 	tok := r.Header.Get("X-CSRF-Token")
 	if tok == "" {
-		// A multipart form is read here only up to the upload cap, which
-		// the handler applies again when it reads the file.
-		r.Body = http.MaxBytesReader(nil, r.Body, s.cfg.MaxUpload+1<<20)
 		tok = r.FormValue("csrf")
 	}
 	return tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(sess.csrf)) == 1
@@ -221,14 +246,14 @@ func (s *Server) csrfOK(r *http.Request, sess *session) bool {
 
 // refuse answers a request that breaks a security rule with a page that
 // says why (and JSON for the page's own scripts).
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key string) {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
 	lang := langOf(r)
 	if r.Header.Get("Accept") == "application/json" || r.Header.Get("X-CSRF-Token") != "" {
-		writeJSON(w, status, map[string]string{"error": T(lang, key)})
+		writeJSON(w, status, map[string]string{"error": T(lang, key, args...)})
 		return
 	}
 	w.WriteHeader(status)
-	s.pages.render(w, "error", &pageData{Lang: lang, Title: T(lang, "err.title"), Error: T(lang, key)})
+	s.pages.render(w, "error", &pageData{Lang: lang, Title: T(lang, "err.title"), Error: T(lang, key, args...)})
 }
 
 type statusRecorder struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -152,6 +153,12 @@ func TestOversizedUpload(t *testing.T) {
 	}
 	if !strings.Contains(body, "larger than the upload limit of 1024 bytes") || !strings.Contains(body, "--max-upload") {
 		t.Errorf("the page does not say what is wrong: %s", body)
+	}
+	// Far over the cap: refused before the form is read, as clearly.
+	huge := bytes.Repeat([]byte("x"), 3<<20)
+	status, body = a.do(a.uploadRequest("huge.csv", huge, "users"))
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than the upload limit") {
+		t.Errorf("a 3 MB upload: %d %s", status, body)
 	}
 	if n := len(a.srv.jobs.list()); n != 0 {
 		t.Errorf("%d jobs kept from a refused upload", n)
