@@ -84,6 +84,7 @@ type browserEnv struct {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser tests are not short")
 	}

@@ -14,6 +14,7 @@ import (
 // duplicates and requires, after every edit, that the findings kept up to
 // date by Recheck are exactly those of checking the whole file again.
 func TestRecheckMatchesFullCheck(t *testing.T) {
+	t.Parallel()
 	codes := []string{"alice", "Alice", "bob", "carol", "", "bad/code", " dave"}
 	emails := []string{"a@example.com", "A@example.com", "b@example.com", "not-an-address", ""}
 	names := []string{"Alice", "", "Bob"}
@@ -60,6 +61,7 @@ func TestRecheckMatchesFullCheck(t *testing.T) {
 }
 
 func TestEditRefusesBadCells(t *testing.T) {
+	t.Parallel()
 	tbl := &Table{Header: []string{"code", "name"}, Lines: []int{2, 3}, Cells: [][]string{{"a", "A"}, nil},
 		Unreadable: map[int]Finding{1: {Col: -1, Rule: "file.unreadable_row", Severity: SevError, Message: "wrong number of cells"}}}
 	c, err := NewChecker(tbl.Header, KindUsers, "")
@@ -81,6 +83,7 @@ func TestEditRefusesBadCells(t *testing.T) {
 // TestUnreadableRowIsKept: a row the reader cannot read stays in the
 // grid with its reason and reaches the import as an invalid row.
 func TestUnreadableRowIsKept(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	data := []byte(usersHeader + "alice,Alice,alice@example.com,Pass-word-1,true,en,Asia/Tokyo\nbob,Bob,extra,cells,x,y,z,w,v\n")
 	id := a.check("r.csv", data, "create")
@@ -96,6 +99,7 @@ func TestUnreadableRowIsKept(t *testing.T) {
 }
 
 func TestColumnLetters(t *testing.T) {
+	t.Parallel()
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
 		if got := columnLetters(i); got != want {
 			t.Errorf("columnLetters(%d) = %q, want %q", i, got, want)
@@ -104,6 +108,7 @@ func TestColumnLetters(t *testing.T) {
 }
 
 func TestWriteCSVLinesFollowMultilineCells(t *testing.T) {
+	t.Parallel()
 	tbl := &Table{Header: []string{"code", "description"}, Lines: []int{3, 4, 9}, Cells: [][]string{{"a", "one\ntwo\nthree"}, {"b", "x"}, nil}}
 	path := filepath.Join(t.TempDir(), "c.csv")
 	lines, err := WriteCSV(path, tbl)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestJobIndexSendsToTheStepReached(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.upload("u.csv", usersCSV("alice,Alice A,alice@example.com,Pass-word-1"))
 	c := a.noRedirect()
@@ -40,6 +41,7 @@ func TestJobIndexSendsToTheStepReached(t *testing.T) {
 }
 
 func TestUploadMappingFile(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.upload("legacy.csv", []byte("Login,Full Name,Mail,password\nalice,Alice A,alice@example.com,Pass-word-1\n"))
 	send := func(yml string) (int, string) {
@@ -71,6 +73,7 @@ func TestUploadMappingFile(t *testing.T) {
 }
 
 func TestAnnotatedCopy(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.check("a.csv", usersCSV("alice,Alice A,alice@example.com,Pass-word-1", "bad/one,Bad B,bad@example.com,Pass-word-2"), "create")
 	status, body := a.get("/jobs/" + id + "/annotated.xlsx")
@@ -106,6 +109,7 @@ func TestAnnotatedCopy(t *testing.T) {
 }
 
 func TestStaticAndSignOut(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	for path, ctype := range map[string]string{"/static/app.js": "text/javascript", "/static/app.css": "text/css"} {
 		resp, err := http.Get(a.ts.URL + path) // no session needed for the assets

@@ -17,6 +17,7 @@ import (
 )
 
 func TestSecurityRefusals(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.check("u.csv", usersCSV("alice,Alice,alice@example.com,Pass-word-1"), "create")
 	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -64,6 +65,7 @@ func TestSecurityRefusals(t *testing.T) {
 }
 
 func TestHeaders(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	resp, err := a.client.Get(a.ts.URL + "/")
 	if err != nil {
@@ -87,6 +89,7 @@ func TestHeaders(t *testing.T) {
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	resp, err := a.noRedirect().Get(a.ts.URL + "/?token=" + a.srv.Token())
 	if err != nil {
@@ -115,6 +118,7 @@ func mustURL(s string) *url.URL {
 // TestPagesHaveNoInlineCode holds every page to the CSP: no inline
 // script or style, no event handler attributes.
 func TestPagesHaveNoInlineCode(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.check("u.csv", usersCSV("alice,Alice,alice@example.com,Pass-word-1", ",No Code,x@example.com,Pass-word-2"), "create")
 	a.post("/jobs/"+id+"/plan", nil)
@@ -142,6 +146,7 @@ func stepPaths(id string) []string {
 }
 
 func TestOversizedUpload(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{MaxUpload: 1 << 10})
 	big := usersCSV()
 	for len(big) < 4<<10 {
@@ -166,6 +171,7 @@ func TestOversizedUpload(t *testing.T) {
 }
 
 func TestUploadRefusesOtherFiles(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	for _, tt := range []struct{ name, data, want string }{
 		{"notes.pdf", "%PDF-1.4", "cannot be read"},
@@ -179,6 +185,7 @@ func TestUploadRefusesOtherFiles(t *testing.T) {
 }
 
 func TestXSSCellIsShownAsText(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	xss := `<img src=x onerror=alert(1)>`
 	id := a.check("x.csv", usersCSV(`alice,"`+xss+`",alice@example.com,Pass-word-1`, `"<script>alert(2)</script>",Bob,bob@example.com,Pass-word-2`), "create")
@@ -204,6 +211,7 @@ func TestXSSCellIsShownAsText(t *testing.T) {
 // TestPasswordsNeverSent walks every endpoint of a job and requires that
 // no response holds a password, neither the file's nor one typed in.
 func TestPasswordsNeverSent(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	a := newTestApp(t, nil, Config{Log: &logs})
 	const p1, p2, typed = "Sekr3t-Alpha-771", "Sekr3t-Beta-772", "Typed-In-Secret-773"
@@ -249,6 +257,7 @@ func TestPasswordsNeverSent(t *testing.T) {
 }
 
 func TestFullFlowAgainstSimulator(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.check("f.csv", usersCSV("alice,Alice,alice@example.com,Pass-word-1", "bad/code,Bad,bad@example.com,Pass-word-2", "alice,Alice Again,alice2@example.com,Pass-word-3"), "create")
 	_, body := a.get("/jobs/" + id + "/check?show=errors")
@@ -299,6 +308,7 @@ func TestFullFlowAgainstSimulator(t *testing.T) {
 }
 
 func TestImportNeedsValidOnlyWhileErrors(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	id := a.check("e.csv", usersCSV("alice,Alice,alice@example.com,Pass-word-1", ",Nobody,n@example.com,Pass-word-2"), "create")
 	status, body := a.post("/jobs/"+id+"/import", nil)
@@ -363,6 +373,7 @@ func manyUsers(n int) []byte {
 }
 
 func TestCancelThenResume(t *testing.T) {
+	t.Parallel()
 	b := newBlockingSim()
 	a := newTestApp(t, []kintonetest.Option{b.option()}, Config{})
 	id := a.check("m.csv", manyUsers(1500), "create")
@@ -403,6 +414,7 @@ func TestCancelThenResume(t *testing.T) {
 }
 
 func TestOneImportPerDomain(t *testing.T) {
+	t.Parallel()
 	b := newBlockingSim()
 	a := newTestApp(t, []kintonetest.Option{b.option()}, Config{})
 	first := a.check("first.csv", manyUsers(10), "create")
@@ -429,6 +441,7 @@ func TestOneImportPerDomain(t *testing.T) {
 // TestRestartShowsInterrupted: a job that was importing when the server
 // died is shown interrupted, with a resume, by the next server.
 func TestRestartShowsInterrupted(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := newTestApp(t, nil, Config{DataDir: dir})
 	id := a.check("r.csv", usersCSV("alice,Alice,alice@example.com,Pass-word-1"), "create")
@@ -452,6 +465,7 @@ func TestRestartShowsInterrupted(t *testing.T) {
 }
 
 func TestFilesArePrivate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := newTestApp(t, nil, Config{DataDir: dir})
 	id := a.check("p.csv", usersCSV("alice,Alice,alice@example.com,Pass-word-1"), "create")
@@ -477,6 +491,7 @@ func TestFilesArePrivate(t *testing.T) {
 }
 
 func TestHeaderRowDetectedAndAdjustable(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	data := []byte("Staff list 2025\n\n" + string(usersCSV("alice,Alice,alice@example.com,Pass-word-1")))
 	id := a.upload("title.csv", data)
@@ -499,6 +514,7 @@ func TestHeaderRowDetectedAndAdjustable(t *testing.T) {
 }
 
 func TestColumnsMappingRoundTrip(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	data := []byte("Login,Full Name,Mail,password,Notes\nalice,Alice,alice@example.com,Pass-word-1,hello\n")
 	id := a.upload("legacy.csv", data)
@@ -536,6 +552,7 @@ func TestColumnsMappingRoundTrip(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, nil, Config{})
 	req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/", nil)
 	req.Header.Set("Accept-Language", "ja-JP,ja;q=0.9,en;q=0.5")
@@ -566,6 +583,7 @@ func mustReq(u string) *http.Request {
 
 // TestCatalogs: every key has a Japanese translation and the same verbs.
 func TestCatalogs(t *testing.T) {
+	t.Parallel()
 	verbs := regexp.MustCompile(`%\[\d\][a-z]`)
 	for k, en := range english {
 		ja, ok := japanese[k]
@@ -600,6 +618,7 @@ func sortedMatches(re *regexp.Regexp, s string) []string {
 }
 
 func TestCheckBind(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		addr          string
 		tls, insecure bool
@@ -622,6 +641,7 @@ func TestCheckBind(t *testing.T) {
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	sim := kintonetest.NewServer()
 	t.Cleanup(sim.Close)
 	s, err := New(Config{DataDir: t.TempDir()})
