@@ -143,7 +143,8 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 // them.
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	cr := Credentials{BaseURL: r.FormValue("baseURL"), Username: r.FormValue("username"),
-		Password: r.FormValue("password"), APIToken: r.FormValue("apiToken")}
+		Password: r.FormValue("password"), APIToken: r.FormValue("apiToken"),
+		BasicUser: r.FormValue("basicUser"), BasicPass: r.FormValue("basicPass")}
 	lang := langOf(r)
 	if !cr.Complete() {
 		d := s.page(r, nil, "", T(lang, "signin.title"))
