@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -128,5 +130,43 @@ func TestStaticAndSignOut(t *testing.T) {
 	// what the form gave.
 	if !a.srv.credentials().Complete() {
 		t.Error("signing out dropped the server's own credentials")
+	}
+}
+
+func TestCheckFiltersAndPages(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, nil, Config{})
+	var rows []string
+	for i := range 120 {
+		code := fmt.Sprintf("user%03d", i)
+		if i%2 == 0 {
+			code = "bad/" + code // code.forbidden_char on every other row
+		}
+		rows = append(rows, fmt.Sprintf("%s,User %d,u%d@example.com,Pass-word-1", code, i, i))
+	}
+	rows = append(rows, ",Nobody,n@example.com,Pass-word-1") // code.required
+	id := a.check("f.csv", usersCSV(rows...), "create")
+	rowsShown := regexp.MustCompile(`<tr data-row="(\d+)"`)
+	for _, tc := range []struct {
+		query     string
+		want      int
+		first     string
+		matchText string
+	}{
+		{"show=all", 50, "0", "121 rows match"},
+		{"show=errors", 50, "0", "61 rows match"},
+		{"show=errors&rule=code.required", 1, "120", "1 rows match"},
+		{"show=errors&rule=code.forbidden_char&page=2", 10, "100", "60 rows match"},
+		{"show=warnings", 0, "", "0 rows match"},
+	} {
+		_, body := a.get("/jobs/" + id + "/check?" + tc.query)
+		got := rowsShown.FindAllStringSubmatch(body, -1)
+		if len(got) != tc.want || !strings.Contains(body, tc.matchText) || (tc.want > 0 && got[0][1] != tc.first) {
+			t.Errorf("%s: %d rows (first %v), want %d from row %s, %q", tc.query, len(got), got, tc.want, tc.first, tc.matchText)
+		}
+	}
+	_, body := a.get("/jobs/" + id + "/check")
+	if !strings.Contains(body, `<option value="code.forbidden_char">code.forbidden_char (60)</option>`) {
+		t.Error("the rule filter does not count rows per rule")
 	}
 }

@@ -87,6 +87,7 @@ var english = map[string]string{
 	"err.has_errors":        "%[1]d rows have errors: fix them, or tick \"Import the valid rows only\".",
 	"err.no_report":         "There is no report yet.",
 	"notice.signed_in":      "Signed in. The credentials are kept in memory only.",
+	"notice.edits_dropped":  "The file is read anew with these settings: the cells changed in the Check step were discarded.",
 	"xlsx.no_passwords":     "Passwords are never sent back to the browser, so this column is empty in downloads.",
 }
 
@@ -177,5 +178,6 @@ var japanese = map[string]string{
 	"err.has_errors":        "%[1]d 行にエラーがあります。修正するか、「正しい行だけをインポートする」を選んでください。",
 	"err.no_report":         "まだレポートはありません。",
 	"notice.signed_in":      "サインインしました。認証情報はメモリーにだけ保持されます。",
+	"notice.edits_dropped":  "この設定でファイルを読み直しました。チェックで変更したセルは破棄されました。",
 	"xlsx.no_passwords":     "パスワードはブラウザーに返さないため、ダウンロードではこの列は空です。",
 }

@@ -508,6 +508,21 @@ func TestHeaderRowDetectedAndAdjustable(t *testing.T) {
 	if j := a.srv.jobs.get(id); j.Read.HeaderRow != 1 {
 		t.Errorf("header row %d after choosing 1", j.Read.HeaderRow)
 	}
+	// Edits survive the same settings submitted again, and a new reading
+	// drops them with a notice.
+	a.post("/jobs/"+id+"/upload", url.Values{"headerRow": {"3"}, "kind": {"users"}})
+	a.post("/jobs/"+id+"/columns", nil)
+	if status, body := a.edit(id, 0, 1, "Alice Edited"); status != http.StatusOK {
+		t.Fatalf("edit: %d %s", status, body)
+	}
+	if _, loc := a.post("/jobs/"+id+"/upload", url.Values{"headerRow": {"3"}, "kind": {"users"}}); strings.Contains(loc, "notice") || len(a.srv.jobs.get(id).Edits) != 1 {
+		t.Errorf("unchanged settings dropped the edits (%s)", loc)
+	}
+	if _, loc := a.post("/jobs/"+id+"/upload", url.Values{"headerRow": {"1"}, "kind": {"users"}}); !strings.HasSuffix(loc, "?notice=edits_dropped") {
+		t.Errorf("a new header row went to %s without saying the edits were dropped", loc)
+	} else if _, body := a.get(loc); !strings.Contains(body, "were discarded") {
+		t.Error("the notice is not shown")
+	}
 	if status, body := a.post("/jobs/"+id+"/upload", url.Values{"headerRow": {"0"}}); status != http.StatusBadRequest || !strings.Contains(body, "1 to 1000") {
 		t.Errorf("header row 0: %d", status)
 	}

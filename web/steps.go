@@ -44,31 +44,38 @@ func (s *Server) uploadSettings(w http.ResponseWriter, r *http.Request, j *Job) 
 	if !slices.Contains([]string{"auto", "", "utf-8", "shift_jis"}, enc) {
 		enc = "auto"
 	}
-	j.mu.Lock()
-	sheetChanged := j.Read.Sheet != r.FormValue("sheet")
-	j.Read = ReadOptions{Sheet: r.FormValue("sheet"), HeaderRow: hr, Encoding: enc}
+	kind := KindUsers
 	if r.FormValue("kind") == KindGuests {
-		j.Kind = KindGuests
-	} else {
-		j.Kind = KindUsers
+		kind = KindGuests
 	}
-	j.g, j.State = nil, StateNew
-	// Edits are addressed by row and column of the old reading.
-	j.Edits = map[string]string{}
-	err = j.saveEdits()
-	if err == nil {
-		err = j.save()
+	ro := ReadOptions{Sheet: r.FormValue("sheet"), HeaderRow: hr, Encoding: enc}
+	j.mu.Lock()
+	sheetChanged := j.Read.Sheet != ro.Sheet
+	changed := j.Read != ro || j.Kind != kind
+	dropped := changed && len(j.Edits) > 0
+	if changed {
+		// Edits are addressed by row and column of the old reading, so a
+		// new reading cannot keep them; the page says so.
+		j.Read, j.Kind, j.g, j.State = ro, kind, nil, StateNew
+		j.Edits = map[string]string{}
+		err = j.saveEdits()
+		if err == nil {
+			err = j.save()
+		}
 	}
 	j.mu.Unlock()
 	if err != nil {
 		s.fail(w, r, j, http.StatusInternalServerError, err.Error())
 		return
 	}
-	next := "columns"
+	next := jobPath(j, "columns")
 	if sheetChanged || r.FormValue("preview") != "" {
-		next = "upload"
+		next = jobPath(j, "upload")
 	}
-	redirect(w, r, jobPath(j, next))
+	if dropped {
+		next += "?notice=edits_dropped"
+	}
+	redirect(w, r, next)
 }
 
 type columnsData struct {
