@@ -132,3 +132,39 @@ func TestWriteCSVLinesFollowMultilineCells(t *testing.T) {
 		t.Errorf("mode %v, %v", fi.Mode(), err)
 	}
 }
+
+// TestRecheckFallsBackOnHugeGroups: an edit touching a group of thousands
+// of duplicates checks the whole file again, with the same result.
+func TestRecheckFallsBackOnHugeGroups(t *testing.T) {
+	t.Parallel()
+	header := []string{"code", "name", "email", "password"}
+	tbl := &Table{Header: header, Unreadable: map[int]Finding{}}
+	for i := range 3000 {
+		tbl.Lines = append(tbl.Lines, i+2)
+		tbl.Cells = append(tbl.Cells, []string{"same", fmt.Sprintf("User %d", i), "same@example.com", "Pass-word-1"})
+	}
+	c, err := NewChecker(header, KindUsers, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &grid{t: tbl, checker: c}
+	g.findings = c.CheckAll(tbl)
+	g.recount()
+	tbl.Cells[0][0] = "other"
+	if _, all := c.Recheck(tbl, 0); !all {
+		t.Fatal("a 3,000-row group was re-checked row by row")
+	}
+	tbl.Cells[0][0] = "same"
+	c.Recheck(tbl, 0)
+	if _, err := g.edit(0, 0, "first"); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := NewChecker(header, KindUsers, "")
+	want := fresh.CheckAll(tbl)
+	if !reflect.DeepEqual(g.findings, want) {
+		t.Error("the fallback's findings differ from a full check")
+	}
+	if g.counts.Errors != 2998 { // row 1 is now the first "same"; rows 2.. duplicate it
+		t.Errorf("%d rows with errors, want 2998", g.counts.Errors)
+	}
+}
