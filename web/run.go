@@ -45,7 +45,7 @@ type Progress struct {
 	Total       int            `json:"total"`
 	Percent     int            `json:"percent"`
 	Rate        float64        `json:"rate"` // rows per second
-	ETA         int            `json:"eta"`  // seconds
+	ETA         int            `json:"eta"`  // seconds; -1 while unknown
 	Counts      map[string]int `json:"counts"`
 	Finished    bool           `json:"finished"`
 	Interrupted bool           `json:"interrupted"`
@@ -224,6 +224,9 @@ func progressOf(info *RunInfo, done int, counts map[string]int) Progress {
 	end := time.Now()
 	if info.Finished() {
 		end = info.Ended
+	}
+	if !p.Finished {
+		p.ETA = -1 // unknown until a row is done
 	}
 	if secs := end.Sub(info.Started).Seconds(); secs > 0 && p.Done > 0 {
 		p.Rate = float64(p.Done) / secs

@@ -161,7 +161,7 @@
     setText('done', p.done);
     setText('total', p.total);
     setText('rate', Math.round(p.rate));
-    setText('eta', p.eta);
+    setText('eta', p.eta < 0 ? '…' : p.eta + ' s');
     var state = p.finished ? (p.interrupted ? 'interrupted' : (p.error ? 'failed' : 'finished')) : 'running';
     setText('runstate', runMsgs.getAttribute('data-' + state));
     var list = document.getElementById('counts');
