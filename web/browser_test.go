@@ -254,6 +254,19 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 	if got := e.text(bad + ` td[data-col="0"] .v`); got != "bob.brown" {
 		t.Errorf("the fixed cell reads %q", got)
 	}
+	// The keyboard alone: focus the duplicate login name, Enter opens the
+	// editor with the value selected, typing replaces it, Enter saves.
+	dup := `#grid tr[data-row="4"]`
+	e.run(chromedp.Focus(chromedp.CSS(dup+` td[data-col="0"] button.cell`)),
+		chromedp.KeyEvent(kb.Enter), waitPage("input.editor"),
+		chromedp.KeyEvent("aiko.sato2"), chromedp.KeyEvent(kb.Enter),
+		waitPage(dup+`:not(.sev-error)`))
+	if got := e.text(dup + ` td[data-col="0"] .v`); got != "aiko.sato2" {
+		t.Errorf("the cell edited with the keyboard reads %q", got)
+	}
+	if got := get(e, chromedp.Evaluate[string](`document.activeElement.closest('td') ? document.activeElement.closest('td').dataset.col + '/' + document.activeElement.closest('tr').dataset.row : ''`)); got != "0/4" {
+		t.Errorf("focus after saving is on %q, want the edited cell 0/4", got)
+	}
 	e.shot("05-cell-fixed")
 
 	e.run(chromedp.Click(chromedp.CSS(`.buttons.next a`)), waitPage("#start-plan"))
@@ -278,7 +291,7 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 
 	report := get(e, chromedp.Evaluate[string](`fetch(document.getElementById('dl-csv').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
 	lines := strings.Split(strings.TrimSpace(report), "\n")
-	if len(lines) != 9 || !strings.HasPrefix(lines[0], "row,code,status") {
+	if len(lines) != 9 || !strings.HasPrefix(lines[0], "row,code,status") || !strings.Contains(report, "aiko.sato2,created") {
 		t.Fatalf("report:\n%s", report)
 	}
 	for _, want := range []string{"aiko.sato,created", "bob.brown,created", "daisuke.kato,created", "goro.mori,created"} {
@@ -286,7 +299,7 @@ func (e *browserEnv) wholeFlow(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	for _, code := range []string{"aiko.sato", "bob.brown", "daisuke.kato", "fumio.abe", "goro.mori"} {
+	for _, code := range []string{"aiko.sato", "aiko.sato2", "bob.brown", "daisuke.kato", "fumio.abe", "goro.mori"} {
 		if _, ok := e.sim.User(code); !ok {
 			t.Errorf("%s is not in the simulator", code)
 		}
