@@ -170,3 +170,25 @@ func TestCheckFiltersAndPages(t *testing.T) {
 		t.Error("the rule filter does not count rows per rule")
 	}
 }
+
+// TestGridsLeaveMemory: only the last few jobs keep their file in memory,
+// and a job whose grid went is rebuilt with its edits.
+func TestGridsLeaveMemory(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, nil, Config{})
+	first := a.check("first.csv", usersCSV("alice,Alice A,alice@example.com,Pass-word-1"), "create")
+	a.edit(first, 0, 1, "Alice Edited")
+	for i := range maxGrids {
+		a.check(fmt.Sprintf("other%d.csv", i), usersCSV("bob,Bob B,bob@example.com,Pass-word-1"), "create")
+	}
+	j := a.srv.jobs.get(first)
+	j.mu.Lock()
+	kept := j.g != nil
+	j.mu.Unlock()
+	if kept {
+		t.Errorf("the oldest of %d jobs still holds its grid", maxGrids+1)
+	}
+	if _, body := a.get("/jobs/" + first + "/check"); !strings.Contains(body, "Alice Edited") {
+		t.Error("the rebuilt grid lost the edit")
+	}
+}

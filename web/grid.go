@@ -64,6 +64,9 @@ func (j *Job) loadGrid() (*grid, error) {
 		return nil, err
 	}
 	j.g = g
+	if j.st != nil {
+		j.st.keepGrid(j)
+	}
 	return g, nil
 }
 

@@ -56,10 +56,26 @@ func (s *Server) jobHandler(h func(http.ResponseWriter, *http.Request, *Job)) ht
 	}
 }
 
-// page fills the data every page needs.
+// page fills the data every page needs. It takes j's lock to copy the
+// job: call it without holding it (pageLocked is for a caller that does).
 func (s *Server) page(r *http.Request, j *Job, step, title string) *pageData {
+	var v *jobView
+	if j != nil {
+		j.mu.Lock()
+		v = j.view()
+		j.mu.Unlock()
+	}
+	return s.pageWith(r, v, step, title)
+}
+
+// pageLocked is page for a caller that holds j.mu.
+func (s *Server) pageLocked(r *http.Request, j *Job, step, title string) *pageData {
+	return s.pageWith(r, j.view(), step, title)
+}
+
+func (s *Server) pageWith(r *http.Request, v *jobView, step, title string) *pageData {
 	lang := langOf(r)
-	d := &pageData{Lang: lang, Title: title, Path: r.URL.RequestURI(), Sim: s.cfg.Sim, Job: j, Step: step,
+	d := &pageData{Lang: lang, Title: title, Path: r.URL.RequestURI(), Sim: s.cfg.Sim, Job: v, Step: step,
 		Domain: s.credentials().Domain(), Notice: noticeText(lang, r.URL.Query().Get("notice"))}
 	if sess, ok := r.Context().Value(sessionKey{}).(*session); ok {
 		d.CSRF = sess.csrf
@@ -68,12 +84,17 @@ func (s *Server) page(r *http.Request, j *Job, step, title string) *pageData {
 }
 
 // fail shows an error on a page of its own (or as JSON to the scripts).
+// It does not take j's lock (callers may hold it): the page links back to
+// the job by its id, which never changes.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, j *Job, status int, msg string) {
 	if r.Header.Get("X-CSRF-Token") != "" || r.Header.Get("Accept") == "application/json" {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
-	d := s.page(r, j, "", T(langOf(r), "err.title"))
+	d := s.pageWith(r, nil, "", T(langOf(r), "err.title"))
+	if j != nil {
+		d.JobID = j.ID
+	}
 	d.Error = msg
 	w.WriteHeader(status)
 	s.pages.render(w, "error", d)
@@ -92,7 +113,7 @@ func (s *Server) credentials() Credentials {
 }
 
 type homeData struct {
-	Jobs      []*Job
+	Jobs      []*jobView
 	MaxUpload string
 	SignedIn  bool
 	FromEnv   bool
@@ -100,7 +121,13 @@ type homeData struct {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	d := s.page(r, nil, "", T(langOf(r), "home.title"))
-	d.P = homeData{Jobs: s.jobs.list(), MaxUpload: sizeText(s.cfg.MaxUpload), SignedIn: s.credentials().Complete(),
+	var jobs []*jobView
+	for _, j := range s.jobs.list() {
+		j.mu.Lock()
+		jobs = append(jobs, j.view())
+		j.mu.Unlock()
+	}
+	d.P = homeData{Jobs: jobs, MaxUpload: sizeText(s.cfg.MaxUpload), SignedIn: s.credentials().Complete(),
 		FromEnv: s.cfg.Credentials.Complete()}
 	s.pages.render(w, "home", d)
 }
@@ -248,10 +275,11 @@ func (s *Server) detect(j *Job) error {
 
 // jobIndex sends a job to the step it has reached.
 func (s *Server) jobIndex(w http.ResponseWriter, r *http.Request, j *Job) {
+	live := s.runs.get(j.ID) != nil // before j.mu: the runner's lock comes first
 	j.mu.Lock()
 	step := "upload"
 	switch {
-	case s.runs.get(j.ID) != nil || len(j.Imports) > 0 && !j.LastImport().Finished():
+	case live || len(j.Imports) > 0 && !j.LastImport().Finished():
 		step = "import"
 	case len(j.Imports) > 0:
 		step = "results"

@@ -41,6 +41,7 @@ type Job struct {
 	Edits map[string]string `json:"-"`
 
 	dir string
+	st  *store
 	mu  sync.Mutex // guards everything below and the fields above
 	g   *grid      // nil until the file has been read
 }
@@ -86,9 +87,34 @@ func (j *Job) LastImport() *RunInfo {
 }
 
 type store struct {
-	dir  string
-	mu   sync.Mutex
-	jobs map[string]*Job
+	dir   string
+	mu    sync.Mutex
+	jobs  map[string]*Job
+	grids []*Job // jobs whose grid is in memory, most recently read first
+}
+
+// maxGrids is how many jobs keep their file in memory: a 100,000-row file
+// takes on the order of 100 MB, and a job's grid is rebuilt losslessly
+// from its files (input, options, mapping, edits) when it is needed again.
+const maxGrids = 3
+
+// keepGrid notes that j's grid was just read and lets the grids of the
+// jobs used longest ago go. A job that is busy (its lock is held) keeps
+// its grid this time; TryLock avoids waiting on another job while j's own
+// lock is held.
+func (st *store) keepGrid(j *Job) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.grids = slices.DeleteFunc(st.grids, func(x *Job) bool { return x == j })
+	st.grids = slices.Insert(st.grids, 0, j)
+	for len(st.grids) > maxGrids {
+		old := st.grids[len(st.grids)-1]
+		if old.mu.TryLock() {
+			old.g = nil
+			old.mu.Unlock()
+		}
+		st.grids = st.grids[:len(st.grids)-1]
+	}
 }
 
 var jobID = regexp.MustCompile(`^[0-9a-f]{16}$`)
@@ -124,7 +150,7 @@ func (st *store) load(id string) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{dir: dir}
+	j := &Job{dir: dir, st: st}
 	if err := json.Unmarshal(b, j); err != nil {
 		return nil, err
 	}
@@ -159,7 +185,7 @@ func (st *store) create(name, kind string) (*Job, error) {
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	j := &Job{ID: id, Created: time.Now(), FileName: filepath.Base(name), Input: "input" + ext, Kind: kind,
-		Read: ReadOptions{HeaderRow: 1}, Mode: "create", State: StateNew, Edits: map[string]string{}, dir: dir}
+		Read: ReadOptions{HeaderRow: 1}, Mode: "create", State: StateNew, Edits: map[string]string{}, dir: dir, st: st}
 	return j, nil
 }
 

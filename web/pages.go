@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 )
 
 //go:embed templates/*.html
@@ -28,11 +29,28 @@ type pageData struct {
 	Path   string // the page's own path, for the language switch
 	Sim    bool
 	Domain string
-	Job    *Job
+	Job    *jobView // a copy: templates run without the job's lock
 	Step   string
+	JobID  string // the job an error page links back to
 	Error  string
 	Notice string
 	P      any // the page's own data
+}
+
+// jobView is what pages show of a job, copied under its lock.
+type jobView struct {
+	ID       string
+	FileName string
+	Kind     string
+	Read     ReadOptions
+	Mode     string
+	State    string
+	Created  time.Time
+}
+
+// view copies the job's fields for a page. j.mu must be held.
+func (j *Job) view() *jobView {
+	return &jobView{ID: j.ID, FileName: j.FileName, Kind: j.Kind, Read: j.Read, Mode: j.Mode, State: j.State, Created: j.Created}
 }
 
 // steps are the six steps of a job, in order.

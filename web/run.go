@@ -147,9 +147,10 @@ func (rn *runner) run(ctx context.Context, j *Job, lr *liveRun, spec RunSpec, cr
 	if fi, serr := os.Stat(spec.Report + ".sendlog"); serr == nil && fi.Mode().Perm() != 0o600 {
 		os.Chmod(spec.Report+".sendlog", 0o600)
 	}
+	// Lock order: the job's, then the run's (runData takes them so).
+	j.mu.Lock()
 	lr.mu.Lock()
 	info := lr.info
-	j.mu.Lock()
 	info.Ended = time.Now()
 	if res != nil {
 		info.Counts, info.Interrupted = res.Counts, res.Interrupted
@@ -167,12 +168,12 @@ func (rn *runner) run(ctx context.Context, j *Job, lr *liveRun, spec RunSpec, cr
 			j.State = StateInterrupted
 		}
 	}
+	lr.notify()
+	lr.mu.Unlock()
 	if serr := j.save(); serr != nil {
 		rn.s.log.Printf("job %s: saving: %v", j.ID, serr)
 	}
 	j.mu.Unlock()
-	lr.notify()
-	lr.mu.Unlock()
 	rn.mu.Lock()
 	delete(rn.live, j.ID)
 	if rn.domains[info.Domain] == j {

@@ -143,7 +143,7 @@ func (s *Server) saveColumns(w http.ResponseWriter, r *http.Request, j *Job) {
 // columnsError shows the Columns step again with the reason. j.mu is
 // held.
 func (s *Server) columnsError(w http.ResponseWriter, r *http.Request, j *Job, err error) {
-	d := s.page(r, j, "columns", T(langOf(r), "step.columns"))
+	d := s.pageLocked(r, j, "columns", T(langOf(r), "step.columns"))
 	cd := columnsData{Mapping: j.MappingYAML, Err: err.Error()}
 	if header, herr := LoadHeader(j.path(j.Input), j.Read); herr == nil {
 		cd.Plan, _ = PlanColumns(header, j.Kind, j.MappingYAML)
@@ -220,6 +220,7 @@ type ruleCount struct {
 func (s *Server) checkPage(w http.ResponseWriter, r *http.Request, j *Job) {
 	lang := langOf(r)
 	f := filterOf(r)
+	live := s.runs.get(j.ID) != nil // before j.mu: the runner's lock comes first
 	j.mu.Lock()
 	g, err := j.loadGrid()
 	if err != nil {
@@ -231,7 +232,7 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request, j *Job) {
 		j.State = StateChecked
 		j.save()
 	}
-	cd := checkData{Header: g.t.Header, Counts: g.counts, Filter: f, CanEdit: s.runs.get(j.ID) == nil, Password: g.checker.PasswordCol}
+	cd := checkData{Header: g.t.Header, Counts: g.counts, Filter: f, CanEdit: !live, Password: g.checker.PasswordCol}
 	rows, total := g.rows(f)
 	cd.Total, cd.Pages = total, max(1, (total+pageSize-1)/pageSize)
 	for _, i := range rows {

@@ -41,8 +41,9 @@ type resultRow struct {
 
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request, j *Job) {
 	d := s.page(r, j, "plan", T(langOf(r), "step.plan"))
+	lr := s.runs.get(j.ID) // before j.mu: the runner's lock comes first
 	j.mu.Lock()
-	rd := s.runData(j, j.Plan, r)
+	rd := s.runData(j, lr, j.Plan, r)
 	j.mu.Unlock()
 	d.P = rd
 	s.pages.render(w, "plan", d)
@@ -58,8 +59,9 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request, j *Job) {
 
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request, j *Job) {
 	d := s.page(r, j, "import", T(langOf(r), "step.import"))
+	lr := s.runs.get(j.ID)
 	j.mu.Lock()
-	rd := s.runData(j, j.LastImport(), r)
+	rd := s.runData(j, lr, j.LastImport(), r)
 	j.mu.Unlock()
 	d.P = rd
 	s.pages.render(w, "import", d)
@@ -162,24 +164,31 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, j *Job) {
 
 func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request, j *Job) {
 	d := s.page(r, j, "results", T(langOf(r), "step.results"))
+	lr := s.runs.get(j.ID)
 	j.mu.Lock()
 	info := j.LastImport()
 	if n, err := strconv.Atoi(r.URL.Query().Get("run")); err == nil && n >= 1 && n <= len(j.Imports) {
 		info = j.Imports[n-1]
 	}
-	rd := s.runData(j, info, r)
+	rd := s.runData(j, lr, info, r)
 	j.mu.Unlock()
 	d.P = rd
 	s.pages.render(w, "results", d)
 }
 
-// runData gathers a run's page. j.mu is held.
-func (s *Server) runData(j *Job, info *RunInfo, r *http.Request) runData {
-	rd := runData{Run: info, Filter: filterOf(r), Runs: j.Imports}
+// runData gathers a run's page; lr is the job's run in progress, if any.
+// j.mu is held. Lock order: the runner's, then a job's, then a run's.
+func (s *Server) runData(j *Job, lr *liveRun, info *RunInfo, r *http.Request) runData {
+	// Copies: the page is rendered after j.mu is released, while the run
+	// may still be updating its RunInfo.
+	rd := runData{Filter: filterOf(r)}
+	for _, ri := range j.Imports {
+		cp := *ri
+		rd.Runs = append(rd.Runs, &cp)
+	}
 	if g, err := j.loadGrid(); err == nil {
 		rd.Errors, rd.Valid = g.counts.Errors, g.counts.Rows-g.counts.Errors
 	}
-	lr := s.runs.get(j.ID)
 	// A second import of the same rows would only fail on users the first
 	// created: after the first, rows go again through a resume.
 	rd.CanStart = lr == nil && (info == nil || info.DryRun || len(j.Imports) == 0)
@@ -189,6 +198,8 @@ func (s *Server) runData(j *Job, info *RunInfo, r *http.Request) runData {
 	if info == nil {
 		return rd
 	}
+	cp := *info
+	rd.Run = &cp
 	if lr != nil && lr.info == info {
 		p, _ := lr.snapshot()
 		rd.Progress, rd.Live = &p, true
