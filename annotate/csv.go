@@ -19,11 +19,11 @@ type csvBook struct {
 	sheet     string
 	in        Input
 	opts      Options
-	statusCol int                    // 1-based; 0 when Plain
+	statusCol int                     // 1-based; 0 when Plain
 	styles    map[report.Severity]int // text style with each fill ("" none)
-	bold      int                    // the header row's style
-	edits     map[int]map[int]string // row -> col -> value
-	notes     []pendingNote          // added after the stream is flushed
+	bold      int                     // the header row's style
+	edits     map[int]map[int]string  // row -> col -> value
+	notes     []pendingNote           // added after the stream is flushed
 }
 
 // pendingNote is a note that waits for the end of the stream.

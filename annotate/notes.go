@@ -53,7 +53,7 @@ func noteOf(r *report.Row) rowNote {
 	all := strings.Join(lines, "\n")
 	for _, s := range []string{r.Message, r.Warnings} {
 		for part := range strings.SplitSeq(s, "; ") {
-			if part = strings.TrimSpace(part); part != "" && !strings.Contains(all, part) {
+			if part = strings.TrimSpace(part); part != "" && !covered(part, all, r.Findings) {
 				lines = append(lines, part)
 				all += "\n" + part
 			}
@@ -64,6 +64,20 @@ func noteOf(r *report.Row) rowNote {
 	}
 	n.message = strings.Join(lines, "\n")
 	return n
+}
+
+// covered says whether a part of a row's message only repeats what the
+// findings say (the report may prefix it with the column name).
+func covered(part, all string, fs []report.Finding) bool {
+	if strings.Contains(all, part) {
+		return true
+	}
+	for _, f := range fs {
+		if f.Message != "" && strings.Contains(part, f.Message) {
+			return true
+		}
+	}
+	return false
 }
 
 // addCell merges a finding into the note of its cell.

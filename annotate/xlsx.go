@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"iter"
@@ -27,7 +28,7 @@ const (
 // workbook is an XLSX input being annotated in place, in memory.
 type workbook struct {
 	f      *excelize.File
-	sheet  string            // the sheet that was read
+	sheet  string           // the sheet that was read
 	styles map[styleKey]int // (style, severity) -> style with the fill
 	// loaded holds, per sheet, the notes it had when read: cell -> author.
 	loaded map[string]map[string]string
@@ -44,7 +45,7 @@ type styleKey struct {
 // excelize keeps every part it does not touch, so only the cells that get
 // a fill, a note, a status or an edit change.
 func copyWorkbook(w io.Writer, in Input, rows iter.Seq[report.Row], opts Options) error {
-	f, err := excelize.OpenFile(in.Path)
+	f, err := openWorkbook(in.Path)
 	if err != nil {
 		return fmt.Errorf("reading the workbook: %w", err)
 	}
@@ -74,6 +75,19 @@ func copyWorkbook(w io.Writer, in Input, rows iter.Seq[report.Row], opts Options
 		return fmt.Errorf("writing the workbook: %w", err)
 	}
 	return nil
+}
+
+// openWorkbook opens a workbook with its note parts named the way
+// excelize can add to them (see openParts).
+func openWorkbook(p string) (*excelize.File, error) {
+	data, err := openParts(p)
+	if err != nil {
+		return nil, err
+	}
+	if data == nil {
+		return excelize.OpenFile(p)
+	}
+	return excelize.OpenReader(bytes.NewReader(data))
 }
 
 // annotate marks the problem cells of every row and fills the two
