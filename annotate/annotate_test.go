@@ -326,3 +326,5 @@ func trimRow(r []string) []string {
 	}
 	return r
 }
+
+var excelizeRaw = excelize.Options{RawCellValue: true}
