@@ -139,7 +139,7 @@ func (b *csvBook) copyRows(rows iter.Seq[report.Row]) error {
 		return err
 	}
 	defer rs.close()
-	notes := newNoteQueue(rows)
+	notes := newNoteQueue(rows, b.sheet)
 	defer notes.stop()
 	for {
 		rec, err := rs.next()

@@ -46,7 +46,7 @@ func TestCSVShiftJIS(t *testing.T) {
 	want := [][]string{
 		{"ログイン名", "表示名", "従業員番号", "password", "メモ", "", StatusHeader, MessageHeader},
 		{"taro", "山田 太郎", "00123", "p@ss w0rd", "二行の\nメモ", "", "valid"},
-		{"ｈａｎａ", "鈴木 花子", "00124", "'quoted", "①㈱髙", "", "invalid", "A3: full-width letters\nC3: check the zeros"},
+		{"ｈａｎａ", "鈴木 花子", "00124", "'quoted", "①㈱髙", "", "invalid", "A3: full-width letters; C3: check the zeros"},
 		nil, // the empty line
 		{"jiro", "", "00125", "日本語パス", "", "extra", "invalid", "6 cells, but the header has 5"},
 		{"saburo", "佐藤 三郎", "00126", "*", "", "", "valid", "D6: * means unchanged"},

@@ -31,21 +31,27 @@ type rowNote struct {
 // cell, or with a cell that cannot be read, goes into the message column
 // only; every finding goes there, each after its cell reference, so the
 // column alone tells the whole story (a filter on it, a printout).
-func noteOf(r *report.Row) rowNote {
+func noteOf(r *report.Row, dataSheet string) rowNote {
 	n := rowNote{row: r.Row, status: r.Status}
 	var lines []string
 	for _, f := range r.Findings {
 		n.sev = worse(n.sev, f.Severity)
-		line := f.Message
-		if f.Cell != "" {
-			line = f.Cell + ": " + f.Message
-		}
-		lines = append(lines, line)
 		sh, col, row, err := parseRef(f.Cell)
-		if err != nil {
-			continue
+		if err == nil && sh == dataSheet {
+			sh = "" // the sheet the row is on goes without saying
 		}
-		n.addCell(sh, col, row, f.Severity, f.Message)
+		switch {
+		case f.Cell == "":
+			lines = append(lines, f.Message)
+		case err == nil && sh == "":
+			ref, _ := excelize.CoordinatesToCellName(col, row)
+			lines = append(lines, ref+": "+f.Message)
+		default:
+			lines = append(lines, f.Cell+": "+f.Message)
+		}
+		if err == nil {
+			n.addCell(sh, col, row, f.Severity, f.Message)
+		}
 	}
 	// A row read back from a CSV report has no findings, and a failure of
 	// the server is only in Message: what the findings do not say yet is
@@ -62,7 +68,9 @@ func noteOf(r *report.Row) rowNote {
 	if n.sev == "" && r.Message != "" && isFailure(r.Status) {
 		n.sev = report.SeverityError
 	}
-	n.message = strings.Join(lines, "\n")
+	// One line: a cell shows the first line of its text only, and the
+	// lines of a taller text run over the rows below it.
+	n.message = strings.Join(lines, "; ")
 	return n
 }
 

@@ -16,11 +16,12 @@ type noteQueue struct {
 	ahead *rowNote // read past head while merging
 	floor int      // rows up to here are written
 	done  bool
+	sheet string // the sheet the CSV file becomes
 }
 
-func newNoteQueue(rows iter.Seq[report.Row]) *noteQueue {
+func newNoteQueue(rows iter.Seq[report.Row], sheet string) *noteQueue {
 	next, stop := iter.Pull(rows)
-	return &noteQueue{next: next, stop: stop}
+	return &noteQueue{next: next, stop: stop, sheet: sheet}
 }
 
 // pull returns the next note with a row number, or nil at the end.
@@ -36,7 +37,7 @@ func (q *noteQueue) pull() *rowNote {
 			q.done = true
 			break
 		}
-		if n := noteOf(&r); n.row > 0 {
+		if n := noteOf(&r, q.sheet); n.row > 0 {
 			return &n
 		}
 	}
@@ -102,7 +103,7 @@ func merge(dst, src *rowNote) {
 	case dst.message == "":
 		dst.message = src.message
 	case src.message != "":
-		dst.message += "\n" + src.message
+		dst.message += "; " + src.message
 	}
 	for _, c := range src.cells {
 		dst.addCell(c.sheet, c.col, c.row, c.sev, c.text)

@@ -95,7 +95,7 @@ func openWorkbook(p string) (*excelize.File, error) {
 func (wb *workbook) annotate(in Input, header []string, rows iter.Seq[report.Row]) error {
 	var notes []rowNote
 	for r := range rows {
-		if n := noteOf(&r); n.row > 0 {
+		if n := noteOf(&r, wb.sheet); n.row > 0 {
 			notes = append(notes, n)
 		}
 	}
@@ -318,6 +318,7 @@ func (wb *workbook) fill(sheet, ref string, sev report.Severity) error {
 		if err != nil {
 			return err
 		}
+		rgbColors(st)
 		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
 		if nid, err = wb.f.NewStyle(st); err != nil {
 			return err
@@ -406,12 +407,34 @@ func (wb *workbook) unfill(sheet, ref string) error {
 	if len(st.Fill.Color) != 1 || !isOurFill(st.Fill.Color[0]) {
 		return nil
 	}
+	rgbColors(st)
 	st.Fill = excelize.Fill{}
 	nid, err := wb.f.NewStyle(st)
 	if err != nil {
 		return err
 	}
 	return wb.f.SetCellStyle(sheet, ref, ref, nid)
+}
+
+// rgbColors turns the ARGB colours GetStyle returns ("000000FF", as
+// openpyxl writes them) into the RGB NewStyle takes: NewStyle puts an
+// alpha of FF before any colour, and "FF000000FF" is no colour at all.
+func rgbColors(st *excelize.Style) {
+	argb := func(c string) string {
+		if len(c) == 8 {
+			return c[2:]
+		}
+		return c
+	}
+	if st.Font != nil {
+		st.Font.Color = argb(st.Font.Color)
+	}
+	for i := range st.Border {
+		st.Border[i].Color = argb(st.Border[i].Color)
+	}
+	for i := range st.Fill.Color {
+		st.Fill.Color[i] = argb(st.Fill.Color[i])
+	}
 }
 
 // isOurFill says whether a fill colour (RGB or ARGB) is one of ours.
