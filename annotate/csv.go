@@ -64,15 +64,18 @@ func convertCSV(w io.Writer, in Input, rows iter.Seq[report.Row], opts Options) 
 	if err := b.sw.Flush(); err != nil {
 		return err
 	}
-	for _, n := range b.notes {
-		if err := b.f.AddComment(b.sheet, noteComment(n.ref, n.text)); err != nil {
-			return err
+	var bulk []bulkNote
+	for i, n := range b.notes {
+		if i == 0 {
+			if err := b.f.AddComment(b.sheet, noteComment(n.ref, n.text)); err != nil {
+				return err
+			}
+			continue
 		}
+		col, row, _ := excelize.CellNameToCoordinates(n.ref)
+		bulk = append(bulk, bulkNote{col: col, row: row, text: noteText(n.text)})
 	}
-	if err := b.f.Write(w); err != nil {
-		return fmt.Errorf("writing the workbook: %w", err)
-	}
-	return nil
+	return writeBook(w, b.f, b.sheet, bulk)
 }
 
 // csvShape returns the width of the widest record and the header
@@ -288,12 +291,18 @@ func sheetName(path string) string {
 	return name
 }
 
-// noteComment is the note of a problem cell.
-func noteComment(ref, text string) excelize.Comment {
+// noteText is text cut to what a note can hold.
+func noteText(text string) string {
 	const maxNote = 32000 // Excel's limit on a note's text is 32,767 characters
 	if len(text) > maxNote {
-		text = truncate(text, maxNote)
+		return truncate(text, maxNote)
 	}
+	return text
+}
+
+// noteComment is the note of a problem cell.
+func noteComment(ref, text string) excelize.Comment {
+	text = noteText(text)
 	lines := strings.Count(text, "\n") + 1 + len(text)/60
 	return excelize.Comment{
 		Cell: ref, Author: noteAuthor, Text: text,

@@ -34,6 +34,10 @@ type workbook struct {
 	loaded map[string]map[string]string
 	placed map[string]map[string]bool // sheet -> cells that got a note now
 	reused bool                       // the two columns are an earlier annotation's
+	// bulk are the data sheet's notes after its first, added to the
+	// written file (see appendNotes).
+	bulk  []bulkNote
+	first bool // the data sheet has had a note through AddComment
 }
 
 type styleKey struct {
@@ -71,8 +75,23 @@ func copyWorkbook(w io.Writer, in Input, rows iter.Seq[report.Row], opts Options
 	// The content type follows the name: the copy is an .xlsx, even of
 	// an .xlsm input.
 	f.Path = "annotated.xlsx"
-	if err := f.Write(w); err != nil {
+	return writeBook(w, f, wb.sheet, wb.bulk)
+}
+
+// writeBook writes the workbook with the notes that wait for it.
+func writeBook(w io.Writer, f *excelize.File, sheet string, bulk []bulkNote) error {
+	if len(bulk) == 0 {
+		if err := f.Write(w); err != nil {
+			return fmt.Errorf("writing the workbook: %w", err)
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
 		return fmt.Errorf("writing the workbook: %w", err)
+	}
+	if err := appendNotes(w, buf.Bytes(), sheet, bulk); err != nil {
+		return fmt.Errorf("writing the notes: %w", err)
 	}
 	return nil
 }
@@ -349,6 +368,14 @@ func (wb *workbook) note(sheet, ref, text string) error {
 		wb.placed[sheet] = map[string]bool{}
 	}
 	wb.placed[sheet][ref] = true
+	if sheet == wb.sheet {
+		if wb.first {
+			col, row, _ := excelize.CellNameToCoordinates(ref)
+			wb.bulk = append(wb.bulk, bulkNote{col: col, row: row, text: noteText(text)})
+			return nil
+		}
+		wb.first = true
+	}
 	return wb.f.AddComment(sheet, noteComment(ref, text))
 }
 
