@@ -736,7 +736,6 @@ func WriteCSV(path string, t *Table) ([]int, error) {
 	return lines, err
 }
 
-
 // Connect checks the credentials with one request and returns a client.
 func Connect(ctx context.Context, cr Credentials) (importer.API, error) {
 	opts := []kintone.Option{kintone.WithHTTPClient(&http.Client{Timeout: 60 * time.Second}), kintone.WithUserAgent("userimport-web")}
