@@ -411,6 +411,9 @@ func (st *lifeStage) setLife(o *outcome, out lifecycle.Outcome) {
 // otherwise the update's status with the rename noted.
 func (st *lifeStage) finishRenames(items []*item) {
 	for _, it := range items {
+		if st.o.DryRun && st.l.GeneratePasswords && it.out.status == report.WouldCreate && needsPassword(&it.rec) {
+			it.out.note("a password would be generated for this new user")
+		}
 		if !it.renamed {
 			continue
 		}

@@ -166,7 +166,7 @@ func (l checkLife) passwords(o *outcome, rec *validate.Record) {
 			if l.generate {
 				continue
 			}
-			f.Message += "; " + passwordHint
+			f.Message = strings.TrimSuffix(f.Message, ".") + "; " + passwordHint
 		}
 		kept = append(kept, f)
 	}
