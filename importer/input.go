@@ -173,10 +173,14 @@ func (in *input) describe(sum *Summary, cut bool) {
 // requiredColumns are the fields the file must have a column for: the
 // login name always; in create mode, a display name and a password too,
 // which every new user needs (a missing column is then one file error,
-// not one error per row). cybozu's services and departments files only
+// not one error per row; --generate-passwords fills in passwords).
+// cybozu's services and departments files only
 // change existing users.
 func requiredColumns(o *Options, mp *mapping.Mapper) []validate.Field {
 	if o.Kind == validate.Users && o.Mode == Create && !updatesOnly(mp.Layout()) {
+		if o.Lifecycle.GeneratePasswords {
+			return []validate.Field{validate.Code, validate.Name}
+		}
 		return []validate.Field{validate.Code, validate.Name, validate.Password}
 	}
 	return []validate.Field{validate.Code}

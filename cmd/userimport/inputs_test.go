@@ -252,7 +252,15 @@ func TestImportCybozuUsersFile(t *testing.T) {
 			if tk.Name != "高橋 健太" || tk.EmployeeNumber != "00123" || tk.JoinDate != "2025-04-01" {
 				t.Errorf("takahashi: %q %q %q", tk.Name, tk.EmployeeNumber, tk.JoinDate)
 			}
-			kato := user(t, srv, "kato")
+			// kato's row renames the user to kato2 (新ログイン名) and
+			// updates its e-mail; every other cell is "*".
+			if r := got["kato"]; r.Status != report.Updated && r.Status != report.Renamed {
+				t.Errorf("kato: %s %s %s", r.Status, r.ErrorCode, r.Message)
+			}
+			if _, ok := srv.User("kato"); ok {
+				t.Error("kato was not renamed to kato2")
+			}
+			kato := user(t, srv, "kato2")
 			if kato.Name != "加藤 一郎" || kato.EmployeeNumber != "E7" || kato.JoinDate != "2020-04-01" {
 				t.Errorf(`kato's "*" cells changed it: %q %q %q`, kato.Name, kato.EmployeeNumber, kato.JoinDate)
 			}
