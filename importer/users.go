@@ -263,7 +263,7 @@ func plan(items, create, update []*item) {
 		it.out.status = report.WouldUpdate
 	}
 	for _, it := range items {
-		if it.out.status == report.Failed && it.out.errCode == "exists" {
+		if it.out.status == report.Failed && (it.out.errCode == "exists" || it.out.errCode == "user_not_found") {
 			// In a dry run nothing fails; the row cannot be imported in
 			// this mode, which is a problem of the input.
 			it.out.status = report.Invalid

@@ -322,6 +322,11 @@ func TestImportCybozuServicesAndDepartments(t *testing.T) {
 		if got := sortedServices(srv, "kato"); got != "kintone" {
 			t.Errorf("kato's services %q", got)
 		}
+		// A dry run says the same as an invalid row: nothing fails in it.
+		_, rows, _ = importInto(t, srv, mappingFile("cybozu_services_header.csv"), "--dry-run")
+		if r := byCode(rows)["suzuki"]; r.Status != report.Invalid || r.ErrorCode != "user_not_found" {
+			t.Errorf("dry run: suzuki %s %s", r.Status, r.ErrorCode)
+		}
 	})
 	t.Run("departments", func(t *testing.T) {
 		srv := newServer()
