@@ -192,7 +192,11 @@ func (c *cellNamer) issueFinding(is *validate.Issue) report.Finding {
 		sev = report.SeverityWarning
 	}
 	msg := is.Message
-	if p := "row " + strconv.Itoa(is.Row) + ", column " + strconv.Quote(is.Column) + ": "; strings.HasPrefix(msg, p) {
+	row := strconv.Itoa(is.Row)
+	// The prefixes of i18n's "where" in English and Japanese (--lang).
+	if p := "row " + row + ", column " + strconv.Quote(is.Column) + ": "; strings.HasPrefix(msg, p) {
+		msg = msg[len(p):]
+	} else if p := row + "行目「" + is.Column + "」列: "; strings.HasPrefix(msg, p) {
 		msg = msg[len(p):]
 	}
 	return report.Finding{Column: is.Column, Cell: c.cell(is.Column, is.Row), Rule: string(is.Rule), Severity: sev, Message: msg}

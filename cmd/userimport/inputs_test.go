@@ -434,6 +434,9 @@ func TestDateOrderAndLang(t *testing.T) {
 	if code != exitRows || len(rows) != 1 || rows[0].Status != report.Invalid || !strings.Contains(stderr, "（全 1 行）") {
 		t.Fatalf("without --date-order: exit %d %+v\n%s", code, rows, stderr)
 	}
+	if m := rows[0].Message; !strings.Contains(m, "2025-01-04（日/月/年）") || strings.Contains(m, "行目") {
+		t.Errorf("--lang ja: message %q, want both readings in Japanese, without the row the report has already", m)
+	}
 	if code, rows, stderr = importInto(t, srv, path, "--date-order", "dmy"); code != exitOK {
 		t.Fatalf("--date-order dmy: exit %d %+v\n%s", code, rows, stderr)
 	}
