@@ -449,3 +449,36 @@ func TestDateOrderAndLang(t *testing.T) {
 		}
 	}
 }
+
+// TestFilledTemplateSkipsTheExample fills a row below the example row of
+// a CSV template: the example is reported skipped (row.example) and never
+// becomes a user; the filled row does.
+func TestFilledTemplateSkipsTheExample(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.csv")
+	if err := export.Template(path, validate.Users); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("hana.sato,Hana Sato,Hana-Pass-2025,,,,,,,,,,Asia/Tokyo" + strings.Repeat(",", 12) + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	srv := kintonetest.NewServer()
+	defer srv.Close()
+	code, rows, stderr := importInto(t, srv, path)
+	if code != exitOK || len(rows) != 2 {
+		t.Fatalf("exit %d, %d rows: %s", code, len(rows), stderr)
+	}
+	if r := rows[0]; r.Status != report.Skipped || !hasFinding(r, "row.example", report.SeverityWarning, "") {
+		t.Errorf("the example row: %s %+v", r.Status, r.Findings)
+	}
+	if _, ok := srv.User("taro.yamada"); ok {
+		t.Error("the template's example user was created")
+	}
+	if r := rows[1]; r.Status != report.Created || user(t, srv, "hana.sato").Name != "Hana Sato" {
+		t.Errorf("the filled row: %s %s", r.Status, r.Message)
+	}
+}
