@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
@@ -66,7 +68,7 @@ func openInput(o *Options) (*input, error) {
 	in.cells = newCellNamer(src.Header(), sheetName)
 	for _, w := range in.mapper.Warnings() {
 		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
-		in.fileFindings = append(in.fileFindings, report.Finding{Rule: "mapping.column", Severity: report.SeverityWarning, Message: w})
+		in.fileFindings = append(in.fileFindings, mappingWarning(w))
 	}
 	return in, nil
 }
@@ -78,6 +80,18 @@ type piped struct {
 	pending int
 	// cut is set when the reader stopped before the end of the file.
 	cut bool
+}
+
+// mappingWarning makes a finding of a warning of the mapping about a
+// column of the file: `column "X" ...` names the column.
+func mappingWarning(w string) report.Finding {
+	f := report.Finding{Rule: "mapping.column", Severity: report.SeverityWarning, Message: w}
+	if rest, ok := strings.CutPrefix(w, "column "); ok {
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			f.Column, _ = strconv.Unquote(q)
+		}
+	}
+	return f
 }
 
 // pipe runs the read and check stages into sk and returns the report's
