@@ -66,8 +66,15 @@ func openInput(o *Options) (*input, error) {
 		sheetName = s.SheetName()
 	}
 	in.cells = newCellNamer(src.Header(), sheetName)
-	for _, w := range in.mapper.Warnings() {
+	ws := in.mapper.Warnings()
+	for i, w := range ws {
+		if i == maxColumnWarnings {
+			fmt.Fprintf(o.Log, "warning: %s: %d more warnings about columns are not shown\n", filepath.Base(o.File), len(ws)-i)
+			break
+		}
 		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
+	}
+	for _, w := range ws {
 		in.fileFindings = append(in.fileFindings, mappingWarning(w))
 	}
 	return in, nil
@@ -81,6 +88,10 @@ type piped struct {
 	// cut is set when the reader stopped before the end of the file.
 	cut bool
 }
+
+// maxColumnWarnings caps the column warnings printed: a data row taken for
+// the header would otherwise print one line per cell.
+const maxColumnWarnings = 20
 
 // mappingWarning makes a finding of a warning of the mapping about a
 // column of the file: `column "X" ...` names the column.
