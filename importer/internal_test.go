@@ -136,7 +136,7 @@ func TestColumnLetters(t *testing.T) {
 func TestMappingWarning(t *testing.T) {
 	for w, col := range map[string]string{
 		`column "社員番号" is not a known field and is ignored`: "社員番号",
-		`column "a \"b\"": why`: `a "b"`,
+		`column "a \"b\"": why`:                      `a "b"`,
 		`mapping ignore: the file has no column "x"`: "",
 	} {
 		if f := mappingWarning(w); f.Column != col || f.Message != w || f.Severity != report.SeverityWarning {
