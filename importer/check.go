@@ -85,7 +85,8 @@ func (ck *checker) mappingFailed(row int, read []report.Finding, err error) *out
 // findings starts a row's outcome with everything found in its cells: the
 // reader's findings, then validation's issues and normalisations.
 func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []report.Finding) *outcome {
-	o := &outcome{row: rec.Row, code: rec.Values[validate.Code]}
+	o := newOutcome()
+	o.row, o.code = rec.Row, rec.Values[validate.Code]
 	if len(read)+len(res.Issues)+len(res.Changes) == 0 {
 		return o
 	}

@@ -246,10 +246,13 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 
 func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 	if prev, ok := s.resume.Done(rec.Row, rec.Values[validate.Code]); ok {
+		o.release()
 		s.seq.put(seq, keptOutcome(prev))
 		return
 	}
 	it := &item{seq: seq, rec: *rec, out: *o}
+	it.out.pooled = false // the item's copy; o goes back
+	o.release()
 	rec.Custom = nil // the item owns the array now
 	if s.resume != nil {
 		it.resume, it.prev = s.resume.Mode(it.rec.Row, it.code())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -41,6 +42,28 @@ type outcome struct {
 	stepFailed bool
 	// uncertain marks a create whose answer was lost: the user may exist.
 	uncertain bool
+	// pooled marks an outcome of outcomePool, returned to it once its
+	// line is built.
+	pooled bool
+}
+
+// outcomePool recycles the outcomes of the check stage: a validate run
+// makes one per row, and most live only until their line is built.
+var outcomePool = sync.Pool{New: func() any { return new(outcome) }}
+
+func newOutcome() *outcome {
+	o := outcomePool.Get().(*outcome)
+	o.pooled = true
+	return o
+}
+
+// release returns a pooled outcome. Its slices are dropped, not reused:
+// the line built from it may still hold them.
+func (o *outcome) release() {
+	if o.pooled {
+		*o = outcome{}
+		outcomePool.Put(o)
+	}
 }
 
 // note appends a message for a person.
