@@ -14,3 +14,5 @@ trap 'rm -rf "$bin_dir"' EXIT
 go build -o "$bin_dir/userimport" ./cmd/userimport
 go build -o "$bin_dir/benchrun" ./bench/cmd/benchrun
 "$bin_dir/benchrun" -bin "$bin_dir/userimport" "$@"
+echo "== XLSX bombs (issue 15): peak RSS and CPU of reading each, limits 1 GiB and 30 s" >&2
+SHEET_BOMBS=1 go test -count 1 -run '^TestXLSXBombsResources$' -v ./sheet | grep -E 'peak RSS|^(ok|FAIL)'

@@ -23,6 +23,7 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -58,6 +59,18 @@ type Options struct {
 	Progress func(done int)
 	// Log receives warnings for a person (stderr). Nil discards.
 	Log io.Writer
+	// Layout is mapping.LayoutAuto (the zero value: API field names, the
+	// format Import reads best) or mapping.LayoutCybozu: the users file of
+	// cybozu.com's own "Import from File" screen (25 columns in its order,
+	// custom items after 削除, a .csv file only, no services or
+	// departments: cybozu imports those from files of their own).
+	Layout mapping.Layout
+	// Encoding of a cybozu-layout file: "" or "utf-8", or "shift_jis"
+	// (CP932, what cybozu's screen offers first in Japan).
+	Encoding string
+	// NoHeader leaves the header row out of a cybozu-layout file (cybozu's
+	// API import wants none; its screen skips one on request).
+	NoHeader bool
 }
 
 func (o *Options) setDefaults() error {
@@ -66,6 +79,18 @@ func (o *Options) setDefaults() error {
 	}
 	if err := importer.CheckLimits(&o.Concurrency, o.Rate); err != nil {
 		return err
+	}
+	switch o.Layout {
+	case mapping.LayoutAuto:
+		if o.Encoding != "" || o.NoHeader {
+			return errors.New("export: an encoding or a file without a header is only for --layout cybozu")
+		}
+	case mapping.LayoutCybozu:
+		if _, _, err := cybozuEncoding(o.Encoding); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("export: --layout %s is not written (only auto and cybozu)", o.Layout)
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
@@ -100,6 +125,31 @@ func Header(customCodes []string) []string {
 		h = append(h, "customItem."+c)
 	}
 	return h
+}
+
+// Creator is the creator in the document properties of an XLSX export,
+// so that a reader can tell a workbook this tool wrote.
+const Creator = "userimport"
+
+// IsExport reports whether header is the header of a CSV or XLSX export in
+// the default layout (Header): the API field names in export order, then
+// only customItem.<code> columns. It is how a reader recognises a CSV file
+// this tool wrote, which carries no other mark.
+func IsExport(header []string) bool {
+	if len(header) < len(exportFields) {
+		return false
+	}
+	for i, f := range exportFields {
+		if header[i] != f.String() {
+			return false
+		}
+	}
+	for _, h := range header[len(exportFields):] {
+		if !strings.HasPrefix(h, "customItem.") || len(h) == len("customItem.") {
+			return false
+		}
+	}
+	return true
 }
 
 // Export writes every user of the domain to path (.csv or .xlsx, by
@@ -140,7 +190,7 @@ func Users(ctx context.Context, api API, path string, opts Options) (int, error)
 	if opts.Rate > 0 {
 		e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate)))
 	}
-	open, err := exportFormat(path)
+	open, err := exportFormat(path, &opts)
 	if err != nil {
 		return 0, err
 	}
@@ -263,28 +313,40 @@ func (e *exporter) customCodes() ([]string, error) {
 
 // write lists the users again and writes them page by page.
 func (e *exporter) write(w exportWriter, customs []string) (int, error) {
-	header := Header(customs)
+	cybozu := e.opts.Layout == mapping.LayoutCybozu
+	header, fixed := Header(customs), len(exportFields)
+	if cybozu {
+		header, fixed = cybozuHeader(customs), mapping.CybozuUsersColumns
+	}
 	if err := w.row(header); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	customCol := make(map[string]int, len(customs))
 	for i, c := range customs {
-		customCol[c] = len(exportFields) + i
+		customCol[c] = fixed + i
 	}
 	cells := make([]string, len(header))
 	var late map[string]bool
 	n := 0
 	err := e.pages(func(page []kintone.User) error {
-		services, orgs, err := e.details(page)
-		if err != nil {
-			return err
+		var services map[string][]string
+		var orgs []string
+		if !cybozu { // cybozu's users file has no services or departments
+			var err error
+			if services, orgs, err = e.details(page); err != nil {
+				return err
+			}
 		}
 		for i := range page {
 			u := &page[i]
 			clear(cells)
-			userCells(cells, u)
-			cells[len(exportFields)-2] = strings.Join(services[u.Code], ";")
-			cells[len(exportFields)-1] = orgs[i]
+			if cybozu {
+				cybozuCells(cells, u)
+			} else {
+				userCells(cells, u)
+				cells[len(exportFields)-2] = strings.Join(services[u.Code], ";")
+				cells[len(exportFields)-1] = orgs[i]
+			}
 			for _, c := range u.CustomItemValues {
 				j, ok := customCol[c.Code]
 				if !ok {
@@ -427,8 +489,15 @@ type exportWriter interface {
 }
 
 // exportFormat picks the writer for path's extension.
-func exportFormat(path string) (func(*os.File) (exportWriter, error), error) {
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+func exportFormat(path string, o *Options) (func(*os.File) (exportWriter, error), error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if o.Layout == mapping.LayoutCybozu {
+		if ext != ".csv" {
+			return nil, fmt.Errorf("export: --layout cybozu writes a .csv file (cybozu.com imports no other), not %q", ext)
+		}
+		return func(f *os.File) (exportWriter, error) { return newCybozuCSV(f, o) }, nil
+	}
+	switch ext {
 	case ".csv":
 		return newCSVExport, nil
 	case ".xlsx":
@@ -450,7 +519,9 @@ type csvExport struct {
 
 func newCSVExport(f *os.File) (exportWriter, error) {
 	bw := bufio.NewWriterSize(f, 64<<10)
-	if _, err := bw.WriteString(utf8BOM); err != nil {
+	// The marker line tells the reader that a leading ' is an escape
+	// (report.EscapeFormula) to be removed on import.
+	if _, err := bw.WriteString(utf8BOM + sheet.ExportMarker + "\r\n"); err != nil {
 		return nil, err
 	}
 	return &csvExport{bw: bw, cw: csv.NewWriter(bw)}, nil
@@ -492,6 +563,10 @@ type xlsxExport struct {
 func newXLSXExport(out *os.File) (exportWriter, error) {
 	f := excelize.NewFile()
 	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: Creator}); err != nil {
 		f.Close()
 		return nil, err
 	}

@@ -75,6 +75,22 @@ var exampleRows = map[validate.Kind]map[validate.Field]string{
 	},
 }
 
+// ExampleMarker opens the first cell of a template's example row. The
+// reader recognises it (mapping.ErrExampleRow) and never imports the row,
+// so importing an untouched template creates nobody, while the row still
+// shows what each column takes.
+const ExampleMarker = "e.g. "
+
+// exampleValue is the example row's cell for fd: the example value, after
+// ExampleMarker in the first column.
+func exampleValue(kind validate.Kind, fd validate.Field) string {
+	v := exampleRows[kind][fd]
+	if fd == TemplateFields(kind)[0] {
+		v = ExampleMarker + v
+	}
+	return v
+}
+
 // TemplateFields returns the columns of a template for kind, in template
 // order (validate.FieldsFor): every field the importer reads for that
 // kind, including services and organizations for users.
@@ -83,7 +99,8 @@ func TemplateFields(kind validate.Kind) []validate.Field {
 }
 
 // Template writes an empty import file for kind to path (.xlsx or
-// .csv by extension): a header row with every field and one example row.
+// .csv by extension): a header row with every field and one example row,
+// whose first cell starts with ExampleMarker so that it is never imported.
 //
 // The XLSX template also marks the required columns (bold red header),
 // puts a note on every header with the field's rules, offers drop-down
@@ -125,7 +142,7 @@ func writeCSVTemplate(path string, kind validate.Kind) (err error) {
 	example := make([]string, len(fields))
 	for i, fd := range fields {
 		header[i] = fd.String()
-		example[i] = report.EscapeFormula(exampleRows[kind][fd])
+		example[i] = report.EscapeFormula(exampleValue(kind, fd))
 	}
 	w.Write(header)
 	w.Write(example)
@@ -290,7 +307,7 @@ func templateColumn(f *excelize.File, sheet string, kind validate.Kind, col int,
 		return err
 	}
 
-	v := exampleRows[kind][fd]
+	v := exampleValue(kind, fd)
 	switch fd {
 	case validate.BirthDate, validate.JoinDate:
 		// A real date, so Excel shows and edits it as one; the reader

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,7 +15,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/userimport/userimport/export"
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
@@ -59,6 +63,12 @@ func TestTemplateReadsBackClean(t *testing.T) {
 					t.Fatal(err)
 				}
 				var rec validate.Record
+				// The example row is never imported...
+				if err := m.Map(row, &rec); !errors.Is(err, mapping.ErrExampleRow) {
+					t.Fatalf("Map(example row) = %v, want ErrExampleRow", err)
+				}
+				// ...and without its marker it is a valid user.
+				row.Cells[0] = strings.TrimPrefix(row.Cells[0], export.ExampleMarker)
 				if err := m.Map(row, &rec); err != nil {
 					t.Fatal(err)
 				}
@@ -293,5 +303,37 @@ func TestTemplateRejectsUnknownExtension(t *testing.T) {
 	err := export.Template(filepath.Join(t.TempDir(), "t.ods"), validate.Users)
 	if err == nil || !strings.Contains(err.Error(), ".ods") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestUntouchedTemplateCreatesNobody imports an untouched template into
+// the simulator: the example row is not imported, no user exists after,
+// and the row is in the report with a status that is not a success.
+func TestUntouchedTemplateCreatesNobody(t *testing.T) {
+	for _, ext := range []string{".xlsx", ".csv"} {
+		t.Run(ext, func(t *testing.T) {
+			srv := kintonetest.NewServer()
+			t.Cleanup(srv.Close)
+			before := len(srv.Users())
+			path := filepath.Join(t.TempDir(), "template"+ext)
+			if err := export.Template(path, validate.Users); err != nil {
+				t.Fatal(err)
+			}
+			rep := &memReport{}
+			opts := baseOptions(path, rep)
+			opts.Log = io.Discard
+			if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if after := len(srv.Users()); after != before {
+				t.Errorf("%d users after the import, %d before", after, before)
+			}
+			if _, ok := srv.User("taro.yamada"); ok {
+				t.Error("the example user was created")
+			}
+			if len(rep.rows) != 1 || rep.rows[0].Status == report.Created || !strings.Contains(rep.rows[0].Message, "example row") {
+				t.Errorf("report %+v", rep.rows)
+			}
+		})
 	}
 }

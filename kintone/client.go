@@ -7,7 +7,10 @@
 // by parsing strings. The client never retries by itself: whether a failed
 // write may be repeated depends on what the caller knows about the batch, so
 // the client reports what happened (IsRetryable, IsOutcomeUnknown, RetryAfterOf)
-// and leaves the decision to the importer.
+// and leaves the decision to the caller (package pacer does the pacing and
+// retrying). The one exception is a DELETE whose body the server refused
+// with a 400, which nothing was done for: it is sent again at once with its
+// parameters in the query string. Nor does it follow redirects (IsRedirect).
 //
 // Credentials are kept out of every error, every String/Format output and every
 // log line: the Client prints as its base URL only, and error messages are

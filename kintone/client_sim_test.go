@@ -173,7 +173,7 @@ func TestSimValidationErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			s, c := newSim(t, tt.opts...)
+			s, c := newSim(t, append(tt.opts, kintonetest.WithDefaultLanguage("en"))...)
 			if err := c.AddUsers(ctx, newUsers(0, 2)); err != nil {
 				t.Fatal(err)
 			}

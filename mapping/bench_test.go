@@ -206,3 +206,25 @@ func BenchmarkXLSXSource(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchXLSXRows), "ns/row")
 	})
 }
+
+// BenchmarkMapRow is the per-row cost of Map alone on the benchmark's
+// header, the part of BenchmarkCSVSource that this package owns; the
+// reading is too noisy on a shared machine to show it.
+func BenchmarkMapRow(b *testing.B) {
+	mp, err := NewMapper(benchHeader, validate.Users, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cells := make([]string, len(benchHeader))
+	for j, v := range benchRow(7) {
+		cells[j] = fmt.Sprint(v)
+	}
+	row := sheet.Row{Line: 2, Cells: cells}
+	var rec validate.Record
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := mp.Map(row, &rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -17,8 +17,6 @@ import (
 	"github.com/userimport/userimport/sheet"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/userimport/userimport/validate"
 )
 
 // File is a --mapping file: how the columns of a legacy file become
@@ -95,27 +93,7 @@ func (m *File) errorf(key, format string, args ...any) error {
 	return fmt.Errorf("%s: %s: %s", loc, key, fmt.Sprintf(format, args...))
 }
 
-// target is what a mapping key or a column resolves to: a field, or a
-// custom item.
-type target struct {
-	field  validate.Field
-	custom string // non-empty for customItem.<code>
-}
-
-func (t target) String() string {
-	if t.custom != "" {
-		return "customItem." + t.custom
-	}
-	return t.field.String()
-}
-
-func parseTarget(name string) (target, bool) {
-	if code, ok := customCode(name); ok {
-		return target{custom: code}, true
-	}
-	f, ok := fieldByName(name)
-	return target{field: f}, ok
-}
+func parseTarget(name string) (target, bool) { return lookupLabel(name) }
 
 func (m *File) check() error {
 	renamed := map[target]string{}
@@ -140,6 +118,9 @@ func (m *File) check() error {
 			if !ok {
 				return m.errorf(key, "%q is not a field (use an API field name such as surName, or customItem.<code>)", k)
 			}
+			if t.special != notSpecial {
+				return m.errorf(key, "%s can only come from a column of the file (under columns:), never from a template or a constant", t)
+			}
 			if prev, dup := built[t]; dup {
 				return m.errorf(key, "%s is also set by %s; keep one", t, prev)
 			}
@@ -155,8 +136,12 @@ func (m *File) check() error {
 		}
 	}
 	for _, k := range sortedKeys(m.Defaults) {
-		if _, ok := parseTarget(k); !ok {
+		t, ok := parseTarget(k)
+		if !ok {
 			return m.errorf("defaults."+k, "%q is not a field (use an API field name such as surName, or customItem.<code>)", k)
+		}
+		if t.special != notSpecial {
+			return m.errorf("defaults."+k, "%s can only come from a column of the file (under columns:), never from a default", t)
 		}
 	}
 	for i, c := range m.Ignore {
@@ -340,343 +325,4 @@ func templateRefs(t *template.Template) (cols, fields []string) {
 		walk(t.Tree.Root)
 	}
 	return cols, fields
-}
-
-// plan says where one field's (or custom item's) value comes from.
-type plan struct {
-	target   target
-	label    string // the user's column name, or `mapping "x"`
-	col      int    // column index, -1 if none
-	tmpl     *template.Template
-	constant *string
-	def      *string
-}
-
-// Mapper turns rows of one file into validate.Records. It is not safe for
-// concurrent use (templates read the row being mapped).
-type Mapper struct {
-	kind     validate.Kind
-	fields   [validate.NumFields]*plan
-	customs  []*plan
-	columns  [validate.NumFields]string
-	warnings []string
-
-	colIndex map[string]int // trimmed, lower-cased header → index
-	dotCols  map[string]int // identifier headers for {{.Name}}
-	data     map[string]string
-	cur      []string
-	buf      limitedBuffer
-}
-
-// NewMapper plans how each column of header becomes a field for kind,
-// applying m (which may be nil). It fails on duplicate column names,
-// columns that map to the same field, and a mapping that names a column
-// the file does not have.
-func NewMapper(header []string, kind validate.Kind, m *File) (*Mapper, error) {
-	if err := sheet.CheckHeader("", header); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		m = &File{}
-	}
-	mp := &Mapper{kind: kind, colIndex: make(map[string]int, len(header))}
-	for i, h := range header {
-		if k := strings.ToLower(strings.TrimSpace(h)); k != "" {
-			mp.colIndex[k] = i
-		}
-	}
-	lookup := func(name string) (int, bool) {
-		i, ok := mp.colIndex[strings.ToLower(strings.TrimSpace(name))]
-		return i, ok
-	}
-	missing := func(key, col string) error {
-		return m.errorf(key, "the file has no column %q (its columns: %s)", col, quoteAll(header))
-	}
-
-	renames := map[int]string{}
-	for _, col := range sortedKeys(m.Columns) {
-		i, ok := lookup(col)
-		if !ok {
-			return nil, missing("columns."+col, col)
-		}
-		renames[i] = m.Columns[col]
-	}
-	ignored := map[int]bool{}
-	for _, col := range m.Ignore {
-		if i, ok := lookup(col); ok {
-			ignored[i] = true
-		} else {
-			mp.warnings = append(mp.warnings, fmt.Sprintf("mapping ignore: the file has no column %q", col))
-		}
-	}
-
-	mp.dotCols = map[string]int{}
-	for i, h := range header {
-		if h = strings.TrimSpace(h); isIdentifier(h) {
-			mp.dotCols[h] = i
-		}
-	}
-	usesDot := false
-	// Templates first: a column a template reads is used, not unknown.
-	type parsedTmpl struct {
-		key  string
-		t    target
-		tmpl *template.Template
-		refs map[int]bool
-	}
-	var parsed []parsedTmpl
-	used := map[int]bool{}
-	for _, k := range sortedKeys(m.Fields) {
-		key := "fields." + k
-		t, _ := parseTarget(k)
-		tmpl, err := parseTemplate(k, m.Fields[k], mp.col)
-		if err != nil {
-			return nil, m.errorf(key, "%v", err)
-		}
-		cols, dots := templateRefs(tmpl)
-		refs := map[int]bool{}
-		for _, c := range cols {
-			i, ok := lookup(c)
-			if !ok {
-				return nil, missing(key, c)
-			}
-			refs[i], used[i] = true, true
-		}
-		for _, d := range dots {
-			i, ok := mp.dotCols[d]
-			if !ok {
-				return nil, m.errorf(key, "the file has no column %q for {{.%s}} (names must match exactly; use {{col %q}} otherwise)", d, d, d)
-			}
-			refs[i], used[i] = true, true
-			usesDot = true
-		}
-		parsed = append(parsed, parsedTmpl{key, t, tmpl, refs})
-	}
-
-	byTarget := map[target]*plan{}
-	customAt := map[string]*plan{}
-	add := func(t target, p *plan) {
-		p.target = t
-		byTarget[t] = p
-		if t.custom != "" {
-			customAt[t.custom] = p
-			mp.customs = append(mp.customs, p)
-		} else {
-			mp.fields[t.field] = p
-		}
-	}
-	auto := map[target]bool{} // targets filled by a column matched by name
-	for i, h := range header {
-		if strings.TrimSpace(h) == "" || ignored[i] {
-			continue
-		}
-		name, explicit := renames[i]
-		if !explicit {
-			name = h
-		}
-		t, ok := parseTarget(name)
-		if !ok {
-			if used[i] {
-				continue // read by a template
-			}
-			if why, ok := unsupportedLabels[labelKey(h)]; ok {
-				mp.warnings = append(mp.warnings, fmt.Sprintf("column %q: %s", h, why))
-			} else {
-				mp.warnings = append(mp.warnings, fmt.Sprintf("column %q is not a known field and is ignored (map it with a --mapping file, or list it under ignore:)", h))
-			}
-			continue
-		}
-		if !mp.allowed(t) {
-			mp.warnings = append(mp.warnings, fmt.Sprintf("column %q (%s) is not used for %s and is ignored", h, t, kind))
-			continue
-		}
-		if prev, dup := byTarget[t]; dup {
-			return nil, fmt.Errorf("columns %q and %q both give %s; remove one or rename it with a --mapping file", prev.label, h, t)
-		}
-		add(t, &plan{label: h, col: i})
-		auto[t] = !explicit
-	}
-
-	override := func(key string, t target, refs map[int]bool) (*plan, error) {
-		if !mp.allowed(t) {
-			return nil, m.errorf(key, "%s is not a field of %s", t, kind)
-		}
-		label := fmt.Sprintf("mapping %q", t.String())
-		if p, ok := byTarget[t]; ok {
-			if !refs[p.col] && auto[t] {
-				mp.warnings = append(mp.warnings, fmt.Sprintf("column %q is not used: %s replaces it", p.label, key))
-			}
-			*p = plan{target: t, label: label, col: -1}
-			return p, nil
-		}
-		p := &plan{label: label, col: -1}
-		add(t, p)
-		return p, nil
-	}
-	for _, pt := range parsed {
-		p, err := override(pt.key, pt.t, pt.refs)
-		if err != nil {
-			return nil, err
-		}
-		p.tmpl = pt.tmpl
-	}
-	for _, k := range sortedKeys(m.Constants) {
-		t, _ := parseTarget(k)
-		p, err := override("constants."+k, t, nil)
-		if err != nil {
-			return nil, err
-		}
-		v := m.Constants[k]
-		p.constant = &v
-	}
-	for _, k := range sortedKeys(m.Defaults) {
-		t, _ := parseTarget(k)
-		if !mp.allowed(t) {
-			return nil, m.errorf("defaults."+k, "%s is not a field of %s", t, kind)
-		}
-		p, ok := byTarget[t]
-		if !ok {
-			p = &plan{label: fmt.Sprintf("mapping %q", t.String()), col: -1}
-			add(t, p)
-		}
-		v := m.Defaults[k]
-		p.def = &v
-	}
-	if usesDot {
-		mp.data = make(map[string]string, len(mp.dotCols))
-	}
-	for f, p := range mp.fields {
-		if p != nil {
-			mp.columns[f] = p.label
-		}
-	}
-	return mp, nil
-}
-
-func (mp *Mapper) allowed(t target) bool {
-	if t.custom != "" {
-		return mp.kind == validate.Users
-	}
-	return fieldAllowed(mp.kind, t.field)
-}
-
-// col is the template function {{col "Name"}}: the current row's cell.
-func (mp *Mapper) col(name string) (string, error) {
-	i, ok := mp.colIndex[strings.ToLower(strings.TrimSpace(name))]
-	if !ok {
-		return "", fmt.Errorf("the file has no column %q", name)
-	}
-	if i < len(mp.cur) {
-		return mp.cur[i], nil
-	}
-	return "", nil
-}
-
-func isIdentifier(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func quoteAll(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
-}
-
-// Warnings returns what the plan noticed: unknown or unsupported columns
-// (once each), columns a mapping replaces, ignore entries that match
-// nothing.
-func (mp *Mapper) Warnings() []string { return mp.warnings }
-
-// Columns returns, per field, the name of the user's column that supplies
-// it, `mapping "name"` for a value the mapping builds, or "" when the
-// field is absent. Messages use it to talk in the user's terms.
-func (mp *Mapper) Columns() [validate.NumFields]string { return mp.columns }
-
-// CustomColumns maps each custom item code to the user's column name (or
-// `mapping "…"`), so that messages about custom items name their column.
-func (mp *Mapper) CustomColumns() map[string]string {
-	m := make(map[string]string, len(mp.customs))
-	for _, p := range mp.customs {
-		m[p.target.custom] = p.label
-	}
-	return m
-}
-
-// Map fills rec from row. It resets rec first (keeping rec.Custom's
-// backing array) and sets rec.Row to row.Line. A template that fails is a
-// *sheet.FileError naming the row and the field.
-func (mp *Mapper) Map(row sheet.Row, rec *validate.Record) error {
-	*rec = validate.Record{Row: row.Line, Custom: rec.Custom[:0]}
-	mp.cur = row.Cells
-	if mp.data != nil {
-		for name, i := range mp.dotCols {
-			if i < len(row.Cells) {
-				mp.data[name] = row.Cells[i]
-			}
-		}
-	}
-	for f, p := range mp.fields {
-		if p == nil {
-			continue
-		}
-		v, err := mp.value(p, row)
-		if err != nil {
-			return err
-		}
-		rec.Values[f] = v
-		rec.Set[f] = true
-	}
-	for _, p := range mp.customs {
-		v, err := mp.value(p, row)
-		if err != nil {
-			return err
-		}
-		rec.Custom = append(rec.Custom, validate.CustomValue{Code: p.target.custom, Value: v})
-	}
-	return nil
-}
-
-func (mp *Mapper) value(p *plan, row sheet.Row) (string, error) {
-	var v string
-	switch {
-	case p.constant != nil:
-		v = *p.constant
-	case p.tmpl != nil:
-		mp.buf.Reset()
-		var data any
-		if mp.data != nil {
-			data = mp.data
-		}
-		if err := p.tmpl.Execute(&mp.buf, data); err != nil {
-			return "", &sheet.FileError{Row: row.Line, Column: p.label, Err: fmt.Errorf("the mapping template failed: %w", cleanTemplateErr(err))}
-		}
-		v = mp.buf.String()
-	case p.col >= 0 && p.col < len(row.Cells):
-		v = row.Cells[p.col]
-	}
-	if v == "" && p.def != nil {
-		v = *p.def
-	}
-	return v, nil
-}
-
-// cleanTemplateErr keeps the useful end of a text/template execution
-// error ("error calling col: the file has no column "X"").
-func cleanTemplateErr(err error) error {
-	var ee template.ExecError
-	if errors.As(err, &ee) {
-		msg := ee.Err.Error()
-		if i := strings.Index(msg, "error calling "); i >= 0 {
-			msg = msg[i:]
-		}
-		return errors.New(msg)
-	}
-	return err
 }

@@ -87,8 +87,10 @@ func TestMapperWarningsAndErrors(t *testing.T) {
 		warn    []string // substrings, in order
 		err     string
 	}{
-		{name: "unknown and unsupported columns", header: []string{"code", "Foo", "New Login Name", "削除", ""},
-			warn: []string{`"Foo" is not a known field`, `"New Login Name": renaming login names is not supported`, `"削除": deleting users is not supported`}},
+		{name: "unknown columns; rename and delete are known", header: []string{"code", "Foo", "New Login Name", "削除", "", "Emial"},
+			warn: []string{`"Foo" is not a known field`, `column "Emial" is not a known field and is ignored; did you mean "email"?`}},
+		{name: "a header of nothing known is no header", header: []string{"a", "b"}, err: "no header row found"},
+		{name: "a header that is data hides its cells", header: []string{"taro", "Secret-123", "x"}, err: "3 cells (not shown"},
 		{name: "guest-only field in a users file", header: []string{"code", "company"},
 			warn: []string{`"company" (company) is not used for users`}},
 		{name: "user-only field in a guests file", kind: validate.Guests, header: []string{"code", "email", "customItem.x"},
@@ -102,6 +104,12 @@ func TestMapperWarningsAndErrors(t *testing.T) {
 			warn: []string{`column "timezone" is not used: constants.timezone replaces it`}},
 		{name: "ignored columns are silent; missing ones warn", header: []string{"code", "Notes"}, mapping: "ignore: [notes, Gone]",
 			warn: []string{`mapping ignore: the file has no column "Gone"`}},
+		{name: "password column renamed to another field", header: []string{"code", "Password"}, mapping: "columns: {Password: description}",
+			err: `column "Password" holds passwords and may only become password`},
+		{name: "template puts the password elsewhere", header: []string{"code", "パスワード"}, mapping: `fields: {name: '{{col "パスワード"}}'}`,
+			err: `which holds passwords`},
+		{name: "template builds the password from it", header: []string{"code", "pw", "password"}, mapping: `fields: {password: '{{col "password"}}x'}`,
+			warn: []string{`column "pw" is not a known field`}},
 		{name: "guest mapping to a user field", kind: validate.Guests, header: []string{"code"}, mapping: "constants: {email: x}", err: "email is not a field of guests"},
 	}
 	for _, tt := range tests {

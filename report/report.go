@@ -29,6 +29,17 @@ const (
 	NotAttempted Status = "not_attempted"
 )
 
+// Statuses of the lifecycle operations (deletion, renames, leavers) and
+// their dry runs.
+const (
+	Deleted         Status = "deleted"
+	WouldDelete     Status = "would_delete"
+	Renamed         Status = "renamed"
+	WouldRename     Status = "would_rename"
+	Deactivated     Status = "deactivated"
+	WouldDeactivate Status = "would_deactivate"
+)
+
 // Statuses of a dry run (`import --dry-run`) and of `validate`.
 const (
 	WouldCreate Status = "would_create"

@@ -9,8 +9,9 @@ import (
 // statusOrder is the order in which Summary lists statuses: the outcomes
 // that ended well first, then the ones that need a look.
 var statusOrder = []Status{
-	Created, Updated, WouldCreate, WouldUpdate, Valid, Unchanged, Skipped,
-	Invalid, Failed, NotAttempted,
+	Created, Updated, Renamed, Deleted, Deactivated,
+	WouldCreate, WouldUpdate, WouldRename, WouldDelete, WouldDeactivate,
+	Valid, Unchanged, Skipped, Invalid, Failed, NotAttempted,
 }
 
 // Known reports whether s is one of the statuses this package defines.

@@ -6,14 +6,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/japanese"
-	"golang.org/x/text/transform"
 
 	"github.com/userimport/userimport/report"
 )
@@ -23,42 +22,46 @@ import (
 // items), and gocsv's reflection measured 4.6× a bare encoding/csv pass
 // (../shared/go-library-notes.md §3) for nothing we need.
 
-// sniffSize is how much of a CSV file encoding detection looks at.
+// sniffSize is how much of a CSV file encoding and delimiter detection
+// look at.
 const sniffSize = 64 << 10
-
-// Encoding names reported by Source.Encoding.
-const (
-	encUTF8    = "utf-8"
-	encUTF8BOM = "utf-8 (BOM)"
-	encSJIS    = "shift_jis"
-)
 
 var errRecordTooLarge = fmt.Errorf("%w: a record is longer than %d MiB (is this really a CSV file?)", ErrCellTooLarge, MaxRecordBytes>>20)
 
 type csvSource struct {
-	file   string
-	f      *os.File
-	r      *csv.Reader
-	lim    *recordLimiter
-	header []string
-	enc    string
-	sjis   bool
+	file     string
+	f        *os.File
+	hr       *hashReader
+	r        *csv.Reader
+	lim      *recordLimiter
+	header   []string
+	enc      string
+	detected bool // the encoding was detected, not given
+	decoded  bool // the bytes go through a decoder (not UTF-8)
 	// cellsChecked: see Options.CellsChecked.
 	cellsChecked bool
 	fatal        *FileError
 	lastLine     int   // last physical line consumed, for errors without a position
+	extra        int   // physical lines so far beyond one a record (multi-line cells)
 	unnamed      []int // columns with a blank header cell
 	size         int64 // of the file in bytes, 0 when unknown
 	dataStart    int64 // offset of the first byte after the header record
+	// exported: the file starts with ExportMarker, so a leading ' is an
+	// escape; keepQuote are the columns where it is not.
+	exported  bool
+	keepQuote []bool
+	first     bool // the next record is the first of the file
+	pending   []rawRow
+	done      bool // Next has returned io.EOF
 }
 
-func openCSV(path string, opts Options) (Source, error) {
+func openCSV(path string, opts Options, ext string) (*csvSource, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{File: name, Err: err}
 	}
-	s, err := newCSVSource(name, f, opts)
+	s, err := newCSVSource(name, f, opts, ext)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -70,54 +73,72 @@ func openCSV(path string, opts Options) (Source, error) {
 	return s, nil
 }
 
-// newCSVSource detects the encoding, then reads up to and including the
-// header record.
-func newCSVSource(name string, in io.Reader, opts Options) (*csvSource, error) {
-	s := &csvSource{file: name}
-	br := bufio.NewReaderSize(in, sniffSize)
+// newCSVReader detects the encoding and the delimiter and returns a source
+// positioned at the first record, without a header.
+func newCSVReader(name string, in io.Reader, opts Options, ext string) (*csvSource, error) {
+	s := &csvSource{file: name, hr: &hashReader{r: in, h: crc32.New(castagnoli)}, first: true}
+	br := bufio.NewReaderSize(s.hr, sniffSize)
 	sample, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, &FileError{File: name, Err: err}
 	}
 	atEOF := len(sample) < sniffSize
-	enc, err := detectEncoding(sample, atEOF, opts.Encoding)
+	forced, err := normaliseEncoding(opts.Encoding)
 	if err != nil {
 		return nil, &FileError{File: name, Err: err}
 	}
-	s.enc = enc
-	var text io.Reader = br
-	switch enc {
-	case encUTF8BOM:
-		br.Discard(3)
-	case encSJIS:
-		s.sjis = true
-		text = transform.NewReader(br, japanese.ShiftJIS.NewDecoder())
+	ch, err := detectEncoding(sample, atEOF, opts.Encoding)
+	if err != nil {
+		return nil, &FileError{File: name, Err: err}
 	}
-	s.lim = &recordLimiter{r: text, left: MaxRecordBytes}
+	s.enc, s.detected = ch.name, forced == ""
+	br.Discard(ch.bom)
+	text := br
+	if dec := ch.decodeReader(br); dec != io.Reader(br) {
+		s.decoded = true
+		text = bufio.NewReaderSize(dec, sniffSize)
+	}
+	decodedSample, err := text.Peek(sniffSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, &FileError{File: name, Err: fmt.Errorf("%w: %v", ErrEncoding, err)}
+	}
+	var lines io.Reader = text
+	if bytes.IndexByte(decodedSample, '\r') >= 0 && bytes.IndexByte(decodedSample, '\n') < 0 {
+		// Line ends of classic Mac OS (and of some exports): every CR is
+		// a line end. encoding/csv only knows LF and CRLF.
+		lines = crReader{text}
+	}
+	comma := opts.Delimiter
+	if comma == 0 {
+		def := ','
+		if ext == ".tsv" || ext == ".tab" || strings.HasPrefix(s.enc, "utf-16") {
+			def = '\t' // Excel's "Unicode Text" is tab-separated
+		}
+		comma = sniffDelimiter(decodedSample, def)
+	}
+	s.lim = &recordLimiter{r: lines, left: MaxRecordBytes}
 	s.r = csv.NewReader(s.lim)
-	s.r.Comma = opts.Delimiter
+	s.r.Comma = comma
 	s.r.ReuseRecord = true
 	s.r.FieldsPerRecord = -1
+	return s, nil
+}
 
-	for {
-		rec, line, err := s.read()
-		if err == io.EOF {
-			return nil, &FileError{File: name, Err: fmt.Errorf("%w: the file has no header row (it is empty, or has fewer than %d lines)", ErrEmptyHeader, opts.HeaderRow)}
-		}
-		if err != nil {
-			fe := err.(*FileError)
-			if s.fatal == nil && fe.Row < opts.HeaderRow {
-				continue // a bad line above the header does not matter
-			}
-			return nil, fe
-		}
-		if line < opts.HeaderRow || IsBlank(rec) {
-			continue
-		}
-		s.header = append([]string(nil), rec...)
-		s.dataStart = s.r.InputOffset()
-		break
+// newCSVSource reads up to and including the header record.
+func newCSVSource(name string, in io.Reader, opts Options, ext string) (*csvSource, error) {
+	s, err := newCSVReader(name, in, opts, ext)
+	if err != nil {
+		return nil, err
 	}
+	hdr, pending, _, err := locateHeader(s.readRaw, opts)
+	if err == io.EOF {
+		return nil, noHeaderError(name, "the file", opts.HeaderRow)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.header, s.pending = hdr.cells, pending
+	s.dataStart = s.r.InputOffset()
 	if err := CheckHeader(name, s.header); err != nil {
 		return nil, err
 	}
@@ -126,66 +147,121 @@ func newCSVSource(name string, in io.Reader, opts Options) (*csvSource, error) {
 			s.unnamed = append(s.unnamed, i)
 		}
 	}
+	if s.exported {
+		keep := opts.KeepQuote
+		if keep == nil {
+			keep = looksLikePasswordColumn
+		}
+		s.keepQuote = columnFlags(s.header, keep)
+	}
 	// The header was checked; from here on the caller may take over.
 	s.cellsChecked = opts.CellsChecked
 	return s, nil
 }
 
-// detectEncoding picks the decoder for a CSV file from its first bytes and
-// the --encoding flag. A UTF-8 BOM always means UTF-8.
-func detectEncoding(sample []byte, atEOF bool, want string) (string, error) {
-	switch {
-	case bytes.HasPrefix(sample, []byte{0xEF, 0xBB, 0xBF}):
-		return encUTF8BOM, nil
-	case bytes.HasPrefix(sample, []byte{0xFF, 0xFE}), bytes.HasPrefix(sample, []byte{0xFE, 0xFF}):
-		return "", fmt.Errorf("%w: the file is UTF-16 (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" instead", ErrEncoding)
-	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
-		return "", fmt.Errorf("%w: this is a ZIP file, probably an Excel workbook; give it the .xlsx extension", ErrNotTabular)
-	case bytes.HasPrefix(sample, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return "", fmt.Errorf("%w: this is a legacy .xls or password-protected Excel file; save it as CSV or .xlsx without a password", ErrNotTabular)
-	}
-	if i := bytes.IndexByte(sample, 0); i >= 0 {
-		return "", fmt.Errorf("%w: binary data (a NUL byte at offset %d); this is not a text file", ErrNotTabular, i)
-	}
-	switch strings.ToLower(strings.TrimSpace(want)) {
-	case "", "auto":
-	case "utf-8", "utf8":
-		return encUTF8, nil
-	case "shift_jis", "shift-jis", "sjis", "cp932", "windows-31j":
-		return encSJIS, nil
-	default:
-		return "", fmt.Errorf("%w: unknown encoding %q (want auto, utf-8 or shift_jis)", ErrEncoding, want)
-	}
-	if !atEOF {
-		sample = trimPartialRune(sample)
-	}
-	if utf8.Valid(sample) {
-		return encUTF8, nil
-	}
-	return encSJIS, nil
-}
-
-// trimPartialRune drops a multi-byte UTF-8 sequence cut off by the end of
-// the sample, so a valid file is not mistaken for Shift_JIS just because
-// the 64 KiB boundary falls inside a character.
-func trimPartialRune(b []byte) []byte {
-	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
-		if utf8.RuneStart(b[len(b)-i]) {
-			if !utf8.FullRune(b[len(b)-i:]) {
-				return b[:len(b)-i]
-			}
-			return b
+// looksLikePasswordColumn is the default of Options.KeepQuote.
+func looksLikePasswordColumn(h string) bool {
+	h = strings.ToLower(h)
+	for _, w := range []string{"password", "passwd", "パスワード", "密码", "密碼"} {
+		if strings.Contains(h, w) {
+			return true
 		}
 	}
-	return b
+	return false
+}
+
+// isExportMarker reports whether a record is ExportMarker in a cell of its
+// own (a spreadsheet that saved the file may have padded the row).
+func isExportMarker(rec []string) bool {
+	if len(rec) == 0 || !strings.HasPrefix(rec[0], ExportMarker[:len("#userimport export")]) {
+		return false
+	}
+	return IsBlank(rec[1:])
+}
+
+// sniffDelimiter picks comma, semicolon or tab: the one that splits the
+// most of the first lines into the same number of cells (quoted text
+// does not count). A tie, or none at all, is def.
+func sniffDelimiter(sample []byte, def rune) rune {
+	cands := [3]byte{',', ';', '\t'}
+	var counts [3]int
+	var perLine [3][]int
+	inQuote := false
+	lines := 0
+	for i := 0; i < len(sample) && lines < 50; i++ {
+		c := sample[i]
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '\n' || c == '\r':
+			if counts != [3]int{} {
+				for k := range cands {
+					perLine[k] = append(perLine[k], counts[k])
+				}
+				lines++
+			}
+			counts = [3]int{}
+		default:
+			for k, d := range cands {
+				if c == d {
+					counts[k]++
+				}
+			}
+		}
+	}
+	best, bestScore := def, 0
+	for k, d := range cands {
+		score := consistentLines(perLine[k])
+		if score > bestScore || (score == bestScore && score > 0 && rune(d) == def) {
+			best, bestScore = rune(d), score
+		}
+	}
+	return best
+}
+
+// consistentLines is how many lines have the most common non-zero count.
+func consistentLines(counts []int) int {
+	freq := map[int]int{}
+	best := 0
+	for _, n := range counts {
+		if n > 0 {
+			freq[n]++
+			best = max(best, freq[n])
+		}
+	}
+	return best
+}
+
+// crReader turns every CR into LF, for files whose lines end in CR only.
+type crReader struct{ r io.Reader }
+
+func (c crReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 func (s *csvSource) Header() []string { return s.header }
+func (s *csvSource) Sheet() string    { return "" }
+func (s *csvSource) Encoding() string { return s.enc }
+
+// Fingerprint is valid once Next has returned io.EOF (see Source).
+func (s *csvSource) Fingerprint() string {
+	if !s.done || !s.hr.eof {
+		return ""
+	}
+	return s.hr.fingerprint(s.file)
+}
 
 // EstimateRows guesses the number of data rows in the file from its size
-// and the bytes the first rows took (see RowEstimator). For Shift_JIS the
-// offset counts decoded UTF-8, so the guess is low, which only means the
-// duplicate sets still grow once or twice.
+// and the bytes the first rows took (see RowEstimator). For a decoded
+// encoding the offset counts UTF-8, so the guess is off, which only means
+// the duplicate sets grow once or twice.
 func (s *csvSource) EstimateRows(rows int) int {
 	read := s.r.InputOffset() - s.dataStart
 	if s.size == 0 || rows <= 0 || read <= 0 {
@@ -199,8 +275,6 @@ func (s *csvSource) EstimateRows(rows int) int {
 // a little longer than the rest does not just miss the size it needs.
 const estimateMargin = 1.1
 
-func (s *csvSource) Encoding() string { return s.enc }
-
 func (s *csvSource) Close() error {
 	if s.f == nil {
 		return nil
@@ -210,81 +284,128 @@ func (s *csvSource) Close() error {
 	return err
 }
 
+// readRaw returns the next record that is not the export marker (see
+// read).
+func (s *csvSource) readRaw() (rawRow, error) {
+	r, err := s.read()
+	if err == nil && s.first {
+		s.first = false
+		if isExportMarker(r.cells) {
+			s.exported = true
+			return s.read()
+		}
+	}
+	return r, err
+}
+
 // read returns the next record, checked for encoding and cell size but not
-// width, with the physical line it starts on.
-func (s *csvSource) read() ([]string, int, error) {
+// width, with the row a spreadsheet shows it in.
+func (s *csvSource) read() (rawRow, error) {
 	if s.fatal != nil {
-		return nil, 0, s.fatal
+		return rawRow{}, s.fatal
 	}
 	s.lim.left = MaxRecordBytes
 	rec, err := s.r.Read()
 	if err != nil {
-		if err == io.EOF {
-			return nil, 0, io.EOF
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			if errors.Is(pe.Err, csv.ErrFieldCount) {
-				// Not reachable with FieldsPerRecord = -1; kept so a change
-				// there cannot turn into a silent pass.
-				return nil, pe.StartLine, &FileError{File: s.file, Row: pe.StartLine, Err: ErrRaggedRow}
-			}
-			reason := pe.Err.Error()
-			if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-				reason += fmt.Sprintf(" at line %d, character %d (a value containing a quote must be quoted, with the quote doubled)", pe.Line, pe.Column)
-			}
-			s.lastLine = pe.Line
-			if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
-				// A quoted value opened in this row ran on to line Line
-				// (to the end of the file, or to a later quote): the
-				// lines in between were read into it. They may be rows
-				// of their own (an unclosed quote) or part of a
-				// multi-line value (a stray character after the closing
-				// quote); either way this report line must name them,
-				// or rows would vanish without a word. Reading goes on
-				// after Line, as encoding/csv does.
-				swallowed := fmt.Sprintf("lines %d to %d were", pe.StartLine+1, pe.Line)
-				if pe.Line == pe.StartLine+1 {
-					swallowed = fmt.Sprintf("line %d was", pe.Line)
-				}
-				reason = fmt.Sprintf("the quotes of a value that starts in this row do not match up until line %d, so %s read as part of this row and not checked or imported as rows (close the quote, and double any quote that is part of the value)",
-					pe.Line, swallowed)
-			}
-			fe := &FileError{File: s.file, Row: pe.StartLine, Err: fmt.Errorf("%w: %s", ErrSyntax, reason)}
-			return nil, pe.StartLine, fe
-		}
-		fe := &FileError{File: s.file, Row: s.lastLine + 1, Err: err}
-		if errors.Is(err, errRecordTooLarge) {
-			fe.Err = errRecordTooLarge
-		}
-		s.fatal = stickyErr(fe)
-		return nil, fe.Row, fe
+		return rawRow{}, s.readError(err)
 	}
 	line, _ := s.r.FieldPos(0)
 	lastLine, _ := s.r.FieldPos(len(rec) - 1)
 	s.lastLine = lastLine + strings.Count(rec[len(rec)-1], "\n")
+	row := rawRow{line: line - s.extra, cells: rec}
+	if s.extra > 0 {
+		row.fileLine = line
+	}
+	s.extra += s.lastLine - line
 	for i, c := range rec {
 		if len(c) > MaxCellBytes {
-			return nil, line, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: %d bytes (the limit is %d)", ErrCellTooLarge, len(c), MaxCellBytes)}
+			return rawRow{}, &FileError{File: s.file, Row: row.line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: %d bytes (the limit is %d)", ErrCellTooLarge, len(c), MaxCellBytes)}
 		}
-		if s.sjis {
-			if strings.ContainsRune(c, utf8.RuneError) {
-				return nil, line, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid Shift_JIS (is the file UTF-8? try --encoding utf-8)", ErrEncoding)}
-			}
-		} else if !s.cellsChecked && !utf8.ValidString(c) {
-			return nil, line, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: bytes that are not valid UTF-8 (is the file Shift_JIS? try --encoding shift_jis)", ErrEncoding)}
+		if s.header == nil && s.badText(c) {
+			return rawRow{}, s.encodingErr(row.line, i)
 		}
 	}
-	return rec, line, nil
+	return row, nil
+}
+
+// badText reports whether a cell holds bytes that were not valid in the
+// file's encoding (the decoder made them U+FFFD). Next checks the cells of
+// data rows in the same pass as the other per-cell checks.
+func (s *csvSource) badText(c string) bool {
+	if s.decoded {
+		return strings.ContainsRune(c, utf8.RuneError)
+	}
+	return !s.cellsChecked && !utf8.ValidString(c)
+}
+
+func (s *csvSource) encodingErr(line, col int) *FileError {
+	return &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, col), Err: fmt.Errorf("%w: %s", ErrEncoding, invalidBytesHint(s.enc, s.detected))}
+}
+
+// readError turns an error of encoding/csv into a *FileError: a syntax
+// error concerns one record, anything else ends reading.
+func (s *csvSource) readError(err error) error {
+	if err == io.EOF {
+		return io.EOF
+	}
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		fe := &FileError{File: s.file, Row: s.lastLine + 1 - s.extra, Err: err}
+		if errors.Is(err, errRecordTooLarge) {
+			fe.Err = errRecordTooLarge
+		}
+		s.fatal = stickyErr(fe)
+		return fe
+	}
+	row := pe.StartLine - s.extra
+	if errors.Is(pe.Err, csv.ErrFieldCount) {
+		// Not reachable with FieldsPerRecord = -1; kept so a change
+		// there cannot turn into a silent pass.
+		return &FileError{File: s.file, Row: row, Err: ErrRaggedRow}
+	}
+	reason := pe.Err.Error()
+	if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+		reason += fmt.Sprintf(" at line %d, character %d (a value containing a quote must be quoted, with the quote doubled)", pe.Line, pe.Column)
+	}
+	s.lastLine = pe.Line
+	if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine {
+		// A quoted value opened in this row ran on to line Line (to
+		// the end of the file, or to a later quote): the lines in
+		// between were read into it. They may be rows of their own (an
+		// unclosed quote) or part of a multi-line value (a stray
+		// character after the closing quote); either way this report
+		// line must name them, or rows would vanish without a word.
+		// Reading goes on after Line, as encoding/csv does.
+		swallowed := fmt.Sprintf("lines %d to %d were", pe.StartLine+1, pe.Line)
+		if pe.Line == pe.StartLine+1 {
+			swallowed = fmt.Sprintf("line %d was", pe.Line)
+		}
+		reason = fmt.Sprintf("the quotes of a value that starts in this row (line %d of the file) do not match up until line %d, so %s read as part of this row and not checked or imported as rows (close the quote, and double any quote that is part of the value)",
+			pe.StartLine, pe.Line, swallowed)
+		s.extra += pe.Line - pe.StartLine
+	}
+	return &FileError{File: s.file, Row: row, Err: fmt.Errorf("%w: %s", ErrSyntax, reason)}
 }
 
 // Next returns the next non-blank record whose width matches the header.
 func (s *csvSource) Next() (Row, error) {
 	for {
-		rec, line, err := s.read()
-		if err != nil {
-			return Row{}, err
+		var raw rawRow
+		if len(s.pending) > 0 {
+			raw, s.pending = s.pending[0], s.pending[1:]
+			if raw.err != nil {
+				return Row{}, raw.err
+			}
+		} else {
+			var err error
+			if raw, err = s.read(); err != nil {
+				if err == io.EOF {
+					s.done = true
+				}
+				return Row{}, err
+			}
 		}
+		rec := raw.cells
 		if IsBlank(rec) {
 			// A row of only separators (",,,,") is what spreadsheet
 			// programs write for an empty row; encoding/csv already skips
@@ -296,22 +417,38 @@ func (s *csvSource) Next() (Row, error) {
 			if len(rec) > len(s.header) {
 				hint = " (a value containing the separator must be in double quotes)"
 			}
-			return Row{}, &FileError{File: s.file, Row: line, Err: fmt.Errorf("%w: %d cells, but the header has %d%s", ErrRaggedRow, len(rec), len(s.header), hint)}
+			return Row{}, &FileError{File: s.file, Row: raw.line, Err: fmt.Errorf("%w: %d cells, but the header has %d%s", ErrRaggedRow, len(rec), len(s.header), hint)}
 		}
 		for _, i := range s.unnamed {
 			if rec[i] != "" {
-				return Row{}, &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %d has a value but no name in the header row", ErrEmptyHeader, i+1)}
+				return Row{}, &FileError{File: s.file, Row: raw.line, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %d has a value but no name in the header row", ErrEmptyHeader, i+1)}
 			}
 		}
-		// Undo the OWASP escape our own exports and reports put on
-		// formula-like cells ('=…, '+…, '-…, '@…), so that an exported file
-		// imports back unchanged. Excel never writes that quote into a CSV
-		// (it is a display prefix there), so a cell that starts with it was
-		// escaped by a program like ours.
+		row := Row{Line: raw.line, FileLine: raw.fileLine, Cells: rec}
+		bad := -1
 		for i, c := range rec {
-			rec[i] = report.UnescapeFormula(c)
+			if c == "" || !hasHighByte(c) {
+				continue
+			}
+			if s.badText(c) {
+				bad = i
+				break
+			}
+			if looksDoubleEncoded(c) {
+				row.Findings = append(row.Findings, mojibakeFinding("", s.header, raw.line, i))
+			}
 		}
-		return Row{Line: line, Cells: rec}, nil
+		if bad >= 0 {
+			return Row{}, s.encodingErr(raw.line, bad)
+		}
+		if s.exported {
+			for i, c := range rec {
+				if c != "" && c[0] == '\'' && !s.keepQuote[i] {
+					rec[i] = report.UnescapeFormula(c)
+				}
+			}
+		}
+		return row, nil
 	}
 }
 
@@ -336,4 +473,28 @@ func (l *recordLimiter) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= n
 	return n, err
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// hashReader computes the fingerprint of everything read through it.
+type hashReader struct {
+	r   io.Reader
+	h   hash.Hash32
+	n   int64
+	eof bool
+}
+
+func (h *hashReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	h.n += int64(n)
+	if err == io.EOF {
+		h.eof = true
+	}
+	return n, err
+}
+
+func (h *hashReader) fingerprint(name string) string {
+	return formatFingerprint(name, h.h.Sum32(), h.n)
 }

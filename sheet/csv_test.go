@@ -20,6 +20,7 @@ type result struct {
 	enc    string
 	rows   []Row    // cells copied
 	errs   []string // "row N: sentinel" for each error from Next
+	finds  []string // "cell rule severity" for each finding, "skipped N" for a skipped row
 	fatal  error    // the Row == 0 error that ended reading, if any
 }
 
@@ -74,8 +75,26 @@ func drain(t testing.TB, src Source) result {
 		if len(row.Cells) != len(res.header) {
 			t.Fatalf("row %d has %d cells, header %d", row.Line, len(row.Cells), len(res.header))
 		}
-		res.rows = append(res.rows, Row{Line: row.Line, Cells: append([]string(nil), row.Cells...)})
+		for _, f := range row.Findings {
+			res.finds = append(res.finds, f.Cell+" "+f.Rule+" "+string(f.Severity))
+			if f.Column == "" && f.Rule != RuleHidden || f.Message == "" {
+				t.Fatalf("finding without a column or message: %+v", f)
+			}
+		}
+		if row.Skipped {
+			res.finds = append(res.finds, "skipped "+strconv.Itoa(row.Line))
+		}
+		res.rows = append(res.rows, Row{Line: row.Line, FileLine: row.FileLine, Cells: append([]string(nil), row.Cells...)})
 	}
+}
+
+// sjisRows are the rows 2 to n+1 of "太郎,山田".
+func sjisRows(n int) []Row {
+	var out []Row
+	for i := range n {
+		out = append(out, Row{Line: i + 2, Cells: []string{"太郎", "山田"}})
+	}
+	return out
 }
 
 func sjis(t testing.TB, s string) []byte {
@@ -105,7 +124,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("\ufeff\"code\",\"name\"\r\nalice,Alice\r\n"),
 			header: []string{"code", "name"},
 			enc:    "utf-8 (BOM)",
-			rows:   []Row{{2, []string{"alice", "Alice"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"alice", "Alice"}}},
 		},
 		{
 			name:   "Shift_JIS detected",
@@ -113,7 +132,7 @@ func TestCSVSource(t *testing.T) {
 			data:   sjis(t, "ログイン名,表示名,よみがな(姓)\r\nyamada,山田 太郎,やまだ\r\ntakahashi,髙橋 ①,\r\n"),
 			header: []string{"ログイン名", "表示名", "よみがな(姓)"},
 			enc:    "shift_jis",
-			rows:   []Row{{2, []string{"yamada", "山田 太郎", "やまだ"}}, {3, []string{"takahashi", "髙橋 ①", ""}}},
+			rows:   []Row{{Line: 2, Cells: []string{"yamada", "山田 太郎", "やまだ"}}, {Line: 3, Cells: []string{"takahashi", "髙橋 ①", ""}}},
 		},
 		{
 			name:   "UTF-8 forced",
@@ -122,15 +141,15 @@ func TestCSVSource(t *testing.T) {
 			opts:   Options{Encoding: "UTF-8"},
 			header: []string{"code"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"alice"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"alice"}}},
 		},
 		{
-			name:   "embedded newlines keep physical line numbers",
+			name:   "rows as a spreadsheet numbers them, with the physical line after a multi-line cell",
 			file:   "u.csv",
 			data:   []byte("code,description\na,\"one\ntwo\nthree\"\n\nb,\"x,y\"\"z\"\nc,\n"),
 			header: []string{"code", "description"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"a", "one\ntwo\nthree"}}, {6, []string{"b", "x,y\"z"}}, {7, []string{"c", ""}}},
+			rows:   []Row{{Line: 2, Cells: []string{"a", "one\ntwo\nthree"}}, {Line: 4, FileLine: 6, Cells: []string{"b", "x,y\"z"}}, {Line: 5, FileLine: 7, Cells: []string{"c", ""}}},
 		},
 		{
 			name:   "ragged rows are errors, the rest still reads",
@@ -138,7 +157,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("a,b\n1,2\n3\n4,5,6\n7,8\n"),
 			header: []string{"a", "b"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"1", "2"}}, {5, []string{"7", "8"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"1", "2"}}, {Line: 5, Cells: []string{"7", "8"}}},
 			errs:   []string{"3: wrong number of cells", "4: wrong number of cells"},
 		},
 		{
@@ -147,7 +166,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("a,b\n1,2\n,\n\n3,4\n,\n,\n\n"),
 			header: []string{"a", "b"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"1", "2"}}, {5, []string{"3", "4"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"1", "2"}}, {Line: 5, Cells: []string{"3", "4"}}},
 		},
 		{
 			name:   "data under an empty header cell",
@@ -155,7 +174,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("a,,c\n1,,3\n1,2,3\n"),
 			header: []string{"a", "", "c"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"1", "", "3"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"1", "", "3"}}},
 			errs:   []string{"3: missing column name"},
 		},
 		{
@@ -164,7 +183,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("code\tname\n=1+1\ta,b\n"),
 			header: []string{"code", "name"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"=1+1", "a,b"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"=1+1", "a,b"}}},
 		},
 		{
 			name:   "header row 3",
@@ -172,8 +191,8 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("Exported by HR\n\"\xff\"\ncode,name\nalice,Alice\n"),
 			opts:   Options{HeaderRow: 3},
 			header: []string{"code", "name"},
-			enc:    "shift_jis",
-			rows:   []Row{{4, []string{"alice", "Alice"}}},
+			enc:    "windows-1252", // 0xFF is not Shift_JIS
+			rows:   []Row{{Line: 4, Cells: []string{"alice", "Alice"}}},
 		},
 		{
 			name:   "cell too large is a row error",
@@ -181,7 +200,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("a,b\n1," + strings.Repeat("x", MaxCellBytes+1) + "\n2,3\n"),
 			header: []string{"a", "b"},
 			enc:    "utf-8",
-			rows:   []Row{{3, []string{"2", "3"}}},
+			rows:   []Row{{Line: 3, Cells: []string{"2", "3"}}},
 			errs:   []string{"2: cell too large"},
 		},
 		{
@@ -190,17 +209,17 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("a,b\n1," + long + "\n2,\x82\xa0\n3,ok\n"),
 			header: []string{"a", "b"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"1", long}}, {4, []string{"3", "ok"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"1", long}}, {Line: 4, Cells: []string{"3", "ok"}}},
 			errs:   []string{"3: invalid text encoding"},
 		},
 		{
 			name:   "invalid Shift_JIS bytes",
 			file:   "u.csv",
-			data:   append(sjis(t, "名,姓\n太郎,山田\n"), []byte("\x81\x20,x\n")...),
+			data:   append(sjis(t, "名,姓\n"+strings.Repeat("太郎,山田\n", 30)), []byte("\x81\x20,x\n")...),
 			header: []string{"名", "姓"},
 			enc:    "shift_jis",
-			rows:   []Row{{2, []string{"太郎", "山田"}}},
-			errs:   []string{"3: invalid text encoding"},
+			rows:   sjisRows(30),
+			errs:   []string{"32: invalid text encoding"},
 		},
 		{
 			name:   "bare quote",
@@ -208,7 +227,7 @@ func TestCSVSource(t *testing.T) {
 			data:   []byte("a,b\n1,x\"y\n2,3\n"),
 			header: []string{"a", "b"},
 			enc:    "utf-8",
-			rows:   []Row{{3, []string{"2", "3"}}},
+			rows:   []Row{{Line: 3, Cells: []string{"2", "3"}}},
 			errs:   []string{"2: malformed CSV"},
 		},
 		{
@@ -218,7 +237,7 @@ func TestCSVSource(t *testing.T) {
 			opts:   Options{Delimiter: ';'},
 			header: []string{"a", "b"},
 			enc:    "utf-8",
-			rows:   []Row{{2, []string{"1", "2"}}},
+			rows:   []Row{{Line: 2, Cells: []string{"1", "2"}}},
 		},
 	}
 	for _, tt := range tests {
@@ -282,7 +301,9 @@ func TestCSVOpenErrors(t *testing.T) {
 		{"duplicate header", "u.csv", []byte("code,Name, code \n"), Options{}, ErrDuplicateHeader, `columns 1 ("code") and 3 (" code ")`},
 		{"empty file", "u.csv", nil, Options{}, ErrEmptyHeader, "no header row"},
 		{"header row past the end", "u.csv", []byte("a\n1\n"), Options{HeaderRow: 5}, ErrEmptyHeader, "no header row"},
-		{"UTF-16", "u.csv", []byte("\xff\xfea\x00"), Options{}, ErrEncoding, "UTF-16"},
+		{"UTF-32", "u.csv", []byte("\xff\xfe\x00\x00a\x00\x00\x00"), Options{}, ErrEncoding, "UTF-32LE"},
+		{"UTF-32BE", "u.csv", []byte("\x00\x00\xfe\xffa\x00\x00\x00"), Options{}, ErrEncoding, "UTF-32BE"},
+		{"UTF-16 without a BOM", "u.csv", []byte("c\x00o\x00d\x00e\x00\n\x00a\x00"), Options{}, ErrEncoding, "utf-16le"},
 		{"binary", "u.csv", []byte("code\n\x00\x01\x02"), Options{}, ErrNotTabular, "NUL byte"},
 		{"xlsx renamed", "u.csv", []byte("PK\x03\x04rest"), Options{}, ErrNotTabular, ".xlsx"},
 		{"unknown encoding", "u.csv", []byte("a\n"), Options{Encoding: "latin9"}, ErrEncoding, "latin9"},
@@ -402,7 +423,7 @@ func TestCSVEstimateRows(t *testing.T) {
 	}
 
 	// A stream (no size) gives no estimate.
-	s, err := newCSVSource("stdin", strings.NewReader(b.String()), Options{Delimiter: ','})
+	s, err := newCSVSource("stdin", strings.NewReader(b.String()), Options{Delimiter: ','}, ".csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,8 +444,8 @@ func TestCSVUnclosedQuote(t *testing.T) {
 		wantLines  string // what the error must name
 	}{
 		{"to the end of the file", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,d\n", []int{2}, "lines 4 to 5"},
-		{"to a later quote", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,\"Smith, J\"\nu5,e\n", []int{2, 6}, "lines 4 to 5"},
-		{"closed multi-line value with junk", "code,name\nu1,\"A\nSmith\"x\nu2,b\n", []int{4}, "line 3 was"},
+		{"to a later quote", "code,name\nu1,a\nu2,\"User 2\nu3,c\nu4,\"Smith, J\"\nu5,e\n", []int{2, 4}, "lines 4 to 5"},
+		{"closed multi-line value with junk", "code,name\nu1,\"A\nSmith\"x\nu2,b\n", []int{3}, "line 3 was"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src, err := Open(writeFile(t, "u.csv", []byte(tt.data)), Options{})

@@ -7,12 +7,15 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -24,21 +27,37 @@ import (
 // cell's style id is not exposed; and a formula cell without a cached
 // value comes back as "" exactly like an empty cell. Both must be told
 // apart here (dates → YYYY-MM-DD; an uncalculated formula is an error,
-// never a silent blank). So the sheet XML is streamed directly from the
-// zip (encoding/xml RawToken, one row at a time), and excelize is kept for
-// what it does well: date serial conversion (ExcelDateToTime) and rendering
-// numbers with a number format (a scratch workbook, see numFormatter).
+// never a silent blank), as must hidden rows, error values and merged
+// ranges. So the sheet XML is streamed directly from the zip (encoding/xml
+// RawToken, one row at a time), and excelize is kept for what it does
+// well: date serial conversion (ExcelDateToTime) and rendering numbers
+// with a number format (a scratch workbook, see numFormatter).
 
-// Limits for a workbook. They play the role of excelize's UnzipSizeLimit
-// and UnzipXMLSizeLimit.
+// Limits for a workbook: Excel's own, and budgets that keep a hostile
+// package (tiny compressed, huge unpacked) from costing more than a
+// genuine workbook of its size.
 const (
 	// maxUnzipBytes bounds the declared uncompressed size of all parts;
 	// archive/zip fails reads past a part's declared size, so the bound
 	// holds against lying headers too.
 	maxUnzipBytes = 1 << 30
+	// maxMetaBytes bounds each of the small parts read whole before any
+	// row (workbook, relationships, styles): Excel's largest style sheets
+	// (64,000 formats) are a few MiB.
+	maxMetaBytes = 64 << 20
 	// maxSSTBytes bounds the shared-string table, which must be held in
 	// memory (cells refer to it by index).
 	maxSSTBytes = 256 << 20
+	// maxSSTCount bounds the number of shared strings (4 bytes each in
+	// memory besides their text); a sheet also needs about 20 bytes of
+	// XML per string it uses, see sstBudget.
+	maxSSTCount = 1 << 24
+	// maxStyles is Excel's limit on cell formats in a workbook.
+	maxStyles = 64000
+	// maxSheets bounds the sheet list.
+	maxSheets = 1 << 16
+	// maxMerges bounds the merged ranges of a sheet.
+	maxMerges = 1 << 20
 	// maxXMLRun bounds any run of XML text between two '<' (one text node
 	// or one tag), so encoding/xml never buffers more than this. A cell at
 	// MaxCellBytes with every character escaped as an entity still fits.
@@ -61,32 +80,64 @@ const (
 )
 
 type cellStyle struct {
-	kind  styleKind
-	numID int
-	code  string // custom format code, "" for a built-in id
+	kind    styleKind
+	zeroPad bool // the format pads with zeros ("00000"): a code typed as a number
+	numID   int
+	code    string // custom format code, "" for a built-in id
 }
 
-type xlsxSource struct {
-	file     string
-	zr       *zip.Reader
-	closer   io.Closer // the file, if the source opened it
-	part     io.ReadCloser
-	dec      *xml.Decoder
-	sst      []string
-	styles   []cellStyle
-	fmt      *numFormatter
-	date1904 bool
-
-	header  []string
-	cells   []string // Row.Cells, reused
-	raw     []string // the current row's cells by column, reused
-	val     []byte   // text of the current cell, reused
-	fatal   *FileError
-	eof     bool
-	lastRow int // number of the last <row> read, for rows without r=
+// sharedStrings is the shared-string table, stored as one string and the
+// end offset of each entry: 4 bytes an entry instead of a string header's
+// 16, so a table of millions of short strings stays small.
+type sharedStrings struct {
+	text    string
+	ends    []uint32
+	tooLong map[int]bool // entries beyond MaxCellChars/MaxCellBytes, stored empty
 }
 
-func openXLSX(p string, opts Options) (Source, error) {
+func (t *sharedStrings) len() int { return len(t.ends) }
+
+func (t *sharedStrings) get(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.text[start:t.ends[i]]
+}
+
+// mergeRange is a merged range of cells, 1-based and inclusive; value is
+// the top-left cell's, once its row has been read.
+type mergeRange struct {
+	r1, c1, r2, c2 int
+	value          string
+	ref            string
+}
+
+// workbook is an opened XLSX package: the sheet list, and the styles and
+// shared strings all sheets use.
+type workbook struct {
+	file        string
+	zr          *zip.Reader
+	closer      io.Closer // the file, if the workbook opened it
+	parts       map[string]*zip.File
+	sheets      []sheetInfo
+	relByID     map[string]relationship
+	sstPath     string
+	stylesPath  string
+	date1904    bool
+	sheetBytes  uint64 // declared uncompressed size of all worksheets
+	loaded      bool   // styles and shared strings read
+	sst         sharedStrings
+	styles      []cellStyle
+	fingerprint string
+}
+
+type sheetInfo struct{ name, state, rid string }
+
+func (sh sheetInfo) visible() bool { return sh.state == "" || sh.state == "visible" }
+
+// openWorkbook opens an XLSX file and reads its sheet list.
+func openWorkbook(p string) (*workbook, error) {
 	name := filepath.Base(p)
 	f, err := os.Open(p)
 	if err != nil {
@@ -97,143 +148,376 @@ func openXLSX(p string, opts Options) (Source, error) {
 		f.Close()
 		return nil, &FileError{File: name, Err: err}
 	}
-	s, err := newXLSXSource(name, f, fi.Size(), opts)
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &FileError{File: name, Err: fmt.Errorf("%w: an XLSX workbook must be read from a file (a ZIP package is read out of order), not from a pipe or device; save it to a file first, or export the sheet as CSV", ErrNotTabular)}
+	}
+	wb, err := newWorkbook(name, f, fi.Size())
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s.closer = f
-	return s, nil
+	wb.closer = f
+	return wb, nil
 }
 
-// newXLSXSource reads a workbook from r (size bytes) up to its header row.
-func newXLSXSource(name string, r io.ReaderAt, size int64, opts Options) (*xlsxSource, error) {
-	if opts.HeaderRow < 1 {
-		opts.HeaderRow = 1
+// newWorkbook reads a package's sheet list from r (size bytes). The
+// fingerprint is computed first, over the same open file the workbook is
+// then read from.
+func newWorkbook(name string, r io.ReaderAt, size int64) (*workbook, error) {
+	h := crc32.New(castagnoli)
+	if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err != nil {
+		return nil, &FileError{File: name, Err: err}
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		if errors.Is(err, zip.ErrFormat) {
-			err = fmt.Errorf("%w: not an .xlsx workbook (a password-protected or legacy .xls file? save it as .xlsx without a password): %v", ErrNotTabular, err)
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = notAWorkbook(r, size, err)
 		}
 		return nil, &FileError{File: name, Err: err}
 	}
-	s := &xlsxSource{file: name, zr: zr}
-	if err := s.open(opts); err != nil {
-		s.Close()
+	wb := &workbook{file: name, zr: zr, fingerprint: formatFingerprint(name, h.Sum32(), size)}
+	if err := wb.readIndex(); err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {
 			return nil, fe
 		}
 		return nil, &FileError{File: name, Err: err}
 	}
-	return s, nil
+	return wb, nil
 }
 
-// open reads the workbook's metadata, selects the sheet and reads up to
-// the header row.
-func (s *xlsxSource) open(opts Options) error {
-	parts := make(map[string]*zip.File, len(s.zr.File))
+// notAWorkbook says what a file that is not a ZIP package is instead, from
+// its first bytes.
+func notAWorkbook(r io.ReaderAt, size int64, zerr error) error {
+	head := make([]byte, min(size, 4096))
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return fmt.Errorf("%w: this is a password-protected workbook or a legacy .xls file, not an .xlsx package; save it as .xlsx without a password", ErrNotTabular)
+	case len(head) == 0:
+		return fmt.Errorf("%w: the file is empty", ErrNotTabular)
+	case bytes.IndexByte(head, 0) < 0 && (utf8.Valid(trimPartialRune(head)) || bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))):
+		what := "a text file"
+		if bytes.HasPrefix(bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))), []byte("<")) {
+			what = "a text file (HTML or XML, as some programs save \"Excel\" files)"
+		} else if bytes.ContainsAny(head, ",;\t") {
+			what = "a text file, probably CSV"
+		}
+		return fmt.Errorf("%w: this is %s, not an .xlsx workbook; give it the extension of what it is (.csv)", ErrNotTabular, what)
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return fmt.Errorf("%w: this is a UTF-16 text file (Excel's \"Unicode Text\"), not an .xlsx workbook; give it the extension .txt", ErrNotTabular)
+	}
+	return fmt.Errorf("%w: not an .xlsx workbook (the ZIP package is damaged or this is another kind of file): %v", ErrNotTabular, zerr)
+}
+
+// readIndex reads the package's relationships and the sheet list.
+func (wb *workbook) readIndex() error {
+	wb.parts = make(map[string]*zip.File, len(wb.zr.File))
 	var total uint64
-	for _, f := range s.zr.File {
+	for _, f := range wb.zr.File {
 		total += f.UncompressedSize64
-		parts[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
+		wb.parts[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
 	}
 	if total > maxUnzipBytes {
-		return fmt.Errorf("%w: the workbook unpacks to more than %d MiB", ErrNotTabular, maxUnzipBytes>>20)
+		return fmt.Errorf("%w: the workbook unpacks to more than %d MiB", ErrTooLarge, maxUnzipBytes>>20)
 	}
 	wbPath := "xl/workbook.xml"
-	if rels, err := readRels(parts, "_rels/.rels", ""); err == nil {
+	if rels, err := readRels(wb.parts, "_rels/.rels", ""); err == nil {
 		for _, r := range rels {
 			if strings.HasSuffix(r.typ, "/officeDocument") {
 				wbPath = r.target
 			}
 		}
 	}
-	sheets, date1904, err := readWorkbook(parts, wbPath)
-	if err != nil {
+	var err error
+	if wb.sheets, wb.date1904, err = readWorkbook(wb.parts, wbPath); err != nil {
 		return err
 	}
-	s.date1904 = date1904
 	wbDir := path.Dir(wbPath)
-	rels, err := readRels(parts, path.Join(wbDir, "_rels", path.Base(wbPath)+".rels"), wbDir)
+	rels, err := readRels(wb.parts, path.Join(wbDir, "_rels", path.Base(wbPath)+".rels"), wbDir)
 	if err != nil {
 		return err
 	}
-	relByID := make(map[string]relationship, len(rels))
-	sstPath, stylesPath := "", ""
+	wb.relByID = make(map[string]relationship, len(rels))
 	for _, r := range rels {
-		relByID[r.id] = r
+		wb.relByID[r.id] = r
 		switch {
 		case strings.HasSuffix(r.typ, "/sharedStrings"):
-			sstPath = r.target
+			wb.sstPath = r.target
 		case strings.HasSuffix(r.typ, "/styles"):
-			stylesPath = r.target
-		}
-	}
-	sh, err := pickSheet(sheets, opts.Sheet)
-	if err != nil {
-		return err
-	}
-	rel, ok := relByID[sh.rid]
-	if !ok || parts[strings.ToLower(rel.target)] == nil {
-		return fmt.Errorf("%w: the workbook is damaged: sheet %q has no worksheet part", ErrNotTabular, sh.name)
-	}
-	if stylesPath != "" {
-		if s.styles, err = readStyles(parts, stylesPath); err != nil {
-			return err
-		}
-	}
-	if sstPath != "" {
-		if s.sst, err = readSST(parts, sstPath); err != nil {
-			return err
-		}
-	}
-	if s.part, err = parts[strings.ToLower(rel.target)].Open(); err != nil {
-		return fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)
-	}
-	s.dec = newXMLDecoder(s.part)
-
-	for {
-		num, raw, err := s.readRow()
-		if err == io.EOF {
-			return &FileError{File: s.file, Err: fmt.Errorf("%w: sheet %q has no header row (it is empty, or has no rows from row %d on)", ErrEmptyHeader, sh.name, opts.HeaderRow)}
-		}
-		if err != nil {
-			fe := err.(*FileError)
-			if s.fatal == nil && fe.Row < opts.HeaderRow {
-				continue
+			wb.stylesPath = r.target
+		case strings.HasSuffix(r.typ, "/worksheet"):
+			if f := wb.parts[strings.ToLower(r.target)]; f != nil {
+				wb.sheetBytes += f.UncompressedSize64
 			}
-			return fe
 		}
-		if num < opts.HeaderRow || IsBlank(raw) {
+	}
+	return nil
+}
+
+// load reads the styles and the shared strings, once.
+func (wb *workbook) load() error {
+	if wb.loaded {
+		return nil
+	}
+	wb.loaded = true
+	var err error
+	if wb.stylesPath != "" {
+		if wb.styles, err = readStyles(wb.parts, wb.stylesPath); err != nil {
+			return err
+		}
+	}
+	if wb.sstPath != "" {
+		if wb.sst, err = readSST(wb.parts, wb.sstPath, sstBudget(wb.sheetBytes)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sstBudget is how many shared strings the worksheets can refer to: a
+// reference (<c t="s"><v>1</v></c>) takes about 20 bytes of sheet XML.
+// Excel writes only strings its cells use, so a table far beyond that
+// was not written by a spreadsheet program.
+func sstBudget(sheetBytes uint64) int {
+	return int(min(sheetBytes/20+1<<16, maxSSTCount))
+}
+
+func (wb *workbook) close() error {
+	if wb.closer == nil {
+		return nil
+	}
+	err := wb.closer.Close()
+	wb.closer = nil
+	return err
+}
+
+func (wb *workbook) sheetNames() string {
+	names := make([]string, len(wb.sheets))
+	for i, sh := range wb.sheets {
+		names[i] = strconv.Quote(sh.name)
+		if !sh.visible() {
+			names[i] += " (hidden)"
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// pick finds the sheet by name (exactly, else ignoring case), or the
+// first visible sheet.
+func (wb *workbook) pick(want string) (sheetInfo, error) {
+	if want == "" {
+		for _, sh := range wb.sheets {
+			if sh.visible() {
+				return sh, nil
+			}
+		}
+		return sheetInfo{}, fmt.Errorf("%w: the workbook has no visible sheet (sheets: %s); choose one with --sheet", ErrNotTabular, wb.sheetNames())
+	}
+	for _, sh := range wb.sheets {
+		if sh.name == want {
+			return sh, nil
+		}
+	}
+	for _, sh := range wb.sheets {
+		if strings.EqualFold(sh.name, want) {
+			return sh, nil
+		}
+	}
+	return sheetInfo{}, fmt.Errorf("%w: no sheet named %q; the workbook has %s", ErrNotTabular, want, wb.sheetNames())
+}
+
+// sheetSource opens one sheet for reading, positioned at its first row.
+func (wb *workbook) sheetSource(sh sheetInfo, opts Options) (*xlsxSource, error) {
+	if err := wb.load(); err != nil {
+		return nil, wb.fileErr(err)
+	}
+	rel, ok := wb.relByID[sh.rid]
+	part := wb.parts[strings.ToLower(rel.target)]
+	if !ok || part == nil {
+		return nil, wb.fileErr(fmt.Errorf("%w: the workbook is damaged: sheet %q has no worksheet part", ErrNotTabular, sh.name))
+	}
+	merges, err := scanMerges(part)
+	if err != nil {
+		return nil, wb.fileErr(fmt.Errorf("sheet %q: %w", sh.name, err))
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil, wb.fileErr(fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err))
+	}
+	return &xlsxSource{wb: wb, file: wb.file, sheet: sh.name, part: rc, dec: newXMLDecoder(rc), merges: merges, skipHidden: opts.SkipHidden}, nil
+}
+
+func (wb *workbook) fileErr(err error) *FileError {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &FileError{File: wb.file, Err: err}
+}
+
+func openXLSX(p string, opts Options) (Source, error) {
+	wb, err := openWorkbook(p)
+	if err != nil {
+		return nil, err
+	}
+	s, err := wb.open(opts)
+	if err != nil {
+		wb.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// open chooses the sheet (Options.Sheet, Options.FindHeader) and reads up
+// to its header.
+func (wb *workbook) open(opts Options) (*xlsxSource, error) {
+	if opts.Sheet != "" || opts.HeaderRow > 0 || opts.FindHeader == nil {
+		sh, err := wb.pick(opts.Sheet)
+		if err != nil {
+			return nil, wb.fileErr(err)
+		}
+		s, err := wb.sheetSource(sh, opts)
+		if err != nil {
+			return nil, err
+		}
+		hdr, pending, _, err := locateHeader(s.readRow, opts)
+		if err != nil {
+			s.closePart()
+			if err == io.EOF {
+				return nil, noHeaderError(wb.file, fmt.Sprintf("sheet %q", sh.name), opts.HeaderRow)
+			}
+			return nil, err
+		}
+		return s, s.setHeader(hdr, pending, opts)
+	}
+	// Try the visible sheets in order; without a header anywhere, the
+	// first sheet with rows is read from its first row.
+	var (
+		fallback   *xlsxSource
+		fbHdr      rawRow
+		fbPending  []rawRow
+		tried      []string
+		anyVisible bool
+	)
+	for _, sh := range wb.sheets {
+		if !sh.visible() {
 			continue
 		}
-		end := len(raw)
-		for end > 0 && raw[end-1] == "" {
-			end--
+		anyVisible = true
+		tried = append(tried, strconv.Quote(sh.name))
+		s, err := wb.sheetSource(sh, opts)
+		if err != nil {
+			if fallback != nil {
+				fallback.closePart()
+			}
+			return nil, err
 		}
-		s.header = append([]string(nil), raw[:end]...)
-		break
+		hdr, pending, ok, err := locateHeader(s.readRow, opts)
+		switch {
+		case err == io.EOF:
+			s.closePart()
+			continue
+		case err != nil:
+			s.closePart()
+			if fallback != nil {
+				fallback.closePart()
+			}
+			return nil, err
+		case ok:
+			if fallback != nil {
+				fallback.closePart()
+			}
+			return s, s.setHeader(hdr, pending, opts)
+		case fallback == nil:
+			fallback, fbHdr, fbPending = s, hdr, pending
+		default:
+			s.closePart()
+		}
 	}
+	if fallback != nil {
+		return fallback, fallback.setHeader(fbHdr, fbPending, opts)
+	}
+	if !anyVisible {
+		_, err := wb.pick("")
+		return nil, wb.fileErr(err)
+	}
+	return nil, &FileError{File: wb.file, Err: fmt.Errorf("%w: the visible sheets (%s) are empty", ErrEmptyHeader, strings.Join(tried, ", "))}
+}
+
+type xlsxSource struct {
+	wb         *workbook
+	file       string
+	sheet      string
+	part       io.ReadCloser
+	dec        *xml.Decoder
+	fmt        *numFormatter
+	skipHidden bool
+
+	header    []string
+	textCols  []bool // Options.TextColumns per column; nil: guess
+	known     bool   // the header is known (notes can be filtered)
+	pending   []rawRow
+	cells     []string // Row.Cells, reused
+	raw       []string // the current row's cells by column, reused
+	notes     []note   // the current row's notes, reused
+	val       []byte   // text of the current cell, reused
+	fatal     *FileError
+	eof       bool
+	done      bool         // Next has returned io.EOF
+	lastRow   int          // number of the last <row> read
+	merges    []mergeRange // sorted by first row
+	nextMerge int          // first merge not yet active
+	active    []*mergeRange
+}
+
+// setHeader takes the located header row.
+func (s *xlsxSource) setHeader(hdr rawRow, pending []rawRow, opts Options) error {
+	end := len(hdr.cells)
+	for end > 0 && hdr.cells[end-1] == "" {
+		end--
+	}
+	s.header = append([]string(nil), hdr.cells[:end]...)
+	s.pending = pending
 	s.cells = make([]string, len(s.header))
-	return CheckHeader(s.file, s.header)
+	s.textCols = columnFlags(s.header, opts.TextColumns)
+	s.known = true
+	if err := CheckHeader(s.file, s.header); err != nil {
+		s.closePart()
+		return err
+	}
+	return nil
 }
 
 func (s *xlsxSource) Header() []string { return s.header }
 func (s *xlsxSource) Encoding() string { return encXLSX }
+func (s *xlsxSource) Sheet() string    { return s.sheet }
+
+// Fingerprint is computed when the workbook is opened (a ZIP package is
+// read out of order, so there is no single pass to hash along); it is
+// given once Next has returned io.EOF, like a CSV source's.
+func (s *xlsxSource) Fingerprint() string {
+	if !s.done {
+		return ""
+	}
+	return s.wb.fingerprint
+}
+
+func (s *xlsxSource) closePart() error {
+	if s.part == nil {
+		return nil
+	}
+	err := s.part.Close()
+	s.part = nil
+	return err
+}
 
 func (s *xlsxSource) Close() error {
-	var err error
-	if s.part != nil {
-		err = s.part.Close()
-		s.part = nil
-	}
-	if s.closer != nil {
-		if e := s.closer.Close(); err == nil {
-			err = e
-		}
-		s.closer = nil
+	err := s.closePart()
+	if e := s.wb.close(); err == nil {
+		err = e
 	}
 	return err
 }
@@ -241,88 +525,155 @@ func (s *xlsxSource) Close() error {
 // Next returns the next non-blank row, padded to the header's width.
 func (s *xlsxSource) Next() (Row, error) {
 	for {
-		num, raw, err := s.readRow()
-		if err != nil {
-			return Row{}, err
+		var raw rawRow
+		if len(s.pending) > 0 {
+			raw, s.pending = s.pending[0], s.pending[1:]
+			if raw.err != nil {
+				return Row{}, raw.err
+			}
+		} else {
+			var err error
+			if raw, err = s.readRow(); err != nil {
+				if err == io.EOF {
+					s.done = true
+				}
+				return Row{}, err
+			}
 		}
-		if IsBlank(raw) {
+		if IsBlank(raw.cells) && len(raw.notes) == 0 {
 			continue
 		}
+		num := raw.line
 		// Excel does not store trailing empty cells, so a short row is
 		// normal; a long row is an error only if the extra cells hold
 		// something.
-		for i := len(s.header); i < len(raw); i++ {
-			if raw[i] != "" {
-				col, _ := excelize.ColumnNumberToName(i + 1)
-				return Row{}, &FileError{File: s.file, Row: num, Err: fmt.Errorf("%w: cell %s%d has a value, but the header has only %d columns", ErrRaggedRow, col, num, len(s.header))}
+		for i := len(s.header); i < len(raw.cells); i++ {
+			if raw.cells[i] != "" {
+				return Row{}, &FileError{File: s.file, Row: num, Err: fmt.Errorf("%w: cell %s has a value, but the header has only %d columns", ErrRaggedRow, CellRef(s.sheet, num, i), len(s.header))}
 			}
 		}
-		n := copy(s.cells, raw)
+		n := copy(s.cells, raw.cells)
 		clear(s.cells[n:])
 		for i, h := range s.header {
 			if s.cells[i] != "" && strings.TrimSpace(h) == "" {
-				col, _ := excelize.ColumnNumberToName(i + 1)
-				return Row{}, &FileError{File: s.file, Row: num, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %s has a value but no name in the header row", ErrEmptyHeader, col)}
+				return Row{}, &FileError{File: s.file, Row: num, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %s has a value but no name in the header row", ErrEmptyHeader, columnName(i+1))}
 			}
 		}
-		return Row{Line: num, Cells: s.cells}, nil
+		row := Row{Line: num, Cells: s.cells}
+		if raw.hidden || len(raw.notes) > 0 {
+			raw.cells = s.cells
+			row.Findings = findingsOf(s.sheet, s.header, &raw, s.textCols)
+			row.Skipped = raw.hidden && s.skipHidden
+		}
+		for i, c := range s.cells {
+			if c != "" && hasHighByte(c) && looksDoubleEncoded(c) {
+				row.Findings = append(row.Findings, mojibakeFinding(s.sheet, s.header, num, i))
+			}
+		}
+		return row, nil
 	}
 }
 
+// wantNumberNote says whether a number cell in column col (1-based) needs
+// a note: under a text column, or when the cell alone suggests lost zeros.
+func (s *xlsxSource) numberNote(col int, st cellStyle, raw []byte) noteKind {
+	guess := st.zeroPad || (st.kind == styleGeneral || st.kind == styleText) && isLongInteger(raw)
+	switch {
+	case !s.known:
+		if guess {
+			return noteNumberGuess
+		}
+		return noteNumber
+	case s.textCols != nil:
+		if col <= len(s.textCols) && s.textCols[col-1] {
+			return noteNumber
+		}
+	case guess:
+		return noteNumberGuess
+	}
+	return 0
+}
+
+// isLongInteger: a whole number of 5 or more digits, as an employee or
+// phone number typed into a General cell.
+func isLongInteger(raw []byte) bool {
+	if len(raw) < 5 || len(raw) > 15 {
+		return false
+	}
+	for _, b := range raw {
+		if b < '0' || b > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // readRow returns the next <row> element of the sheet: its number and its
-// cells by column (trailing missing cells absent). A *FileError with Row >
-// 0 is about that row only: the stream stays positioned after it.
-func (s *xlsxSource) readRow() (int, []string, error) {
+// cells by column (trailing missing cells absent), with what was noticed
+// about them. A *FileError with Row > 0 is about that row only: the stream
+// stays positioned after it.
+func (s *xlsxSource) readRow() (rawRow, error) {
 	if s.fatal != nil {
-		return 0, nil, s.fatal
+		return rawRow{}, s.fatal
 	}
 	if s.eof {
-		return 0, nil, io.EOF
+		return rawRow{}, io.EOF
 	}
-	fail := func(row int, err error) (int, []string, error) {
+	fail := func(row int, err error) (rawRow, error) {
 		fe := &FileError{File: s.file, Row: row, Err: fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)}
-		if errors.Is(err, errXMLRun) {
+		if errors.Is(err, errXMLRun) || errors.Is(err, ErrTooLarge) {
 			fe.Err = err
 		}
 		s.fatal = stickyErr(fe)
-		return 0, nil, fe
+		return rawRow{}, fe
 	}
 	// Find the next row.
-	rowNum := 0
+	row := rawRow{}
 	for {
 		tok, err := s.dec.RawToken()
 		if err == io.EOF {
 			s.eof = true
-			return 0, nil, io.EOF
+			return rawRow{}, io.EOF
 		}
 		if err != nil {
 			return fail(0, err)
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "row" {
-			rowNum = s.lastRow + 1
-			if v := attr(se.Attr, "r"); v != "" {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 {
-					return fail(s.lastRow+1, fmt.Errorf("bad row number %q", v))
+			row.line = s.lastRow + 1
+			for _, a := range se.Attr {
+				switch a.Name.Local {
+				case "r":
+					n, err := strconv.Atoi(a.Value)
+					if err != nil || n < 1 {
+						return fail(s.lastRow+1, fmt.Errorf("bad row number %q", a.Value))
+					}
+					row.line = n
+				case "hidden":
+					row.hidden = a.Value == "1" || a.Value == "true"
 				}
-				rowNum = n
 			}
-			if rowNum > maxRows {
-				return fail(0, fmt.Errorf("row %d is beyond Excel's last row", rowNum))
+			if row.line <= s.lastRow {
+				return fail(0, fmt.Errorf("row %d comes after row %d", row.line, s.lastRow))
 			}
-			s.lastRow = rowNum
+			if row.line > maxRows {
+				return fail(0, fmt.Errorf("%w: row %d is beyond Excel's last row (%d)", ErrTooLarge, row.line, maxRows))
+			}
+			s.lastRow = row.line
 			break
 		}
 		if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "sheetData" {
 			s.eof = true
-			return 0, nil, io.EOF
+			return rawRow{}, io.EOF
 		}
 	}
 	clear(s.raw)
 	s.raw = s.raw[:0]
+	s.notes = s.notes[:0]
+	rowNum := row.line
 	var (
 		rowErr  *FileError
 		col     int
+		cells   int
 		c       cellState
 		inCell  bool
 		inV     bool
@@ -345,6 +696,7 @@ func (s *xlsxSource) readRow() (int, []string, error) {
 			switch t.Name.Local {
 			case "c":
 				col++
+				cells++
 				c = cellState{}
 				for _, a := range t.Attr {
 					switch a.Name.Local {
@@ -361,7 +713,10 @@ func (s *xlsxSource) readRow() (int, []string, error) {
 					}
 				}
 				if col > maxColumns {
-					return fail(rowNum, fmt.Errorf("column %d is beyond Excel's last column", col))
+					return fail(rowNum, fmt.Errorf("%w: column %d is beyond Excel's last column (%d)", ErrTooLarge, col, maxColumns))
+				}
+				if cells > maxColumns {
+					return fail(rowNum, fmt.Errorf("%w: row %d has more than %d cells", ErrTooLarge, rowNum, maxColumns))
 				}
 				inCell, hasV, tooLong = true, false, false
 				s.val = s.val[:0]
@@ -400,15 +755,22 @@ func (s *xlsxSource) readRow() (int, []string, error) {
 					continue // a stray </c>: RawToken does not match tags
 				}
 				inCell = false
+				if len(s.val) > MaxCellChars && utf8.RuneCount(s.val) > MaxCellChars {
+					tooLong = true
+				}
 				var v string
 				var err error
 				switch {
 				case tooLong:
-					err = fmt.Errorf("%w: more than %d bytes", ErrCellTooLarge, MaxCellBytes)
-				case c.formula && !hasV:
-					err = fmt.Errorf("%w: the cell has a formula but no stored result; open the file in Excel and save it again (or paste the values)", ErrFormula)
+					err = fmt.Errorf("%w: more than %d characters (Excel's limit is %d)", ErrCellTooLarge, min(MaxCellChars, MaxCellBytes), MaxCellChars)
+				case c.formula && (!hasV || len(s.val) == 0 && c.typ != "str" && c.typ != "inlineStr"):
+					s.notes = append(s.notes, note{col: col - 1, kind: noteFormula})
+					continue
+				case c.typ == "e":
+					v = string(s.val)
+					s.notes = append(s.notes, note{col: col - 1, kind: noteErrorValue, text: v})
 				default:
-					v, err = s.cellValue(&c, s.val)
+					v, err = s.cellValue(col, &c, s.val)
 				}
 				if err != nil {
 					if rowErr == nil {
@@ -425,12 +787,59 @@ func (s *xlsxSource) readRow() (int, []string, error) {
 				s.raw[col-1] = v
 			case "row":
 				if rowErr != nil {
-					return 0, nil, rowErr
+					return rawRow{}, rowErr
 				}
-				return rowNum, s.raw, nil
+				if len(s.merges) > 0 {
+					if err := s.applyMerges(rowNum); err != nil {
+						return fail(rowNum, err)
+					}
+				}
+				row.cells, row.notes = s.raw, s.notes
+				return row, nil
 			}
 		}
 	}
+}
+
+// applyMerges gives every cell of a merged range in this row the range's
+// value (its top-left cell's), with a note: a spreadsheet shows the value
+// across the range, but stores it only once. Merged ranges do not overlap
+// in a spreadsheet, so they cover at most a row's 16,384 cells.
+func (s *xlsxSource) applyMerges(rowNum int) error {
+	for s.nextMerge < len(s.merges) && s.merges[s.nextMerge].r1 <= rowNum {
+		s.active = append(s.active, &s.merges[s.nextMerge])
+		s.nextMerge++
+	}
+	kept := s.active[:0]
+	covered := 0
+	for _, m := range s.active {
+		if m.r2 < rowNum {
+			continue
+		}
+		kept = append(kept, m)
+		if covered += m.c2 - m.c1 + 1; covered > maxColumns {
+			return fmt.Errorf("%w: merged ranges overlap in row %d", ErrTooLarge, rowNum)
+		}
+		if m.r1 == rowNum && m.c1 <= len(s.raw) {
+			m.value = s.raw[m.c1-1]
+		}
+		if m.value == "" {
+			continue
+		}
+		for col := m.c1; col <= m.c2; col++ {
+			if col == m.c1 && rowNum == m.r1 {
+				continue
+			}
+			for len(s.raw) < col {
+				s.raw = append(s.raw, "")
+			}
+			s.raw[col-1] = m.value
+			s.notes = append(s.notes, note{col: col - 1, kind: noteMerged, text: m.ref})
+		}
+	}
+	clear(s.active[len(kept):])
+	s.active = kept
+	return nil
 }
 
 // cellState is what a <c> element's attributes and children say.
@@ -440,16 +849,20 @@ type cellState struct {
 	formula bool
 }
 
-// cellValue renders one cell's stored value as the user sees it.
-func (s *xlsxSource) cellValue(c *cellState, raw []byte) (string, error) {
+// cellValue renders one cell's stored value as the user sees it; col is
+// 1-based, for the notes.
+func (s *xlsxSource) cellValue(col int, c *cellState, raw []byte) (string, error) {
 	switch c.typ {
 	case "s":
 		i, err := strconv.Atoi(string(bytes.TrimSpace(raw)))
-		if err != nil || i < 0 || i >= len(s.sst) {
+		if err != nil || i < 0 || i >= s.wb.sst.len() {
 			return "", fmt.Errorf("%w: the workbook is damaged: shared string %q does not exist", ErrNotTabular, raw)
 		}
-		return s.sst[i], nil
-	case "inlineStr", "str", "e":
+		if s.wb.sst.tooLong[i] {
+			return "", fmt.Errorf("%w: more than %d characters (Excel's limit is %d)", ErrCellTooLarge, min(MaxCellChars, MaxCellBytes), MaxCellChars)
+		}
+		return s.wb.sst.get(i), nil
+	case "inlineStr", "str":
 		return string(raw), nil
 	case "b":
 		if string(raw) == "1" {
@@ -468,8 +881,13 @@ func (s *xlsxSource) cellValue(c *cellState, raw []byte) (string, error) {
 		return "", nil
 	}
 	st := cellStyle{}
-	if c.style > 0 && c.style < len(s.styles) {
-		st = s.styles[c.style]
+	if c.style > 0 && c.style < len(s.wb.styles) {
+		st = s.wb.styles[c.style]
+	}
+	if st.kind != styleDate {
+		if k := s.numberNote(col, st, raw); k != 0 {
+			s.notes = append(s.notes, note{col: col - 1, kind: k})
+		}
 	}
 	switch st.kind {
 	case styleDate:
@@ -477,7 +895,7 @@ func (s *xlsxSource) cellValue(c *cellState, raw []byte) (string, error) {
 		if err != nil {
 			return string(raw), nil
 		}
-		t, err := excelize.ExcelDateToTime(f, s.date1904)
+		t, err := excelize.ExcelDateToTime(f, s.wb.date1904)
 		if err != nil {
 			return string(raw), nil
 		}
@@ -641,26 +1059,66 @@ func openPart(parts map[string]*zip.File, name string) (io.ReadCloser, error) {
 	return rc, nil
 }
 
+// openMeta opens one of the small parts read whole before any row; it
+// fails once more than maxMetaBytes are read.
+func openMeta(parts map[string]*zip.File, name string) (io.ReadCloser, *xml.Decoder, error) {
+	rc, err := openPart(parts, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rc, newXMLDecoder(&capReader{r: rc, left: maxMetaBytes, name: name}), nil
+}
+
+// capReader fails with ErrTooLarge after left bytes.
+type capReader struct {
+	r    io.Reader
+	left int64
+	name string
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, fmt.Errorf("%w: %s unpacks to more than %d MiB", ErrTooLarge, c.name, maxMetaBytes>>20)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// partErr describes an error reading a part: a limit says so, anything
+// else means the package is damaged.
+func partErr(name string, err error) error {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, errXMLRun) {
+		return err
+	}
+	return fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
+}
+
 type relationship struct{ id, typ, target string }
 
 // readRels reads a .rels part; targets are resolved against dir.
 func readRels(parts map[string]*zip.File, name, dir string) ([]relationship, error) {
-	rc, err := openPart(parts, name)
+	rc, dec, err := openMeta(parts, name)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	var out []relationship
-	dec := newXMLDecoder(rc)
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
+			return nil, partErr(name, err)
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+			if len(out) >= maxSheets*4 {
+				return nil, fmt.Errorf("%w: %s has more than %d relationships", ErrTooLarge, name, maxSheets*4)
+			}
 			target := strings.ReplaceAll(attr(se.Attr, "Target"), `\`, "/")
 			if strings.HasPrefix(target, "/") {
 				target = strings.TrimPrefix(target, "/")
@@ -672,24 +1130,21 @@ func readRels(parts map[string]*zip.File, name, dir string) ([]relationship, err
 	}
 }
 
-type sheetInfo struct{ name, state, rid string }
-
 func readWorkbook(parts map[string]*zip.File, name string) ([]sheetInfo, bool, error) {
-	rc, err := openPart(parts, name)
+	rc, dec, err := openMeta(parts, name)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rc.Close()
 	var sheets []sheetInfo
 	date1904 := false
-	dec := newXMLDecoder(rc)
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return sheets, date1904, nil
 		}
 		if err != nil {
-			return nil, false, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
+			return nil, false, partErr(name, err)
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
@@ -711,43 +1166,19 @@ func readWorkbook(parts map[string]*zip.File, name string) ([]sheetInfo, bool, e
 					sh.rid = a.Value
 				}
 			}
+			if len(sheets) >= maxSheets {
+				return nil, false, fmt.Errorf("%w: more than %d sheets", ErrTooLarge, maxSheets)
+			}
 			sheets = append(sheets, sh)
 		}
 	}
 }
 
-// pickSheet finds the sheet by name (exactly, else ignoring case), or the
-// first visible sheet.
-func pickSheet(sheets []sheetInfo, want string) (sheetInfo, error) {
-	names := make([]string, len(sheets))
-	for i, sh := range sheets {
-		names[i] = strconv.Quote(sh.name)
-	}
-	if want == "" {
-		for _, sh := range sheets {
-			if sh.state == "" || sh.state == "visible" {
-				return sh, nil
-			}
-		}
-		return sheetInfo{}, fmt.Errorf("%w: the workbook has no visible sheet (sheets: %s); choose one with --sheet", ErrNotTabular, strings.Join(names, ", "))
-	}
-	for _, sh := range sheets {
-		if sh.name == want {
-			return sh, nil
-		}
-	}
-	for _, sh := range sheets {
-		if strings.EqualFold(sh.name, want) {
-			return sh, nil
-		}
-	}
-	return sheetInfo{}, fmt.Errorf("%w: no sheet named %q; the workbook has %s", ErrNotTabular, want, strings.Join(names, ", "))
-}
-
 // readStyles classifies every cell format (cellXfs) of the workbook once,
-// so a cell's rendering is an index lookup.
+// so a cell's rendering is an index lookup. Excel allows 64,000 formats;
+// a style sheet with more was not written by it.
 func readStyles(parts map[string]*zip.File, name string) ([]cellStyle, error) {
-	rc, err := openPart(parts, name)
+	rc, dec, err := openMeta(parts, name)
 	if err != nil {
 		return nil, err
 	}
@@ -755,19 +1186,21 @@ func readStyles(parts map[string]*zip.File, name string) ([]cellStyle, error) {
 	custom := map[int]string{}
 	var xfs []int
 	inXfs := false
-	dec := newXMLDecoder(rc)
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
+			return nil, partErr(name, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "numFmt":
+				if len(custom) >= maxStyles {
+					return nil, fmt.Errorf("%w: more than %d number formats", ErrTooLarge, maxStyles)
+				}
 				if id, err := strconv.Atoi(attr(t.Attr, "numFmtId")); err == nil {
 					custom[id] = attr(t.Attr, "formatCode")
 				}
@@ -775,6 +1208,9 @@ func readStyles(parts map[string]*zip.File, name string) ([]cellStyle, error) {
 				inXfs = true
 			case "xf":
 				if inXfs {
+					if len(xfs) >= maxStyles {
+						return nil, fmt.Errorf("%w: more than %d cell formats (Excel's limit)", ErrTooLarge, maxStyles)
+					}
 					id, _ := strconv.Atoi(attr(t.Attr, "numFmtId"))
 					xfs = append(xfs, id)
 				}
@@ -795,7 +1231,7 @@ func readStyles(parts map[string]*zip.File, name string) ([]cellStyle, error) {
 // classifyFormat decides how numbers in number format id render.
 func classifyFormat(id int, custom map[int]string) cellStyle {
 	if code, ok := custom[id]; ok {
-		st := cellStyle{numID: id, code: code}
+		st := cellStyle{numID: id, code: code, zeroPad: strings.HasPrefix(strings.TrimSpace(code), "00")}
 		switch {
 		case strings.EqualFold(strings.TrimSpace(code), "general"):
 			st.kind = styleGeneral
@@ -863,22 +1299,32 @@ func isDateFormat(code string) bool {
 
 // readSST loads the shared-string table. Phonetic runs (<rPh>, the
 // furigana Japanese Excel stores with each name) are not part of the
-// text.
-func readSST(parts map[string]*zip.File, name string) ([]string, error) {
+// text. budget bounds the number of strings (see sstBudget); a string
+// beyond Excel's cell limit is kept as a mark, so that only the cells
+// that use it are errors.
+func readSST(parts map[string]*zip.File, name string, budget int) (sharedStrings, error) {
 	rc, err := openPart(parts, name)
 	if err != nil {
-		return nil, err
+		return sharedStrings{}, err
 	}
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxSSTBytes + 1}
 	dec := newXMLDecoder(lr)
 	var (
-		out   []string
+		out   sharedStrings
+		text  strings.Builder
 		buf   []byte
 		inSI  bool
 		inT   bool
 		inRPh bool
+		long  bool
 	)
+	tooBig := func() error {
+		return fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrTooLarge, maxSSTBytes>>20)
+	}
+	if f := parts[strings.ToLower(name)]; f != nil {
+		text.Grow(int(min(f.UncompressedSize64, 16<<20))) // a declared size may lie
+	}
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
@@ -886,35 +1332,50 @@ func readSST(parts map[string]*zip.File, name string) ([]string, error) {
 		}
 		if err != nil {
 			if lr.N <= 0 {
-				return nil, fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrNotTabular, maxSSTBytes>>20)
+				return sharedStrings{}, tooBig()
 			}
 			if errors.Is(err, errXMLRun) {
-				return nil, err
+				return sharedStrings{}, fmt.Errorf("%w (in the shared-string table)", err)
 			}
-			return nil, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
+			return sharedStrings{}, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "sst":
 				if n, err := strconv.Atoi(attr(t.Attr, "uniqueCount")); err == nil && n > 0 {
-					out = make([]string, 0, min(n, 1<<16))
+					out.ends = make([]uint32, 0, min(n, budget, 1<<16))
 				}
 			case "si":
-				inSI, buf = true, buf[:0]
+				inSI, buf, long = true, buf[:0], false
 			case "t":
 				inT = inSI
 			case "rPh":
 				inRPh = true
 			}
 		case xml.CharData:
-			if inT && !inRPh {
-				buf = append(buf, t...)
+			if inT && !inRPh && !long {
+				if len(buf)+len(t) > MaxCellBytes {
+					long = true
+				} else {
+					buf = append(buf, t...)
+				}
 			}
 		case xml.EndElement:
 			switch t.Name.Local {
 			case "si":
-				out = append(out, string(buf))
+				if len(out.ends) >= budget {
+					return sharedStrings{}, fmt.Errorf("%w: the shared-string table holds more than %d strings, more than the sheets can use", ErrTooLarge, budget)
+				}
+				if long || len(buf) > MaxCellChars && utf8.RuneCount(buf) > MaxCellChars {
+					if out.tooLong == nil {
+						out.tooLong = make(map[int]bool)
+					}
+					out.tooLong[len(out.ends)] = true
+					buf = buf[:0]
+				}
+				text.Write(buf)
+				out.ends = append(out.ends, uint32(text.Len()))
 				inSI = false
 			case "t":
 				inT = false
@@ -924,7 +1385,111 @@ func readSST(parts map[string]*zip.File, name string) ([]string, error) {
 		}
 	}
 	if lr.N <= 0 {
-		return nil, fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrNotTabular, maxSSTBytes>>20)
+		return sharedStrings{}, tooBig()
 	}
+	out.text = text.String()
 	return out, nil
+}
+
+// scanMerges reads the merged ranges of a worksheet. They are stored after
+// the rows (<mergeCells> follows <sheetData>), so the part is read once
+// before the rows, as plain bytes: a search for "mergeCell", not XML
+// parsing, which is what makes a pass over the rows slow.
+func scanMerges(part *zip.File) ([]mergeRange, error) {
+	rc, err := part.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)
+	}
+	defer rc.Close()
+	var out []mergeRange
+	const chunk = 256 << 10
+	buf := make([]byte, 0, chunk+512)
+	tag := []byte("mergeCell ")
+	for {
+		n, err := io.ReadFull(rc, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		last := err != nil
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)
+		}
+		keep := 0
+		for b := buf; ; {
+			i := bytes.Index(b, tag)
+			if i < 0 {
+				keep = min(len(b), len(tag)-1)
+				break
+			}
+			end := bytes.IndexByte(b[i:], '>')
+			if end < 0 && !last {
+				keep = len(b) - i // the tag goes on in the next chunk
+				break
+			}
+			if end < 0 {
+				end = len(b) - i
+			}
+			if m, ok := parseMergeTag(b[i : i+end]); ok {
+				if len(out) >= maxMerges {
+					return nil, fmt.Errorf("%w: more than %d merged ranges", ErrTooLarge, maxMerges)
+				}
+				out = append(out, m)
+			}
+			b = b[i+end:]
+		}
+		if keep > 512 {
+			return nil, fmt.Errorf("%w: the workbook is damaged: a mergeCell tag longer than 512 bytes", ErrNotTabular)
+		}
+		if last {
+			break
+		}
+		buf = buf[:copy(buf, buf[len(buf)-keep:])]
+	}
+	slices.SortStableFunc(out, func(a, b mergeRange) int { return a.r1 - b.r1 })
+	return out, nil
+}
+
+// parseMergeTag reads the ref="A1:B3" of a mergeCell tag.
+func parseMergeTag(tag []byte) (mergeRange, bool) {
+	i := bytes.Index(tag, []byte(`ref="`))
+	if i < 0 {
+		return mergeRange{}, false
+	}
+	ref := tag[i+5:]
+	j := bytes.IndexByte(ref, '"')
+	if j < 0 {
+		return mergeRange{}, false
+	}
+	a, b, ok := strings.Cut(string(ref[:j]), ":")
+	if !ok {
+		return mergeRange{}, false
+	}
+	c1, r1, ok1 := cellCoords(a)
+	c2, r2, ok2 := cellCoords(b)
+	if !ok1 || !ok2 || r2 < r1 || c2 < c1 || (r1 == r2 && c1 == c2) {
+		return mergeRange{}, false
+	}
+	return mergeRange{r1: r1, c1: c1, r2: r2, c2: c2, ref: a + ":" + b}, true
+}
+
+// cellCoords splits a reference such as "AB12" into column and row.
+func cellCoords(ref string) (col, row int, ok bool) {
+	col, ok = columnOf(ref)
+	if !ok {
+		return 0, 0, false
+	}
+	i := strings.IndexAny(ref, "0123456789")
+	row, err := strconv.Atoi(ref[i:])
+	if err != nil || row < 1 || row > maxRows {
+		return 0, 0, false
+	}
+	return col, row, true
+}
+
+// newXLSXSource reads a workbook from r (size bytes) up to its header
+// row, for tests and fuzzing without a file.
+func newXLSXSource(name string, r io.ReaderAt, size int64, opts Options) (*xlsxSource, error) {
+	wb, err := newWorkbook(name, r, size)
+	if err != nil {
+		return nil, err
+	}
+	return wb.open(opts)
 }

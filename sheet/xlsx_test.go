@@ -124,16 +124,21 @@ func TestXLSXSource(t *testing.T) {
 		t.Errorf("header %q enc %q", got.header, got.enc)
 	}
 	want := []Row{
-		{4, []string{"alice", "00123", "2023-03-15", "2023-03-15", "1.5", "00042", "Alice", ""}},
-		{5, []string{"bob", "123", "2023-03-16", "2023-03-17", "123", "7", "Bob Smith", "00123"}},
-		{8, []string{"erin", "", "", "", "", "", "", ""}},
+		{Line: 4, Cells: []string{"alice", "00123", "2023-03-15", "2023-03-15", "1.5", "00042", "Alice", ""}},
+		{Line: 5, Cells: []string{"bob", "123", "2023-03-16", "2023-03-17", "123", "7", "Bob Smith", "00123"}},
+		{Line: 6, Cells: []string{"carol", "", "", "", "", "", "", ""}},
+		{Line: 8, Cells: []string{"erin", "", "", "", "", "", "", ""}},
 	}
 	if !reflect.DeepEqual(got.rows, want) {
 		t.Errorf("rows\n got %q\nwant %q", fmt.Sprint(got.rows), fmt.Sprint(want))
 	}
-	wantErrs := []string{"6: formula without a calculated value", "7: wrong number of cells"}
+	wantErrs := []string{"7: wrong number of cells"}
 	if !reflect.DeepEqual(got.errs, wantErrs) {
 		t.Errorf("errors %q, want %q", got.errs, wantErrs)
+	}
+	wantFinds := []string{"Users!F4 cell.number_as_text warning", "Users!G6 cell.formula_no_value error"}
+	if !reflect.DeepEqual(got.finds, wantFinds) {
+		t.Errorf("findings %q, want %q", got.finds, wantFinds)
 	}
 }
 
@@ -147,7 +152,7 @@ func TestXLSXSheetChoice(t *testing.T) {
 		{"", "HR export 2024", ""}, // first visible sheet, header row 1
 		{"lists", "not this sheet", ""},
 		{"Users", "HR export 2024", ""},
-		{"Nope", "", `no sheet named "Nope"; the workbook has "Lists", "Users"`},
+		{"Nope", "", `no sheet named "Nope"; the workbook has "Lists" (hidden), "Users"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sheet, func(t *testing.T) {
@@ -234,29 +239,29 @@ func TestXLSXRawShapes(t *testing.T) {
 		{
 			name:  "shared strings with phonetic runs, inline strings, no r attributes",
 			sheet: `<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row><row><c t="inlineStr"><is><t>yamada</t></is></c><c t="s"><v>2</v></c></row>`,
-			rows:  []Row{{2, []string{"yamada", "山田 太郎"}}},
+			rows:  []Row{{Line: 2, Cells: []string{"yamada", "山田 太郎"}}},
 		},
 		{
 			name:  "booleans, ISO dates, errors, entities",
 			sheet: `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="4"><c r="A4" t="b"><v>1</v></c><c r="B4" t="d"><v>2024-02-29T00:00:00Z</v></c></row><row r="5"><c r="A5" t="e"><v>#N/A</v></c><c r="B5" t="inlineStr"><is><t>a&amp;b &lt;c&gt;</t></is></c></row>`,
-			rows:  []Row{{4, []string{"TRUE", "2024-02-29"}}, {5, []string{"#N/A", "a&b <c>"}}},
+			rows:  []Row{{Line: 4, Cells: []string{"TRUE", "2024-02-29"}}, {Line: 5, Cells: []string{"#N/A", "a&b <c>"}}},
 		},
 		{
 			name:  "a bad shared-string index is a row error",
 			sheet: `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>99</v></c></row><row r="3"><c r="A3"><v>1</v></c></row>`,
-			rows:  []Row{{3, []string{"1", ""}}},
+			rows:  []Row{{Line: 3, Cells: []string{"1", ""}}},
 			errs:  []string{"2: not a readable spreadsheet"},
 		},
 		{
 			name:  "a huge cell is a row error",
 			sheet: `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>` + strings.Repeat("x", 100<<10) + `</t></is></c></row><row r="3"><c r="A3"><v>1</v></c></row>`,
-			rows:  []Row{{3, []string{"1", ""}}},
+			rows:  []Row{{Line: 3, Cells: []string{"1", ""}}},
 			errs:  []string{"2: cell too large"},
 		},
 		{
 			name:  "a stray end tag (found by FuzzXLSXSource)",
 			sheet: `<row><c t="s"><v>0</v></c></row><row></c><c><v>1</v></c></row>`,
-			rows:  []Row{{2, []string{"1"}}},
+			rows:  []Row{{Line: 2, Cells: []string{"1"}}},
 		},
 		{
 			name:    "no header",

@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"github.com/userimport/userimport/i18n"
+
 	"net/mail"
 	"strings"
 	"testing"
@@ -52,9 +54,10 @@ func TestEmailProblem(t *testing.T) {
 		{"taro@example..com", false, "empty part"},
 	}
 	for _, tc := range tests {
-		p, doubtful := emailProblem(tc.in)
+		m, doubtful := emailProblem(tc.in)
+		p := m.In(i18n.English)
 		if tc.part == "" {
-			if p != "" {
+			if !m.IsZero() {
 				t.Errorf("emailProblem(%q) = %q", tc.in, p)
 			}
 			continue
@@ -76,14 +79,15 @@ func FuzzEmailProblem(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, doubtful := emailProblem(s)
-		if p == "" && doubtful {
+		m, doubtful := emailProblem(s)
+		p := m.In(i18n.English)
+		if m.IsZero() && doubtful {
 			t.Fatalf("%q: doubtful without a problem", s)
 		}
-		if plausibleEmail(s) && p != "" {
+		if plausibleEmail(s) && !m.IsZero() {
 			t.Fatalf("%q: plausibleEmail but %q", s, p)
 		}
-		if a, err := mail.ParseAddress(s); err == nil && a.Name == "" && a.Address == s && p != "" && !doubtful {
+		if a, err := mail.ParseAddress(s); err == nil && a.Name == "" && a.Address == s && !m.IsZero() && !doubtful {
 			t.Fatalf("%q: RFC 5322 address rejected: %q", s, p)
 		}
 	})

@@ -31,6 +31,7 @@ const (
 	opValid                          // status
 	opServices                       // services
 	opOrganizations                  // departments
+	opNarrow                         // a phone number: full-width characters become half-width
 )
 
 // fieldPlan is what Check needs to know about a field of this Validator's
@@ -52,6 +53,7 @@ var fieldOps = [NumFields]fieldOp{
 	LocalNameLocale: opLocalNameLocale, Locale: opLocale, Timezone: opTimezone,
 	Email: opEmail, BirthDate: opDate, JoinDate: opDate, SortOrder: opSortOrder,
 	Valid: opValid, Services: opServices, Organizations: opOrganizations,
+	Phone: opNarrow, MobilePhone: opNarrow, ExtensionNumber: opNarrow,
 }
 
 // planFields works out the fieldPlan of every field for kind k.
@@ -108,6 +110,23 @@ func cleanText(s string, multiline bool) bool {
 	// one.
 	if !printable8(s[len(s)-8:]) {
 		return cleanMixed(s, multiline)
+	}
+	return true
+}
+
+// asciiText reports whether s is printable ASCII only, the test of
+// fields whose full-width characters narrow changes.
+func asciiText(s string) bool {
+	for len(s) >= 8 {
+		if !printable8(s) {
+			return false
+		}
+		s = s[8:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i]-0x20 >= 0x7f-0x20 {
+			return false
+		}
 	}
 	return true
 }

@@ -1,6 +1,10 @@
 package validate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/userimport/userimport/i18n"
+)
 
 // FieldByName maps an API field name to its Field, ignoring case
 // ("surname" → SurName). Column labels of the Departments & Users CSV are the
@@ -112,16 +116,11 @@ var limits = [NumFields]limit{
 	Division:         {0, 100, 0, RuleDivisionTooLong, ""},
 }
 
-// nouns names each field in prose ("login names cannot contain ...").
-var nouns = [NumFields]string{
-	Code: "login name", Valid: "status", Password: "password", Name: "display name",
-	SurName: "surname", GivenName: "given name", SurNameReading: "phonetic surname",
-	GivenNameReading: "phonetic given name", LocalName: "localized name",
-	LocalNameLocale: "language of the localized name", Locale: "language",
-	Timezone: "time zone", Description: "description", Phone: "phone number",
-	MobilePhone: "mobile phone number", ExtensionNumber: "extension number",
-	Email: "e-mail address", Callto: "Skype name", URL: "URL",
-	EmployeeNumber: "employee number", BirthDate: "birth date", JoinDate: "hire date",
-	SortOrder: "display order", Services: "services", Organizations: "departments",
-	Company: "company", Division: "division",
-}
+// nouns names each field in prose ("a login name can have at most ..."),
+// as interface values made once, for they are message arguments.
+var nouns = func() (n [NumFields]any) {
+	for f := range n {
+		n[f] = i18n.M(i18n.Key("noun." + fieldNames[f]))
+	}
+	return n
+}()

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/userimport/userimport/i18n"
 )
 
 // FuzzCheck feeds arbitrary values (invalid UTF-8 included) to every kind
@@ -16,6 +18,8 @@ func FuzzCheck(f *testing.F) {
 	f.Add("taro", "Taro", "pass", "taro@example.com", "Asia/Tokyo", "1990/4/1", "1", "ki gr", "sales:mgr;hr", "0012", "A", false)
 	f.Add(" a/b ", "", "x y\t", "a@b", "Local", "2023-02-29", "maybe", "slack", "a;;b", "-1", "\xff", true)
 	f.Add("\u3000x", " ", rep("p", 130), "@", "", "0000-01-01", "無効", ";", ":t", "1e3", "", false)
+	f.Add("x", "X", "p", "a@b.c", "US/Pacific", "令和7年4月1日", "日本語", "ki", "a", "０３－１２\u3000", "c", false)
+	f.Add("x", "X", "p", "a@b.c", "Etc/GMT-9", "4/1/2025", "使用中", "ki", "a", "１２", "c", true)
 	f.Fuzz(func(t *testing.T, code, name, pw, email, tz, date, valid, services, orgs, sortOrder, custom string, guests bool) {
 		pw = "Zq9!" + pw + "!9qZ"
 		inputs := []string{code, name, email, tz, date, valid, services, orgs, sortOrder, custom}
@@ -35,6 +39,7 @@ func FuzzCheck(f *testing.F) {
 			rec.Values[Email], rec.Values[Timezone], rec.Values[BirthDate] = email, tz, date
 			rec.Values[Valid], rec.Values[Services], rec.Values[Organizations] = valid, services, orgs
 			rec.Values[SortOrder], rec.Values[freeTextField(kind)] = sortOrder, name
+			rec.Values[Phone], rec.Values[Locale] = sortOrder, valid
 			return rec
 		}
 		v := New(Options{Kind: kind, File: "f.csv"})
@@ -52,6 +57,15 @@ func FuzzCheck(f *testing.F) {
 			}
 			if !utf8.ValidString(is.Message) {
 				t.Fatalf("message is not UTF-8: %q", is.Message)
+			}
+			for _, l := range i18n.Langs() {
+				msg := is.In(l)
+				if leakCheck && (strings.Contains(msg, "Zq9!") || strings.Contains(msg, "!9qZ")) {
+					t.Fatalf("password leaked in %s: %q", l, msg)
+				}
+				if !utf8.ValidString(msg) || strings.Contains(msg, "!(MISSING") || strings.Contains(msg, "%!") {
+					t.Fatalf("%s message is broken: %q", l, msg)
+				}
 			}
 		}
 		for _, c := range res.Changes {

@@ -1,8 +1,11 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/userimport/userimport/i18n"
 )
 
 func TestMessages(t *testing.T) {
@@ -37,13 +40,13 @@ func TestMessages(t *testing.T) {
 		{name: "timezone host file suggests the ID", set: map[Field]string{Timezone: "right/Asia/Tokyo"}, rule: RuleTimezoneUnknown,
 			parts: []string{`did you mean "Asia/Tokyo"?`}},
 		{name: "timezone junk suggests nothing", set: map[Field]string{Timezone: "Nowhere/1"}, rule: RuleTimezoneUnknown,
-			parts: []string{`"Nowhere/1" is not a time zone ID; use an IANA ID such as Asia/Tokyo`}},
+			parts: []string{`"Nowhere/1" is not a time zone; write one such as Asia/Tokyo`}},
 		{name: "timezone alias names its ID", set: map[Field]string{Timezone: "US/Pacific"}, rule: RuleTimezoneUnlistedDoubtful,
-			parts: []string{`"US/Pacific" is an IANA name that keeps the same time as "America/Los_Angeles"`, `use "America/Los_Angeles" to be safe`}},
+			parts: []string{`"US/Pacific" is an old name for the time zone "America/Los_Angeles"`, `use "America/Los_Angeles" to be safe`}},
 		{name: "timezone Etc zone", set: map[Field]string{Timezone: "Etc/GMT-9"}, rule: RuleTimezoneUnlistedDoubtful,
-			parts: []string{`"Etc/GMT-9" is an IANA name but not on the list`, "Asia/Tokyo"}},
+			parts: []string{`"Etc/GMT-9" is not one of the time zones cybozu.com lists`, "Asia/Tokyo"}},
 		{name: "email doubtful names the problem", set: map[Field]string{Email: "admin@localhost"}, rule: RuleEmailFormatDoubtful,
-			parts: []string{`column "E-mail Address": "admin@localhost" has no dot in the domain after the @`, "may reject it"}},
+			parts: []string{`column "E-mail Address": "admin@localhost" has no dot in the domain after the @`, "cybozu.com may too"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,11 +115,17 @@ func TestPasswordNeverShown(t *testing.T) {
 					t.Errorf("password was changed")
 				}
 				for _, is := range res.Issues {
-					if strings.Contains(is.Message, secret) || strings.Contains(is.Message, "Hunter") {
-						t.Errorf("message reveals the password: %q", is.Message)
+					if args := fmt.Sprint(is.Detail.Args...); strings.Contains(args, secret) {
+						t.Errorf("the arguments of a finding reveal the password: %s", args)
 					}
-					if is.Field == Password && !strings.Contains(is.Message, "***") {
-						t.Errorf("password message does not show ***: %q", is.Message)
+					for _, l := range i18n.Langs() {
+						msg := is.In(l)
+						if strings.Contains(msg, secret) || strings.Contains(msg, "Hunter") {
+							t.Errorf("%s message reveals the password: %q", l, msg)
+						}
+						if is.Field == Password && !strings.Contains(msg, "***") {
+							t.Errorf("%s password message does not show ***: %q", l, msg)
+						}
 					}
 				}
 				for _, c := range res.Changes {
@@ -125,6 +134,61 @@ func TestPasswordNeverShown(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestMessagesJapanese checks whole Japanese messages of a Validator whose
+// Lang is Japanese, and that In gives the same finding in English.
+func TestMessagesJapanese(t *testing.T) {
+	cols := [NumFields]string{Code: "ログイン名", JoinDate: "入社日", Valid: "使用状態"}
+	tests := []struct {
+		set  map[Field]string
+		rule Rule
+		ja   string
+		en   string
+	}{
+		{map[Field]string{Code: "ab/cd"}, RuleCodeForbiddenChar,
+			`users.csv 7行目「ログイン名」列: "ab/cd" に、ログイン名に使えない文字 "/" が含まれています（使えない文字: \ [ ] " : ; < > , /）。削除してください。`,
+			`users.csv: row 7, column "ログイン名": "ab/cd" contains "/", which login names cannot contain (\ [ ] " : ; < > , /); remove it.`},
+		{map[Field]string{Name: ""}, RuleNameRequired,
+			`users.csv 7行目「name」列: 「name」列がありません。ユーザーには表示名が必要です。列を追加してください。`,
+			`users.csv: row 7, column "name": there is no "name" column, but every user needs a display name; add the column.`},
+		{map[Field]string{JoinDate: "令和7年4月1日"}, RuleJoinDateConverted,
+			`users.csv 7行目「入社日」列: "令和7年4月1日" を 2025-04-01（年-月-日）として読み取りました。`,
+			`users.csv: row 7, column "入社日": "令和7年4月1日" was read as 2025-04-01 (year-month-day, the form cybozu.com takes).`},
+		{map[Field]string{JoinDate: "4/1/2025"}, RuleJoinDateAmbiguous,
+			`users.csv 7行目「入社日」列: "4/1/2025" は 2025-04-01（月/日/年）とも 2025-01-04（日/月/年）とも読めます。2024-04-01 のように「年-月-日」の形で入力するか、ファイルの日付の順序を指定してください（--date-order mdy または dmy）。`,
+			`users.csv: row 7, column "入社日": "4/1/2025" could be 2025-04-01 (month/day/year) or 2025-01-04 (day/month/year); write it as YYYY-MM-DD, or say which order the file uses (--date-order mdy or dmy).`},
+		{map[Field]string{Valid: "停止中"}, RuleValidConverted,
+			`users.csv 7行目「使用状態」列: "停止中" を false（停止中）として読み取りました。`,
+			`users.csv: row 7, column "使用状態": "停止中" was read as false (inactive).`},
+		{map[Field]string{JoinDate: "平成31年5月1日"}, RuleJoinDateInvalid,
+			`users.csv 7行目「入社日」列: "平成31年5月1日" は日付として読めません。平成は 1989-01-08 から 2019-04-30 までです。2024-04-01 のように「年-月-日」の形で入力してください。`,
+			`users.csv: row 7, column "入社日": "平成31年5月1日" is not a date: the era Heisei (平成) ran from 1989-01-08 to 2019-04-30; write the date as YYYY-MM-DD (for example 2024-04-01).`},
+	}
+	for _, tc := range tests {
+		v := New(Options{File: "users.csv", Columns: cols, Lang: i18n.Japanese})
+		rec := &Record{Row: 7, Values: baseRow(Users)}
+		for f, s := range tc.set {
+			rec.Values[f] = s
+		}
+		res := v.Check(rec)
+		var is *Issue
+		for i := range res.Issues {
+			if res.Issues[i].Rule == tc.rule {
+				is = &res.Issues[i]
+			}
+		}
+		if is == nil {
+			t.Errorf("no %s in %+v", tc.rule, res.Issues)
+			continue
+		}
+		if is.Message != tc.ja {
+			t.Errorf("Message\n got %s\nwant %s", is.Message, tc.ja)
+		}
+		if en := is.In(i18n.English); en != tc.en {
+			t.Errorf("In(English)\n got %s\nwant %s", en, tc.en)
 		}
 	}
 }

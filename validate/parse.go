@@ -7,22 +7,25 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/userimport/userimport/i18n"
 )
 
 // ParseBool reads a status (valid) value. It accepts, ignoring case,
 // true/false, 1/0 (the Departments & Users CSV), yes/no, on/off and the
-// Japanese 有効/無効 (active/inactive). ok is false for anything else,
-// including the empty string.
+// Japanese 使用中/停止中 (cybozu.com's words), 有効/無効 and はい/いいえ.
+// ok is false for anything else, including the empty string.
 func ParseBool(s string) (value, ok bool) {
 	switch {
 	case s == "1" || strings.EqualFold(s, "true") || strings.EqualFold(s, "yes") ||
-		strings.EqualFold(s, "on") || s == "有効":
+		strings.EqualFold(s, "on"):
 		return true, true
 	case s == "0" || strings.EqualFold(s, "false") || strings.EqualFold(s, "no") ||
-		strings.EqualFold(s, "off") || s == "無効":
+		strings.EqualFold(s, "off"):
 		return false, true
 	}
-	return false, false
+	value, ok = japaneseBool[s]
+	return value, ok
 }
 
 // serviceAliases maps every accepted spelling (compared ignoring case) to
@@ -136,11 +139,16 @@ const (
 // OrganizationsError says why an organizations cell cannot be read. Rule
 // is RuleOrganizationsInvalid, RuleOrganizationsTooLong or
 // RuleOrganizationsTooMany; Entry is the 1-based position of the offending
-// entry.
+// entry. Reason is Detail in English.
 type OrganizationsError struct {
 	Rule   Rule
 	Entry  int
 	Reason string
+	Detail i18n.Msg
+}
+
+func orgError(r Rule, entry int, key i18n.Key) *OrganizationsError {
+	return &OrganizationsError{r, entry, i18n.English.Sprintf(key), i18n.M(key)}
 }
 
 func (e *OrganizationsError) Error() string {
@@ -180,27 +188,27 @@ func (sc *orgScanner) next() (org, title string, ok bool, err *OrganizationsErro
 		if end < 0 && sc.entry > 1 {
 			return "", "", false, nil
 		}
-		return "", "", false, &OrganizationsError{RuleOrganizationsInvalid, sc.entry, "empty department code"}
+		return "", "", false, orgError(RuleOrganizationsInvalid, sc.entry, "org.empty_code")
 	}
 	if sc.entry > maxOrganizations {
-		return "", "", false, &OrganizationsError{RuleOrganizationsTooMany, sc.entry, "more than 100 departments"}
+		return "", "", false, orgError(RuleOrganizationsTooMany, sc.entry, "org.too_many")
 	}
 	org, title = raw, ""
 	if c := strings.IndexByte(raw, ':'); c >= 0 {
 		org, title = trimBlank(raw[:c]), trimBlank(raw[c+1:])
 		if strings.IndexByte(title, ':') >= 0 {
-			return "", "", false, &OrganizationsError{RuleOrganizationsInvalid, sc.entry, `more than one ":" (write department:title)`}
+			return "", "", false, orgError(RuleOrganizationsInvalid, sc.entry, "org.colons")
 		}
 		if org == "" {
-			return "", "", false, &OrganizationsError{RuleOrganizationsInvalid, sc.entry, "title without a department code"}
+			return "", "", false, orgError(RuleOrganizationsInvalid, sc.entry, "org.title_without_org")
 		}
 	}
 	// Byte length bounds rune count, so short codes need no counting.
 	if len(org) > maxOrgCodeLen && utf8.RuneCountInString(org) > maxOrgCodeLen {
-		return "", "", false, &OrganizationsError{RuleOrganizationsTooLong, sc.entry, "department code longer than 128 characters"}
+		return "", "", false, orgError(RuleOrganizationsTooLong, sc.entry, "org.code_too_long")
 	}
 	if len(title) > maxOrgCodeLen && utf8.RuneCountInString(title) > maxOrgCodeLen {
-		return "", "", false, &OrganizationsError{RuleOrganizationsTooLong, sc.entry, "title code longer than 128 characters"}
+		return "", "", false, orgError(RuleOrganizationsTooLong, sc.entry, "org.title_too_long")
 	}
 	return org, title, true, nil
 }
@@ -367,33 +375,33 @@ func parseSortOrder(s string) (canon string, isNum, inRange bool) {
 //     refuses it is undocumented, so Check only warns.
 //
 // Dots in the local part are not looked at: Japanese mobile addresses such
-// as taro..x.@docomo.ne.jp break RFC 5322 but are delivered. problem is ""
-// for an ordinary address.
-func emailProblem(s string) (problem string, doubtful bool) {
+// as taro..x.@docomo.ne.jp break RFC 5322 but are delivered. problem is
+// the zero Msg for an ordinary address.
+func emailProblem(s string) (problem i18n.Msg, doubtful bool) {
 	quoted := s != "" && s[0] == '"'
 	at := strings.IndexByte(s, '@')
 	if quoted {
 		end := quotedEnd(s)
 		switch {
 		case end < 0:
-			return `has a quote (") that is never closed`, false
+			return i18n.M("email.unclosed_quote"), false
 		case end+1 == len(s) || s[end+1] != '@':
-			return `has a quoted part (") that is not the whole part before the @`, false
+			return i18n.M("email.partial_quote"), false
 		}
 		at = end + 1
 	}
 	switch {
 	case at < 0:
-		return "has no @", false
+		return i18n.M("email.no_at"), false
 	case at == 0:
-		return "has nothing before the @", false
+		return i18n.M("email.nothing_before_at"), false
 	case strings.IndexByte(s[at+1:], '@') >= 0:
-		return "has more than one @ (give one address only)", false
+		return i18n.M("email.many_at"), false
 	case at == len(s)-1:
-		return "has no domain after the @", false
+		return i18n.M("email.no_domain"), false
 	}
 	if !quoted {
-		if p := emailChars(s[:at]); p != "" {
+		if p := emailChars(s[:at]); !p.IsZero() {
 			return p, false
 		}
 	}
@@ -402,29 +410,29 @@ func emailProblem(s string) (problem string, doubtful bool) {
 		// A domain literal: RFC 5322 allows any visible ASCII but [ ] \.
 		if i := strings.IndexAny(domain[1:len(domain)-1], " \t[]\\"); i >= 0 {
 			if c := domain[1+i]; c != ' ' && c != '\t' {
-				return "contains " + strconv.QuoteRune(rune(c)) + ", which cannot appear in an address", false
+				return i18n.M("email.bad_char", strconv.QuoteRune(rune(c))), false
 			}
-			return "contains a space", false
+			return i18n.M("email.space"), false
 		}
-		return "has an address in brackets instead of a domain name after the @", true
+		return i18n.M("email.literal"), true
 	}
-	if p := emailChars(domain); p != "" {
+	if p := emailChars(domain); !p.IsZero() {
 		return p, false
 	}
 	if domain[0] == '.' || domain[len(domain)-1] == '.' || strings.Contains(domain, "..") {
-		return "has an empty part in the domain after the @", false
+		return i18n.M("email.empty_label"), false
 	}
 	switch {
 	case quoted:
-		return `has a quoted local part ("...") before the @`, true
+		return i18n.M("email.quoted"), true
 	case strings.IndexByte(domain, '.') < 0:
-		return "has no dot in the domain after the @", true
+		return i18n.M("email.no_dot"), true
 	case strings.Contains(s, "\u3000"):
 		// RFC 6532 lets an address hold any non-ASCII character, this
 		// one too, though it is almost always a slip of the input method.
-		return "contains a full-width space", true
+		return i18n.M("email.full_width_space"), true
 	}
-	return "", false
+	return i18n.Msg{}, false
 }
 
 // quotedEnd returns the index of the quote that closes the quoted string
@@ -442,17 +450,17 @@ func quotedEnd(s string) int {
 }
 
 // emailChars reports white space or a special character in an unquoted
-// part of an address, or "".
-func emailChars(s string) string {
+// part of an address; the zero Msg means none.
+func emailChars(s string) i18n.Msg {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; emailBad[c] {
 		case 1:
-			return "contains a space"
+			return i18n.M("email.space")
 		case 2:
-			return "contains " + strconv.QuoteRune(rune(c)) + ", which cannot appear in an address"
+			return i18n.M("email.bad_char", strconv.QuoteRune(rune(c)))
 		}
 	}
-	return ""
+	return i18n.Msg{}
 }
 
 // emailBad classifies the ASCII bytes an address cannot hold: 1 for white

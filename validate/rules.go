@@ -1,5 +1,7 @@
 package validate
 
+import "github.com/userimport/userimport/i18n"
+
 // Rule is the stable identifier of one validation rule, spelled
 // "<field>.<problem>". It is what the report prints as error_code, so a
 // published identifier never changes meaning; new rules get new identifiers.
@@ -30,6 +32,10 @@ const (
 	// RuleNotForUsers: a user file holds a guest-only field (company,
 	// division); it is not sent. Reported once per field per file.
 	RuleNotForUsers Rule = "field.not_for_users"
+	// RuleFullWidth: full-width digits, letters or spaces in a field
+	// cybozu.com expects in half-width (phone numbers, display order,
+	// dates) were changed to half-width.
+	RuleFullWidth Rule = "field.full_width"
 )
 
 // Login name (code) rules.
@@ -71,11 +77,17 @@ const (
 	RuleLocalNameTooLong               Rule = "localName.too_long"
 	RuleLocalNameNoLocale              Rule = "localName.no_locale"
 	RuleLocalNameLocaleUnknown         Rule = "localNameLocale.unknown"
+	// RuleLocalNameLocaleConverted: a language's name (日本語, English)
+	// was changed to its code (ja, en).
+	RuleLocalNameLocaleConverted Rule = "localNameLocale.converted"
 )
 
 // Language and time zone rules.
 const (
-	RuleLocaleUnknown           Rule = "locale.unknown"
+	RuleLocaleUnknown Rule = "locale.unknown"
+	// RuleLocaleConverted: a language's name (日本語, English, 自動) was
+	// changed to its code (ja, en, auto).
+	RuleLocaleConverted         Rule = "locale.converted"
 	RuleTimezoneRequired        Rule = "timezone.required"
 	RuleTimezoneMissingDoubtful Rule = "timezone.missing_doubtful"
 	RuleTimezoneUnknown         Rule = "timezone.unknown"
@@ -108,10 +120,22 @@ const (
 // Typed value rules.
 const (
 	RuleBirthDateInvalid Rule = "birthDate.invalid"
-	RuleJoinDateInvalid  Rule = "joinDate.invalid"
-	RuleSortOrderInvalid Rule = "sortOrder.invalid"
-	RuleSortOrderRange   Rule = "sortOrder.range"
-	RuleValidInvalid     Rule = "valid.invalid"
+	// RuleBirthDateConverted: a date written another way (2025年4月1日,
+	// 令和7年4月1日, R7.4.1, 2025.04.01, full-width digits) was changed to
+	// YYYY-MM-DD; the finding holds the original.
+	RuleBirthDateConverted Rule = "birthDate.converted"
+	// RuleBirthDateAmbiguous: a date such as 4/1/2025 reads both as
+	// month/day/year and day/month/year, and Options.DateOrder is unset.
+	RuleBirthDateAmbiguous Rule = "birthDate.ambiguous"
+	RuleJoinDateInvalid    Rule = "joinDate.invalid"
+	RuleJoinDateConverted  Rule = "joinDate.converted"
+	RuleJoinDateAmbiguous  Rule = "joinDate.ambiguous"
+	RuleSortOrderInvalid   Rule = "sortOrder.invalid"
+	RuleSortOrderRange     Rule = "sortOrder.range"
+	RuleValidInvalid       Rule = "valid.invalid"
+	// RuleValidConverted: a Japanese word for a status (使用中, 停止中,
+	// 有効, 無効, はい, いいえ) was changed to true or false.
+	RuleValidConverted Rule = "valid.converted"
 )
 
 // Services and departments rules.
@@ -142,8 +166,8 @@ const CustomItem Field = NumFields
 type RuleInfo struct {
 	Rule        Rule
 	Severity    Severity
-	Field       Field // AnyField or CustomItem for the generic rules
-	Description string
+	Field       Field  // AnyField or CustomItem for the generic rules
+	Description string // in English; Describe gives other languages
 }
 
 type kinds uint8
@@ -160,77 +184,99 @@ type ruleDef struct {
 }
 
 // ruleTable is the one list of rules: Rules, RulesFor and the severity of
-// every Issue come from here.
-var ruleTable = []ruleDef{
-	{RuleInfo{RuleInvalidText, Error, AnyField, "The value is not valid UTF-8 text; the file was probably read with the wrong encoding."}, forBoth},
-	{RuleInfo{RuleControlChar, Error, AnyField, "The value contains a control character (tab and line breaks are allowed in description only)."}, forBoth},
-	{RuleInfo{RuleNotForGuests, Warning, AnyField, "The field does not exist for guest users and is not sent."}, forGuests},
-	{RuleInfo{RuleNotForUsers, Warning, AnyField, "The field exists for guest users only and is not sent."}, forUsers},
+// every Issue come from here; the descriptions come from the catalog.
+var ruleTable = describe([]ruleDef{
+	{RuleInfo{Rule: RuleInvalidText, Severity: Error, Field: AnyField}, forBoth},
+	{RuleInfo{Rule: RuleControlChar, Severity: Error, Field: AnyField}, forBoth},
+	{RuleInfo{Rule: RuleNotForGuests, Severity: Warning, Field: AnyField}, forGuests},
+	{RuleInfo{Rule: RuleNotForUsers, Severity: Warning, Field: AnyField}, forUsers},
+	{RuleInfo{Rule: RuleFullWidth, Severity: Warning, Field: AnyField}, forBoth},
 
-	{RuleInfo{RuleCodeRequired, Error, Code, "Required; must not be empty or spaces only."}, forBoth},
-	{RuleInfo{RuleCodeTooLong, Error, Code, "At most 128 characters (guests: 256, the e-mail address limit)."}, forBoth},
-	{RuleInfo{RuleCodeForbiddenChar, Error, Code, `Must not contain \ [ ] " : ; < > , /`}, forUsers},
-	{RuleInfo{RuleCodeEdgeSpace, Error, Code, "Must not start or end with a space (half-width spaces are trimmed, full-width ones are an error)."}, forBoth},
-	{RuleInfo{RuleCodeNotEmail, Error, Code, "A guest's login name is their e-mail address."}, forGuests},
-	{RuleInfo{RuleCodeEmailDoubtful, Warning, Code, "An address the standards allow but many systems refuse (no dot in the domain, a quoted local part, an IP address in brackets); no format is documented, so the server may reject it."}, forGuests},
-	{RuleInfo{RuleCodeDuplicate, Error, Code, "Must be unique in the file (case-sensitive, like the service); later rows are rejected."}, forBoth},
-	{RuleInfo{RuleCodeCaseDuplicate, Warning, Code, "Differs from an earlier login name only in upper/lower case; the service allows it but it is usually the same person twice."}, forBoth},
+	{RuleInfo{Rule: RuleCodeRequired, Severity: Error, Field: Code}, forBoth},
+	{RuleInfo{Rule: RuleCodeTooLong, Severity: Error, Field: Code}, forBoth},
+	{RuleInfo{Rule: RuleCodeForbiddenChar, Severity: Error, Field: Code}, forUsers},
+	{RuleInfo{Rule: RuleCodeEdgeSpace, Severity: Error, Field: Code}, forBoth},
+	{RuleInfo{Rule: RuleCodeNotEmail, Severity: Error, Field: Code}, forGuests},
+	{RuleInfo{Rule: RuleCodeEmailDoubtful, Severity: Warning, Field: Code}, forGuests},
+	{RuleInfo{Rule: RuleCodeDuplicate, Severity: Error, Field: Code}, forBoth},
+	{RuleInfo{Rule: RuleCodeCaseDuplicate, Severity: Warning, Field: Code}, forBoth},
 
-	{RuleInfo{RuleNameRequired, Error, Name, "Required; must not be empty or spaces only (not trimmed)."}, forBoth},
-	{RuleInfo{RuleNameTooLong, Error, Name, "At most 128 characters."}, forBoth},
-	{RuleInfo{RulePasswordRequired, Error, Password, "Required for new users and guests."}, forBoth},
-	{RuleInfo{RulePasswordTooLong, Error, Password, "At most 128 characters."}, forBoth},
-	{RuleInfo{RulePasswordLengthDoubtful, Warning, Password, "65 to 128 characters: the English reference allows 128, the Japanese one 64."}, forBoth},
-	{RuleInfo{RulePasswordSpaceDoubtful, Warning, Password, "Contains a space: the English reference forbids whitespace, the help site allows half-width spaces."}, forBoth},
-	{RuleInfo{RulePasswordCharDoubtful, Warning, Password, "Contains a character other than half-width letters, digits and symbols, which the help site does not list as allowed."}, forBoth},
+	{RuleInfo{Rule: RuleNameRequired, Severity: Error, Field: Name}, forBoth},
+	{RuleInfo{Rule: RuleNameTooLong, Severity: Error, Field: Name}, forBoth},
+	{RuleInfo{Rule: RulePasswordRequired, Severity: Error, Field: Password}, forBoth},
+	{RuleInfo{Rule: RulePasswordTooLong, Severity: Error, Field: Password}, forBoth},
+	{RuleInfo{Rule: RulePasswordLengthDoubtful, Severity: Warning, Field: Password}, forBoth},
+	{RuleInfo{Rule: RulePasswordSpaceDoubtful, Severity: Warning, Field: Password}, forBoth},
+	{RuleInfo{Rule: RulePasswordCharDoubtful, Severity: Warning, Field: Password}, forBoth},
 
-	{RuleInfo{RuleSurNameTooLong, Error, SurName, "At most 128 characters."}, forUsers},
-	{RuleInfo{RuleSurNameLengthDoubtful, Warning, SurName, "65 to 128 characters: the English reference allows 128, the Japanese one 64."}, forUsers},
-	{RuleInfo{RuleGivenNameTooLong, Error, GivenName, "At most 128 characters."}, forUsers},
-	{RuleInfo{RuleGivenNameLengthDoubtful, Warning, GivenName, "65 to 128 characters: the English reference allows 128, the Japanese one 64."}, forUsers},
-	{RuleInfo{RuleSurNameReadingTooLong, Error, SurNameReading, "At most 128 characters (guests: 64)."}, forBoth},
-	{RuleInfo{RuleSurNameReadingLengthDoubtful, Warning, SurNameReading, "65 to 128 characters: the English reference allows 128, the Japanese one 64."}, forUsers},
-	{RuleInfo{RuleGivenNameReadingTooLong, Error, GivenNameReading, "At most 128 characters (guests: 64)."}, forBoth},
-	{RuleInfo{RuleGivenNameReadingLengthDoubtful, Warning, GivenNameReading, "65 to 128 characters: the English reference allows 128, the Japanese one 64."}, forUsers},
-	{RuleInfo{RuleLocalNameTooLong, Error, LocalName, "At most 128 characters."}, forUsers},
-	{RuleInfo{RuleLocalNameNoLocale, Warning, LocalName, "Set without localNameLocale, so the localized name is never shown."}, forUsers},
-	{RuleInfo{RuleLocalNameLocaleUnknown, Error, LocalNameLocale, "One of ja, en, zh, zh-TW, es, pt-BR, th."}, forUsers},
+	{RuleInfo{Rule: RuleSurNameTooLong, Severity: Error, Field: SurName}, forUsers},
+	{RuleInfo{Rule: RuleSurNameLengthDoubtful, Severity: Warning, Field: SurName}, forUsers},
+	{RuleInfo{Rule: RuleGivenNameTooLong, Severity: Error, Field: GivenName}, forUsers},
+	{RuleInfo{Rule: RuleGivenNameLengthDoubtful, Severity: Warning, Field: GivenName}, forUsers},
+	{RuleInfo{Rule: RuleSurNameReadingTooLong, Severity: Error, Field: SurNameReading}, forBoth},
+	{RuleInfo{Rule: RuleSurNameReadingLengthDoubtful, Severity: Warning, Field: SurNameReading}, forUsers},
+	{RuleInfo{Rule: RuleGivenNameReadingTooLong, Severity: Error, Field: GivenNameReading}, forBoth},
+	{RuleInfo{Rule: RuleGivenNameReadingLengthDoubtful, Severity: Warning, Field: GivenNameReading}, forUsers},
+	{RuleInfo{Rule: RuleLocalNameTooLong, Severity: Error, Field: LocalName}, forUsers},
+	{RuleInfo{Rule: RuleLocalNameNoLocale, Severity: Warning, Field: LocalName}, forUsers},
+	{RuleInfo{Rule: RuleLocalNameLocaleUnknown, Severity: Error, Field: LocalNameLocale}, forUsers},
+	{RuleInfo{Rule: RuleLocalNameLocaleConverted, Severity: Warning, Field: LocalNameLocale}, forUsers},
 
-	{RuleInfo{RuleLocaleUnknown, Error, Locale, "One of auto, ja, en, zh, zh-TW, es, pt-BR, th (guests: auto, en, zh, ja); blank means auto."}, forBoth},
-	{RuleInfo{RuleTimezoneRequired, Error, Timezone, "Required for guests."}, forGuests},
-	{RuleInfo{RuleTimezoneMissingDoubtful, Warning, Timezone, "Blank: the English reference says a blank time zone is an error, the Japanese one that it is optional."}, forUsers},
-	{RuleInfo{RuleTimezoneUnknown, Error, Timezone, "An IANA time zone ID such as Asia/Tokyo or America/Los_Angeles (case-sensitive)."}, forBoth},
-	{RuleInfo{RuleTimezoneUnlistedDoubtful, Warning, Timezone, "An IANA name that is not on the list of time zone IDs (an old alias such as Asia/Calcutta or US/Pacific, or an Etc/ zone); the server may reject it."}, forBoth},
+	{RuleInfo{Rule: RuleLocaleUnknown, Severity: Error, Field: Locale}, forBoth},
+	{RuleInfo{Rule: RuleLocaleConverted, Severity: Warning, Field: Locale}, forBoth},
+	{RuleInfo{Rule: RuleTimezoneRequired, Severity: Error, Field: Timezone}, forGuests},
+	{RuleInfo{Rule: RuleTimezoneMissingDoubtful, Severity: Warning, Field: Timezone}, forUsers},
+	{RuleInfo{Rule: RuleTimezoneUnknown, Severity: Error, Field: Timezone}, forBoth},
+	{RuleInfo{Rule: RuleTimezoneUnlistedDoubtful, Severity: Warning, Field: Timezone}, forBoth},
 
-	{RuleInfo{RuleDescriptionTooLong, Error, Description, "At most 1000 characters (not trimmed; line breaks allowed)."}, forUsers},
-	{RuleInfo{RulePhoneTooLong, Error, Phone, "At most 100 characters."}, forBoth},
-	{RuleInfo{RuleMobilePhoneTooLong, Error, MobilePhone, "At most 100 characters."}, forUsers},
-	{RuleInfo{RuleExtensionNumberTooLong, Error, ExtensionNumber, "At most 100 characters."}, forUsers},
-	{RuleInfo{RuleEmployeeNumberTooLong, Error, EmployeeNumber, "At most 100 characters."}, forUsers},
-	{RuleInfo{RuleEmailTooLong, Error, Email, "At most 256 characters."}, forUsers},
-	{RuleInfo{RuleEmailInvalid, Error, Email, "A single address such as taro@example.com."}, forUsers},
-	{RuleInfo{RuleEmailFormatDoubtful, Warning, Email, "An address the standards allow but many systems refuse (no dot in the domain, a quoted local part, an IP address in brackets); no format is documented, so the server may reject it."}, forUsers},
-	{RuleInfo{RuleEmailDuplicate, Warning, Email, "Used by an earlier row (ignoring case); allowed, but password reset by e-mail breaks."}, forUsers},
-	{RuleInfo{RuleURLTooLong, Error, URL, "At most 256 characters."}, forUsers},
-	{RuleInfo{RuleCalltoTooLong, Error, Callto, "At most 256 characters."}, forBoth},
-	{RuleInfo{RuleCompanyTooLong, Error, Company, "At most 100 characters."}, forGuests},
-	{RuleInfo{RuleDivisionTooLong, Error, Division, "At most 100 characters."}, forGuests},
+	{RuleInfo{Rule: RuleDescriptionTooLong, Severity: Error, Field: Description}, forUsers},
+	{RuleInfo{Rule: RulePhoneTooLong, Severity: Error, Field: Phone}, forBoth},
+	{RuleInfo{Rule: RuleMobilePhoneTooLong, Severity: Error, Field: MobilePhone}, forUsers},
+	{RuleInfo{Rule: RuleExtensionNumberTooLong, Severity: Error, Field: ExtensionNumber}, forUsers},
+	{RuleInfo{Rule: RuleEmployeeNumberTooLong, Severity: Error, Field: EmployeeNumber}, forUsers},
+	{RuleInfo{Rule: RuleEmailTooLong, Severity: Error, Field: Email}, forUsers},
+	{RuleInfo{Rule: RuleEmailInvalid, Severity: Error, Field: Email}, forUsers},
+	{RuleInfo{Rule: RuleEmailFormatDoubtful, Severity: Warning, Field: Email}, forUsers},
+	{RuleInfo{Rule: RuleEmailDuplicate, Severity: Warning, Field: Email}, forUsers},
+	{RuleInfo{Rule: RuleURLTooLong, Severity: Error, Field: URL}, forUsers},
+	{RuleInfo{Rule: RuleCalltoTooLong, Severity: Error, Field: Callto}, forBoth},
+	{RuleInfo{Rule: RuleCompanyTooLong, Severity: Error, Field: Company}, forGuests},
+	{RuleInfo{Rule: RuleDivisionTooLong, Severity: Error, Field: Division}, forGuests},
 
-	{RuleInfo{RuleBirthDateInvalid, Error, BirthDate, "A real date as YYYY-MM-DD (YYYY/MM/DD and YYYY/M/D are converted)."}, forUsers},
-	{RuleInfo{RuleJoinDateInvalid, Error, JoinDate, "A real date as YYYY-MM-DD (YYYY/MM/DD and YYYY/M/D are converted)."}, forUsers},
-	{RuleInfo{RuleSortOrderInvalid, Error, SortOrder, "A whole number."}, forUsers},
-	{RuleInfo{RuleSortOrderRange, Error, SortOrder, "From 0 to 99999999."}, forUsers},
-	{RuleInfo{RuleValidInvalid, Error, Valid, "true or false (also 1/0, yes/no, on/off, 有効/無効; blank means active)."}, forUsers},
+	{RuleInfo{Rule: RuleBirthDateInvalid, Severity: Error, Field: BirthDate}, forUsers},
+	{RuleInfo{Rule: RuleBirthDateConverted, Severity: Warning, Field: BirthDate}, forUsers},
+	{RuleInfo{Rule: RuleBirthDateAmbiguous, Severity: Error, Field: BirthDate}, forUsers},
+	{RuleInfo{Rule: RuleJoinDateInvalid, Severity: Error, Field: JoinDate}, forUsers},
+	{RuleInfo{Rule: RuleJoinDateConverted, Severity: Warning, Field: JoinDate}, forUsers},
+	{RuleInfo{Rule: RuleJoinDateAmbiguous, Severity: Error, Field: JoinDate}, forUsers},
+	{RuleInfo{Rule: RuleSortOrderInvalid, Severity: Error, Field: SortOrder}, forUsers},
+	{RuleInfo{Rule: RuleSortOrderRange, Severity: Error, Field: SortOrder}, forUsers},
+	{RuleInfo{Rule: RuleValidInvalid, Severity: Error, Field: Valid}, forUsers},
+	{RuleInfo{Rule: RuleValidConverted, Severity: Warning, Field: Valid}, forUsers},
 
-	{RuleInfo{RuleServicesUnknown, Error, Services, "Services separated by ; , or spaces: kintone, garoon, office, mailwise, secure_access (or ki, gr, of, mw, sa)."}, forUsers},
-	{RuleInfo{RuleOrganizationsInvalid, Error, Organizations, "Department codes separated by ;, each optionally followed by :title code (sales:manager;hr); the first is the primary one."}, forUsers},
-	{RuleInfo{RuleOrganizationsTooLong, Error, Organizations, "Department and title codes have at most 128 characters."}, forUsers},
-	{RuleInfo{RuleOrganizationsTooMany, Error, Organizations, "At most 100 departments per user."}, forUsers},
-	{RuleInfo{RuleOrganizationsDuplicate, Warning, Organizations, "The same department is listed twice."}, forUsers},
+	{RuleInfo{Rule: RuleServicesUnknown, Severity: Error, Field: Services}, forUsers},
+	{RuleInfo{Rule: RuleOrganizationsInvalid, Severity: Error, Field: Organizations}, forUsers},
+	{RuleInfo{Rule: RuleOrganizationsTooLong, Severity: Error, Field: Organizations}, forUsers},
+	{RuleInfo{Rule: RuleOrganizationsTooMany, Severity: Error, Field: Organizations}, forUsers},
+	{RuleInfo{Rule: RuleOrganizationsDuplicate, Severity: Warning, Field: Organizations}, forUsers},
 
-	{RuleInfo{RuleCustomCodeRequired, Error, CustomItem, "A custom item column needs an item code (customItem.<code>)."}, forUsers},
-	{RuleInfo{RuleCustomTooLong, Warning, CustomItem, "Longer than 1000 characters. No limit is documented; 1000 is the longest documented limit of any user text field (description)."}, forUsers},
+	{RuleInfo{Rule: RuleCustomCodeRequired, Severity: Error, Field: CustomItem}, forUsers},
+	{RuleInfo{Rule: RuleCustomTooLong, Severity: Warning, Field: CustomItem}, forUsers},
+})
+
+// describe fills in the English description of every rule.
+func describe(defs []ruleDef) []ruleDef {
+	for i := range defs {
+		defs[i].Description = defs[i].Describe(i18n.English)
+	}
+	return defs
 }
+
+// DescriptionKey is the catalog key of the rule's one-line description.
+func (r Rule) DescriptionKey() i18n.Key { return i18n.Key("rule." + string(r)) }
+
+// Describe returns the rule's one-line description in l.
+func (r RuleInfo) Describe(l i18n.Lang) string { return l.Sprintf(r.Rule.DescriptionKey()) }
 
 var ruleSeverity = func() map[Rule]Severity {
 	m := make(map[Rule]Severity, len(ruleTable))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/userimport/userimport/i18n"
 )
 
 // Issue is one problem found in a row.
@@ -16,10 +18,32 @@ type Issue struct {
 	Custom   string // the custom item code when Field == CustomItem
 	Row      int
 	Column   string // the column as named in the user's file
-	// Message is a full sentence for a person: where (row, column), the
+	File     string // Options.File
+	// Detail says what is wrong and what to do, without where: the
 	// value (a password is always shown as ***, long values are cut at
-	// about 60 characters) and what to do.
+	// about 60 characters) in the terms of the field. It renders in
+	// any language of the catalog.
+	Detail i18n.Msg
+	// Message is a full sentence for a person in Options.Lang: where
+	// (file, row, column), then Detail.
 	Message string
+}
+
+// In renders the whole message (where, then what) in l; In(lang) is
+// Message when lang is the Validator's language.
+func (is *Issue) In(l i18n.Lang) string {
+	return string(is.appendIn(nil, l))
+}
+
+// appendIn appends the whole message in l. It passes the Issue's fields
+// by address, so that rendering the message of an Issue in res.Issues
+// allocates nothing but the text.
+func (is *Issue) appendIn(dst []byte, l i18n.Lang) []byte {
+	key := i18n.Key("where.file")
+	if is.File == "" {
+		key = "where"
+	}
+	return l.Append(dst, key, &is.File, &is.Row, &is.Column, &is.Detail)
 }
 
 // Change records a normalisation Check applied to a value, so the report can
@@ -71,6 +95,11 @@ type Options struct {
 	// ExpectedRows, when known (or estimated from the file size), sizes the
 	// duplicate sets up front so they do not grow in steps.
 	ExpectedRows int
+	// Lang is the language of Issue.Message; Issue.In renders another.
+	Lang i18n.Lang
+	// DateOrder says how to read a date such as 4/1/2025 whose year comes
+	// last; without it such a date is an error showing both readings.
+	DateOrder DateOrder
 }
 
 // Validator checks the rows of one file. It remembers the login names and
@@ -104,6 +133,7 @@ type Validator struct {
 	warned   [NumFields + 1]bool
 
 	buf    []byte    // scratch for normalised values
+	msg    []byte    // scratch for messages
 	orgs   []string  // scratch for the departments of one row
 	keyBuf []dupKeys // scratch for CheckRows
 	sink   uint64    // what CheckRows peeked at, kept so the loads stay
@@ -256,6 +286,8 @@ func (v *Validator) settled(p *fieldPlan, s string) bool {
 	switch p.op {
 	case opLength:
 		return len(s) <= p.short && cleanText(s, p.multiline)
+	case opNarrow:
+		return len(s) <= p.short && asciiText(s)
 	case opCode:
 		return v.opts.Kind == Users && len(s) <= p.short && plainCode(s)
 	case opName:
@@ -306,14 +338,12 @@ func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
 		v.password(res, rec, s)
 	case opLocalName:
 		if v.length(res, rec, f, s) && trimBlank(rec.Values[LocalNameLocale]) == "" { // not trimmed yet
-			v.add(res, rec, RuleLocalNameNoLocale, f, "", fmt.Sprintf(
-				"%s is set but the language of the localized name is blank, so it is never shown; fill in %s (ja, en, zh, zh-TW, es, pt-BR or th).",
-				v.show(f, s), quoteCol(v.column(LocalNameLocale))))
+			v.add(res, rec, RuleLocalNameNoLocale, f, "", i18n.M("msg.localName.no_locale", v.show(f, s), v.column(LocalNameLocale)))
 		}
 	case opLocalNameLocale:
-		v.locale(res, rec, f, s, localNameLocales, RuleLocalNameLocaleUnknown)
+		v.locale(res, rec, f, s, localNameLocales, RuleLocalNameLocaleUnknown, RuleLocalNameLocaleConverted)
 	case opLocale:
-		v.locale(res, rec, f, s, v.locales, RuleLocaleUnknown)
+		v.locale(res, rec, f, s, v.locales, RuleLocaleUnknown, RuleLocaleConverted)
 	case opTimezone:
 		v.timezone(res, rec, s)
 	case opEmail:
@@ -325,20 +355,13 @@ func (v *Validator) field(res *Result, rec *Record, f Field, s string) {
 	case opSortOrder:
 		v.sortOrder(res, rec, s)
 	case opValid:
-		b, ok := ParseBool(s)
-		if !ok {
-			v.add(res, rec, RuleValidInvalid, f, "", fmt.Sprintf(
-				"%s is not a status; write true (active) or false (inactive), or 1/0, yes/no.", v.show(f, s)))
-			return
-		}
-		to := strconv.FormatBool(b)
-		if to != s {
-			v.change(res, rec, f, to)
-		}
+		v.valid(res, rec, s)
 	case opServices:
 		v.services(res, rec, s)
 	case opOrganizations:
 		v.organizations(res, rec, s)
+	case opNarrow:
+		v.length(res, rec, f, v.narrowField(res, rec, f, s))
 	default:
 		v.length(res, rec, f, s)
 	}
@@ -350,23 +373,18 @@ func (v *Validator) code(res *Result, rec *Record, s string) {
 		return
 	}
 	if edgeSpace(s) {
-		v.add(res, rec, RuleCodeEdgeSpace, Code, "", fmt.Sprintf(
-			"%s starts or ends with a space (such as a full-width space), which login names cannot; remove it.", v.show(Code, s)))
+		v.add(res, rec, RuleCodeEdgeSpace, Code, "", i18n.M("msg.code.edge_space", v.show(Code, s)))
 		return
 	}
 	if v.opts.Kind == Guests {
 		if p, doubtful := emailProblem(s); doubtful {
-			v.add(res, rec, RuleCodeEmailDoubtful, Code, "", fmt.Sprintf(
-				"%s %s; a guest's login name is their e-mail address, and the standards allow this one, but many systems refuse such addresses and the service documents no format, so the server may reject it; check that it is meant.",
-				v.show(Code, s), p))
-		} else if p != "" {
-			v.add(res, rec, RuleCodeNotEmail, Code, "", fmt.Sprintf(
-				"%s %s, but a guest's login name is their e-mail address; give an address such as guest@example.com.", v.show(Code, s), p))
+			v.add(res, rec, RuleCodeEmailDoubtful, Code, "", i18n.M("msg.code.email_doubtful", v.show(Code, s), p))
+		} else if !p.IsZero() {
+			v.add(res, rec, RuleCodeNotEmail, Code, "", i18n.M("msg.code.not_email", v.show(Code, s), p))
 			return
 		}
 	} else if i := strings.IndexAny(s, `\[]":;<>,/`); i >= 0 {
-		v.add(res, rec, RuleCodeForbiddenChar, Code, "", fmt.Sprintf(
-			`%s contains %q, which login names cannot contain (\ [ ] " : ; < > , /); remove it.`, v.show(Code, s), s[i:i+1]))
+		v.add(res, rec, RuleCodeForbiddenChar, Code, "", i18n.M("msg.code.forbidden_char", v.show(Code, s), s[i:i+1]))
 		return
 	}
 	v.length(res, rec, Code, s)
@@ -388,12 +406,10 @@ func (v *Validator) password(res *Result, rec *Record, s string) {
 		}
 	}
 	if space {
-		v.add(res, rec, RulePasswordSpaceDoubtful, Password, "",
-			"*** contains a space; the English reference forbids whitespace in passwords while the help site allows half-width spaces, so the server may reject it — remove spaces to be safe.")
+		v.add(res, rec, RulePasswordSpaceDoubtful, Password, "", i18n.M("msg.password.space_doubtful"))
 	}
 	if other {
-		v.add(res, rec, RulePasswordCharDoubtful, Password, "",
-			"*** contains a character other than half-width letters, digits and symbols (such as a full-width or accented character), which the help site does not list as allowed; use half-width characters to be safe.")
+		v.add(res, rec, RulePasswordCharDoubtful, Password, "", i18n.M("msg.password.char_doubtful"))
 	}
 }
 
@@ -417,21 +433,24 @@ func (v *Validator) longValue(res *Result, rec *Record, f Field, s string) bool 
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n > max:
-		v.add(res, rec, lim.tooLong, f, "", fmt.Sprintf(
-			"%s is %d characters long, but a %s can have at most %d; shorten it.", v.show(f, s), n, nouns[f], max))
+		v.add(res, rec, lim.tooLong, f, "", i18n.M("msg.too_long", v.show(f, s), strconv.Itoa(n), nouns[f], strconv.Itoa(max)))
 		return false
 	case doubtful > 0 && n > doubtful:
-		v.add(res, rec, lim.lengthDoubtful, f, "", fmt.Sprintf(
-			"%s is %d characters long; the English reference allows %d but the Japanese one only %d, so the server may reject it; shorten it to %d characters to be safe.",
-			v.show(f, s), n, max, doubtful, doubtful))
+		v.add(res, rec, lim.lengthDoubtful, f, "", i18n.M("msg.length_doubtful",
+			v.show(f, s), strconv.Itoa(n), strconv.Itoa(max), strconv.Itoa(doubtful)))
 	}
 	return true
 }
 
-func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []string, r Rule) {
+func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []string, r, converted Rule) {
 	canon, ok := canonicalLocale(s, list)
 	if !ok {
-		v.add(res, rec, r, f, "", fmt.Sprintf("%s is not a supported language; use one of %s.", v.show(f, s), strings.Join(list, ", ")))
+		if canon, ok = localeByName(s, list); ok {
+			v.add(res, rec, converted, f, "", i18n.M("msg.locale.converted", v.show(f, s), canon))
+		}
+	}
+	if !ok {
+		v.add(res, rec, r, f, "", i18n.M("msg.locale.unknown", v.show(f, s), strings.Join(list, ", ")))
 		return
 	}
 	if canon != s {
@@ -443,13 +462,11 @@ func (v *Validator) locale(res *Result, rec *Record, f Field, s string, list []s
 func (v *Validator) email(res *Result, rec *Record, s string) {
 	p, doubtful := emailProblem(s)
 	switch {
-	case p == "":
+	case p.IsZero():
 	case doubtful:
-		v.add(res, rec, RuleEmailFormatDoubtful, Email, "", fmt.Sprintf(
-			"%s %s; the standards allow such an address, but many systems refuse it and the service documents no format, so the server may reject it; check that it is meant.",
-			v.show(Email, s), p))
+		v.add(res, rec, RuleEmailFormatDoubtful, Email, "", i18n.M("msg.email.doubtful", v.show(Email, s), p))
 	default:
-		v.add(res, rec, RuleEmailInvalid, Email, "", fmt.Sprintf("%s %s; give one address such as taro@example.com.", v.show(Email, s), p))
+		v.add(res, rec, RuleEmailInvalid, Email, "", i18n.M("msg.email.invalid", v.show(Email, s), p))
 	}
 }
 
@@ -458,9 +475,9 @@ func (v *Validator) timezone(res *Result, rec *Record, s string) {
 	t := v.timezoneVerdict(s)
 	switch t.class {
 	case tzUnknown:
-		v.add(res, rec, RuleTimezoneUnknown, Timezone, "", v.show(Timezone, s)+t.says())
+		v.add(res, rec, RuleTimezoneUnknown, Timezone, "", t.says(s))
 	case tzOther:
-		v.add(res, rec, RuleTimezoneUnlistedDoubtful, Timezone, "", v.show(Timezone, s)+t.says())
+		v.add(res, rec, RuleTimezoneUnlistedDoubtful, Timezone, "", t.says(s))
 	}
 }
 
@@ -471,26 +488,25 @@ type tzVerdict struct {
 	// the same time, for tzUnknown the likely intended one ("" = none).
 	hint string
 	// msg is says() worked out once for a cached value, so that a file
-	// that repeats a bad value does not format the message every row.
-	msg string
+	// that repeats a bad value does not build the message every row.
+	msg i18n.Msg
 }
 
-// says returns what is wrong with the value, a message without the value.
-func (t tzVerdict) says() string {
-	if t.msg != "" {
+// says returns what is wrong with the value s.
+func (t tzVerdict) says(s string) i18n.Msg {
+	if !t.msg.IsZero() {
 		return t.msg
 	}
+	shown := quoteValue(s)
 	switch {
 	case t.class == tzOther && t.hint != "":
-		return " is an IANA name that keeps the same time as " + strconv.Quote(t.hint) +
-			" but is not on the list of time zone IDs, so the server may reject it; use " + strconv.Quote(t.hint) + " to be safe."
+		return i18n.M("msg.timezone.alias", shown, t.hint)
 	case t.class == tzOther:
-		return " is an IANA name but not on the list of time zone IDs, so the server may reject it; use a city's zone such as Asia/Tokyo to be safe."
+		return i18n.M("msg.timezone.unlisted", shown)
 	case t.hint != "":
-		return " is not a time zone ID; did you mean " + strconv.Quote(t.hint) +
-			"? Use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case)."
+		return i18n.M("msg.timezone.unknown_hint", shown, t.hint)
 	}
-	return " is not a time zone ID; use an IANA ID such as Asia/Tokyo or America/New_York (mind upper and lower case)."
+	return i18n.M("msg.timezone.unknown", shown)
 }
 
 // timezoneVerdict classifies s, caching the verdict: most rows repeat a
@@ -518,8 +534,9 @@ func (v *Validator) timezoneVerdict(s string) tzVerdict {
 	if t.class == tzUnknown {
 		t.hint = suggestTimezone(s)
 	}
-	t.msg = t.says()
-	v.tz[strings.Clone(s)] = t
+	id := strings.Clone(s)
+	t.msg = t.says(id)
+	v.tz[id] = t
 	v.tzBad++
 	return t
 }
@@ -530,33 +547,18 @@ func (v *Validator) knownTimezone(s string) bool {
 	return v.timezoneVerdict(s).class != tzUnknown
 }
 
-func (v *Validator) date(res *Result, rec *Record, f Field, s string) {
-	y, m, d, ok := parseDate(s)
-	if !ok {
-		r := RuleBirthDateInvalid
-		if f == JoinDate {
-			r = RuleJoinDateInvalid
-		}
-		v.add(res, rec, r, f, "", fmt.Sprintf(
-			"%s is not a date; write a real date as YYYY-MM-DD (for example 2024-04-01).", v.show(f, s)))
-		return
-	}
-	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
-		return
-	}
-	v.buf = appendDate(v.buf[:0], y, m, d)
-	v.change(res, rec, f, string(v.buf))
-}
-
 func (v *Validator) sortOrder(res *Result, rec *Record, s string) {
+	if t, changed := narrow(s); changed {
+		if _, isNum, _ := parseSortOrder(trimBlank(t)); isNum {
+			s = v.narrowField(res, rec, SortOrder, s)
+		}
+	}
 	canon, isNum, inRange := parseSortOrder(s)
 	switch {
 	case !isNum:
-		v.add(res, rec, RuleSortOrderInvalid, SortOrder, "", fmt.Sprintf(
-			"%s is not a whole number; write a number from 0 to 99999999 (half-width digits).", v.show(SortOrder, s)))
+		v.add(res, rec, RuleSortOrderInvalid, SortOrder, "", i18n.M("msg.sortOrder.invalid", v.show(SortOrder, s)))
 	case !inRange:
-		v.add(res, rec, RuleSortOrderRange, SortOrder, "", fmt.Sprintf(
-			"%s is out of range; the display order must be from 0 to 99999999.", v.show(SortOrder, s)))
+		v.add(res, rec, RuleSortOrderRange, SortOrder, "", i18n.M("msg.sortOrder.range", v.show(SortOrder, s)))
 	case canon != s:
 		v.change(res, rec, SortOrder, canon)
 	}
@@ -568,9 +570,7 @@ func (v *Validator) services(res *Result, rec *Record, s string) {
 	for tok, i := nextService(s, 0); tok != ""; tok, i = nextService(s, i) {
 		idx, ok := canonicalService(tok)
 		if !ok {
-			v.add(res, rec, RuleServicesUnknown, Services, "", fmt.Sprintf(
-				"%s names the unknown service %s; use kintone, garoon, office, mailwise or secure_access, separated by \";\".",
-				v.show(Services, s), v.show(Services, tok)))
+			v.add(res, rec, RuleServicesUnknown, Services, "", i18n.M("msg.services.unknown", v.show(Services, s), v.show(Services, tok)))
 			return
 		}
 		if seen[idx] {
@@ -596,9 +596,8 @@ func (v *Validator) organizations(res *Result, rec *Record, s string) {
 	for {
 		org, title, ok, err := sc.next()
 		if err != nil {
-			v.add(res, rec, err.Rule, Organizations, "", fmt.Sprintf(
-				"%s cannot be read (entry %d: %s); write department codes separated by \";\", each optionally followed by \":\" and a title code (sales:manager;hr).",
-				v.show(Organizations, s), err.Entry, err.Reason))
+			v.add(res, rec, err.Rule, Organizations, "", i18n.M("msg.organizations.invalid",
+				v.show(Organizations, s), strconv.Itoa(err.Entry), err.Detail))
 			return
 		}
 		if !ok {
@@ -607,8 +606,8 @@ func (v *Validator) organizations(res *Result, rec *Record, s string) {
 		for _, o := range v.orgs {
 			if o == org && !dupReported {
 				dupReported = true
-				v.add(res, rec, RuleOrganizationsDuplicate, Organizations, "", fmt.Sprintf(
-					"%s lists the department %s twice; list each department once.", v.show(Organizations, s), v.show(Organizations, org)))
+				v.add(res, rec, RuleOrganizationsDuplicate, Organizations, "", i18n.M("msg.organizations.duplicate",
+					v.show(Organizations, s), v.show(Organizations, org)))
 			}
 		}
 		v.orgs = append(v.orgs, org)
@@ -646,8 +645,7 @@ func (v *Validator) required(res *Result, rec *Record) {
 		if guests {
 			v.missing(res, rec, Timezone, false)
 		} else {
-			v.add(res, rec, RuleTimezoneMissingDoubtful, Timezone, "",
-				"the time zone is blank; the English reference says that is an error while the Japanese one says the system time zone is used, so fill in an ID such as Asia/Tokyo to be safe.")
+			v.add(res, rec, RuleTimezoneMissingDoubtful, Timezone, "", i18n.M("msg.timezone.missing_doubtful"))
 		}
 	}
 }
@@ -656,20 +654,27 @@ var requiredRule = map[Field]Rule{
 	Code: RuleCodeRequired, Name: RuleNameRequired, Password: RulePasswordRequired, Timezone: RuleTimezoneRequired,
 }
 
+// Words of messages, made interface values once: passing a Msg as an
+// argument would allocate each time.
+var (
+	whoUsers  any = i18n.M("who.users")
+	whoGuests any = i18n.M("who.guests")
+)
+
 // missing reports a blank required field; spaces says it held only spaces.
 func (v *Validator) missing(res *Result, rec *Record, f Field, spaces bool) {
-	who := "every user"
+	who := whoUsers
 	if v.opts.Kind == Guests {
-		who = "every guest"
+		who = whoGuests
 	}
-	var msg string
+	var msg i18n.Msg
 	switch {
 	case spaces:
-		msg = fmt.Sprintf("%s contains only spaces, but %s needs a %s; fill it in.", v.show(f, rec.Values[f]), who, nouns[f])
+		msg = i18n.M("msg.required.spaces", v.show(f, rec.Values[f]), who, nouns[f])
 	case v.opts.Columns[f] == "" && !rec.Set[f]:
-		msg = fmt.Sprintf("there is no %s column, but %s needs a %s; add the column.", quoteCol(v.column(f)), who, nouns[f])
+		msg = i18n.M("msg.required.no_column", v.column(f), who, nouns[f])
 	default:
-		msg = fmt.Sprintf("the %s is empty, but %s needs one; fill it in.", nouns[f], who)
+		msg = i18n.M("msg.required.empty", "", who, nouns[f])
 	}
 	v.add(res, rec, requiredRule[f], f, "", msg)
 }
@@ -686,8 +691,7 @@ func (v *Validator) custom(res *Result, rec *Record) {
 			continue
 		}
 		if c.Code == "" {
-			v.add(res, rec, RuleCustomCodeRequired, CustomItem, "",
-				"a custom item column has no item code; name the column customItem.<code> with the item's code.")
+			v.add(res, rec, RuleCustomCodeRequired, CustomItem, "", i18n.M("msg.custom.code_required"))
 			continue
 		}
 		if c.Value == "" || !v.text(res, rec, CustomItem, c.Code, c.Value) {
@@ -695,9 +699,8 @@ func (v *Validator) custom(res *Result, rec *Record) {
 		}
 		if len(c.Value) > maxCustom {
 			if n := utf8.RuneCountInString(c.Value); n > maxCustom {
-				v.add(res, rec, RuleCustomTooLong, CustomItem, c.Code, fmt.Sprintf(
-					"%s is %d characters long; no limit is documented for custom items, but the longest documented limit of any user field is %d, so the server will probably reject it; shorten it.",
-					quoteValue(c.Value), n, maxCustom))
+				v.add(res, rec, RuleCustomTooLong, CustomItem, c.Code, i18n.M("msg.custom.too_long",
+					quoteValue(c.Value), strconv.Itoa(n), strconv.Itoa(maxCustom)))
 			}
 		}
 	}
@@ -714,26 +717,20 @@ func (v *Validator) duplicates(res *Result, rec *Record, k dupKeys) {
 		if !seen {
 			v.codes.set(slot, k.code, row, v.names.add(code))
 		} else if first, dup := v.exactRow(slot, code); dup {
-			v.add(res, rec, RuleCodeDuplicate, Code, "", fmt.Sprintf(
-				"%s is already the login name of row %d; login names must be unique, so this row is not sent; fix or remove one of the rows.",
-				v.show(Code, code), first))
+			v.add(res, rec, RuleCodeDuplicate, Code, "", i18n.M("msg.code.duplicate", v.show(Code, code), itoa32(first)))
 		} else {
 			if v.variants == nil {
 				v.variants = make(map[string]int32)
 			}
 			v.variants[strings.Clone(code)] = row
-			v.add(res, rec, RuleCodeCaseDuplicate, Code, "", fmt.Sprintf(
-				"%s differs from the login name of row %d only in upper/lower case; the service treats them as two users, so check that they are not the same person.",
-				v.show(Code, code), v.codes.slots[slot].row))
+			v.add(res, rec, RuleCodeCaseDuplicate, Code, "", i18n.M("msg.code.case_duplicate", v.show(Code, code), itoa32(v.codes.slots[slot].row)))
 		}
 	}
 	if k.hasEmail {
 		email := rec.Values[Email]
 		v.emails.reserve()
 		if slot, dup := v.emails.find(k.email); dup {
-			v.add(res, rec, RuleEmailDuplicate, Email, "", fmt.Sprintf(
-				"%s is also the e-mail address of row %d; the service allows it, but password reset by e-mail will not work for these users; give each user their own address.",
-				v.show(Email, email), v.emails.slots[slot].row))
+			v.add(res, rec, RuleEmailDuplicate, Email, "", i18n.M("msg.email.duplicate", v.show(Email, email), itoa32(v.emails.slots[slot].row)))
 		} else {
 			v.emails.set(slot, k.email, row, 0)
 		}
@@ -784,13 +781,11 @@ func (v *Validator) text(res *Result, rec *Record, f Field, custom, s string) bo
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
-			msg := "is not valid UTF-8 text; the file was probably read with the wrong encoding (for a Japanese Excel CSV try Shift_JIS), or re-save it as UTF-8."
-			if f == Password {
-				msg = "*** " + msg
-			} else {
-				msg = quoteValue(s) + " " + msg
+			shown := "***"
+			if f != Password {
+				shown = quoteValue(s)
 			}
-			v.add(res, rec, RuleInvalidText, f, custom, msg)
+			v.add(res, rec, RuleInvalidText, f, custom, i18n.M("msg.invalid_utf8", shown))
 			return false
 		}
 		if r >= 0x80 && r <= 0x9f {
@@ -803,11 +798,9 @@ func (v *Validator) text(res *Result, rec *Record, f Field, custom, s string) bo
 }
 
 func (v *Validator) controlChar(res *Result, rec *Record, f Field, custom, s string, r rune) {
-	var msg string
-	if f == Password {
-		msg = "*** contains a control character (an invisible character such as a tab or line break); retype the password."
-	} else {
-		msg = fmt.Sprintf("%s contains the control character %U, an invisible character that is not allowed here; delete it.", quoteValue(s), r)
+	msg := i18n.M("msg.control_char.password")
+	if f != Password {
+		msg = i18n.M("msg.control_char", quoteValue(s), fmt.Sprintf("%U", r))
 	}
 	v.add(res, rec, RuleControlChar, f, custom, msg)
 }
@@ -820,12 +813,10 @@ func (v *Validator) notForKind(res *Result, rec *Record, f Field, custom string)
 	}
 	v.warned[f] = true
 	if v.opts.Kind == Guests {
-		v.add(res, rec, RuleNotForGuests, f, custom,
-			"guest users have no such field, so this column is ignored in every row; remove it or import these people as users.")
+		v.add(res, rec, RuleNotForGuests, f, custom, i18n.M("msg.not_for_guests"))
 		return
 	}
-	v.add(res, rec, RuleNotForUsers, f, custom,
-		"this field exists for guest users only, so this column is ignored in every row; remove it or import these people as guests (--kind guests).")
+	v.add(res, rec, RuleNotForUsers, f, custom, i18n.M("msg.not_for_users"))
 }
 
 // change replaces the value of f and records the change. A password is
@@ -839,26 +830,19 @@ func (v *Validator) change(res *Result, rec *Record, f Field, to string) {
 	rec.Values[f] = to
 }
 
-// add appends an Issue whose message is msg prefixed with where it is.
-func (v *Validator) add(res *Result, rec *Record, r Rule, f Field, custom, msg string) {
-	col := v.customColumn(f, custom)
-	var b strings.Builder
-	b.Grow(len(v.opts.File) + len(col) + len(msg) + 32)
-	if v.opts.File != "" {
-		b.WriteString(v.opts.File)
-		b.WriteString(": ")
-	}
-	b.WriteString("row ")
-	b.WriteString(strconv.Itoa(rec.Row))
-	b.WriteString(", column ")
-	b.WriteString(quoteCol(col))
-	b.WriteString(": ")
-	b.WriteString(msg)
+// add appends an Issue about detail, rendered in the Validator's
+// language with where it is.
+func (v *Validator) add(res *Result, rec *Record, r Rule, f Field, custom string, detail i18n.Msg) {
 	res.Issues = append(res.Issues, Issue{
 		Rule: r, Severity: ruleSeverity[r], Field: f, Custom: custom,
-		Row: rec.Row, Column: col, Message: b.String(),
+		Row: rec.Row, Column: v.customColumn(f, custom), File: v.opts.File, Detail: detail,
 	})
+	is := &res.Issues[len(res.Issues)-1]
+	v.msg = is.appendIn(v.msg[:0], v.opts.Lang)
+	is.Message = string(v.msg)
 }
+
+func itoa32(n int32) string { return strconv.Itoa(int(n)) }
 
 // column returns the user's name for f's column, or the API name.
 func (v *Validator) column(f Field) string {
@@ -901,8 +885,6 @@ func quoteValue(s string) string {
 	}
 	return strconv.Quote(s)
 }
-
-func quoteCol(c string) string { return strconv.Quote(c) }
 
 func isAllSpace(s string) bool {
 	if s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf {

@@ -51,6 +51,7 @@ func TestRules(t *testing.T) {
 		name   string
 		kind   Kind
 		update bool
+		order  DateOrder
 		set    map[Field]string
 		want   []Rule
 		// after is the expected value of each listed field after Check.
@@ -138,7 +139,15 @@ func TestRules(t *testing.T) {
 		{name: "locale auto", set: map[Field]string{Locale: "auto"}},
 		{name: "locale pt-BR", set: map[Field]string{Locale: "pt-BR"}},
 		{name: "locale EN", set: map[Field]string{Locale: "EN"}, after: map[Field]string{Locale: "en"}},
-		{name: "locale Japanese word", set: map[Field]string{Locale: "日本語"}, want: []Rule{RuleLocaleUnknown}},
+		{name: "locale 日本語", set: map[Field]string{Locale: "日本語"}, want: []Rule{RuleLocaleConverted}, after: map[Field]string{Locale: "ja"}},
+		{name: "locale English", set: map[Field]string{Locale: "English"}, want: []Rule{RuleLocaleConverted}, after: map[Field]string{Locale: "en"}},
+		{name: "locale 中文", set: map[Field]string{Locale: "中文"}, want: []Rule{RuleLocaleConverted}, after: map[Field]string{Locale: "zh"}},
+		{name: "locale 自動", set: map[Field]string{Locale: "自動"}, want: []Rule{RuleLocaleConverted}, after: map[Field]string{Locale: "auto"}},
+		{name: "locale 中文（繁體）", set: map[Field]string{Locale: "中文（繁體）"}, want: []Rule{RuleLocaleConverted}, after: map[Field]string{Locale: "zh-TW"}},
+		{name: "guest locale Español", kind: Guests, set: map[Field]string{Locale: "Español"}, want: []Rule{RuleLocaleUnknown}},
+		{name: "localNameLocale English", set: map[Field]string{LocalNameLocale: "English"}, want: []Rule{RuleLocalNameLocaleConverted}, after: map[Field]string{LocalNameLocale: "en"}},
+		{name: "localNameLocale 自動", set: map[Field]string{LocalNameLocale: "自動"}, want: []Rule{RuleLocalNameLocaleUnknown}},
+		{name: "locale French", set: map[Field]string{Locale: "Français"}, want: []Rule{RuleLocaleUnknown}},
 		{name: "guest locale ja", kind: Guests, set: map[Field]string{Locale: "ja"}},
 		{name: "guest locale zh-TW", kind: Guests, set: map[Field]string{Locale: "zh-TW"}, want: []Rule{RuleLocaleUnknown}},
 		{name: "guest locale es", kind: Guests, set: map[Field]string{Locale: "es"}, want: []Rule{RuleLocaleUnknown}},
@@ -243,7 +252,22 @@ func TestRules(t *testing.T) {
 		{name: "birthDate year 0", set: map[Field]string{BirthDate: "0000-01-01"}, want: []Rule{RuleBirthDateInvalid}},
 		{name: "birthDate mixed separators", set: map[Field]string{BirthDate: "1990/04-01"}, want: []Rule{RuleBirthDateInvalid}},
 		{name: "birthDate two-digit year", set: map[Field]string{BirthDate: "90/04/01"}, want: []Rule{RuleBirthDateInvalid}},
-		{name: "birthDate day first", set: map[Field]string{BirthDate: "01/04/1990"}, want: []Rule{RuleBirthDateInvalid}},
+		{name: "birthDate year last ambiguous", set: map[Field]string{BirthDate: "01/04/1990"}, want: []Rule{RuleBirthDateAmbiguous}, after: map[Field]string{BirthDate: "01/04/1990"}},
+		{name: "birthDate year last mdy", order: MDY, set: map[Field]string{BirthDate: "01/04/1990"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-01-04"}},
+		{name: "birthDate year last dmy", order: DMY, set: map[Field]string{BirthDate: "01/04/1990"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-01"}},
+		{name: "birthDate year last not in order", order: MDY, set: map[Field]string{BirthDate: "13/04/1990"}, want: []Rule{RuleBirthDateInvalid}},
+		{name: "birthDate year last one reading", set: map[Field]string{BirthDate: "13/04/1990"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-13"}},
+		{name: "birthDate year last same both ways", set: map[Field]string{BirthDate: "4.4.1990"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-04"}},
+		{name: "birthDate 年月日", set: map[Field]string{BirthDate: "1990年4月1日"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-01"}},
+		{name: "birthDate 平成", set: map[Field]string{BirthDate: "平成2年4月1日"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-01"}},
+		{name: "birthDate 昭和元年", set: map[Field]string{BirthDate: "昭和元年12月25日"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1926-12-25"}},
+		{name: "birthDate S64 after the era", set: map[Field]string{BirthDate: "S64.1.8"}, want: []Rule{RuleBirthDateInvalid}},
+		{name: "birthDate dots", set: map[Field]string{BirthDate: "1990.04.01"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-01"}},
+		{name: "birthDate full-width", set: map[Field]string{BirthDate: "１９９０－０４－０１"}, want: []Rule{RuleBirthDateConverted}, after: map[Field]string{BirthDate: "1990-04-01"}},
+		{name: "joinDate 令和", set: map[Field]string{JoinDate: "令和7年4月1日"}, want: []Rule{RuleJoinDateConverted}, after: map[Field]string{JoinDate: "2025-04-01"}},
+		{name: "joinDate R7.4.1", set: map[Field]string{JoinDate: "R7.4.1"}, want: []Rule{RuleJoinDateConverted}, after: map[Field]string{JoinDate: "2025-04-01"}},
+		{name: "joinDate 令和元年4月 before the era", set: map[Field]string{JoinDate: "令和元年4月1日"}, want: []Rule{RuleJoinDateInvalid}},
+		{name: "joinDate year last ambiguous", set: map[Field]string{JoinDate: "4/1/2025"}, want: []Rule{RuleJoinDateAmbiguous}},
 		{name: "birthDate with time", set: map[Field]string{BirthDate: "1990-04-01T00:00"}, want: []Rule{RuleBirthDateInvalid}},
 		{name: "joinDate slashes", set: map[Field]string{JoinDate: "2024/4/1"}, after: map[Field]string{JoinDate: "2024-04-01"}},
 		{name: "joinDate invalid", set: map[Field]string{JoinDate: "2024-02-30"}, want: []Rule{RuleJoinDateInvalid}},
@@ -258,7 +282,9 @@ func TestRules(t *testing.T) {
 		{name: "sortOrder huge", set: map[Field]string{SortOrder: rep("9", 40)}, want: []Rule{RuleSortOrderRange}},
 		{name: "sortOrder negative", set: map[Field]string{SortOrder: "-1"}, want: []Rule{RuleSortOrderRange}},
 		{name: "sortOrder decimal", set: map[Field]string{SortOrder: "1.5"}, want: []Rule{RuleSortOrderInvalid}},
-		{name: "sortOrder full-width digits", set: map[Field]string{SortOrder: "１２"}, want: []Rule{RuleSortOrderInvalid}},
+		{name: "sortOrder full-width digits", set: map[Field]string{SortOrder: "１２"}, want: []Rule{RuleFullWidth}, after: map[Field]string{SortOrder: "12"}},
+		{name: "sortOrder full-width leading zero", set: map[Field]string{SortOrder: "０１２"}, want: []Rule{RuleFullWidth}, after: map[Field]string{SortOrder: "12"}},
+		{name: "sortOrder full-width text", set: map[Field]string{SortOrder: "１位"}, want: []Rule{RuleSortOrderInvalid}},
 		{name: "sortOrder sign only", set: map[Field]string{SortOrder: "-"}, want: []Rule{RuleSortOrderInvalid}},
 
 		// Status.
@@ -268,7 +294,21 @@ func TestRules(t *testing.T) {
 		{name: "valid YES", set: map[Field]string{Valid: "YES"}, after: map[Field]string{Valid: "true"}},
 		{name: "valid No", set: map[Field]string{Valid: "No"}, after: map[Field]string{Valid: "false"}},
 		{name: "valid FALSE", set: map[Field]string{Valid: "FALSE"}, after: map[Field]string{Valid: "false"}},
-		{name: "valid 無効", set: map[Field]string{Valid: "無効"}, after: map[Field]string{Valid: "false"}},
+		{name: "valid 無効", set: map[Field]string{Valid: "無効"}, want: []Rule{RuleValidConverted}, after: map[Field]string{Valid: "false"}},
+		{name: "valid 使用中", set: map[Field]string{Valid: "使用中"}, want: []Rule{RuleValidConverted}, after: map[Field]string{Valid: "true"}},
+		{name: "valid 停止中", set: map[Field]string{Valid: "停止中"}, want: []Rule{RuleValidConverted}, after: map[Field]string{Valid: "false"}},
+		{name: "valid はい", set: map[Field]string{Valid: "はい"}, want: []Rule{RuleValidConverted}, after: map[Field]string{Valid: "true"}},
+		{name: "valid いいえ", set: map[Field]string{Valid: "いいえ"}, want: []Rule{RuleValidConverted}, after: map[Field]string{Valid: "false"}},
+
+		// Full-width phone numbers.
+		{name: "phone full-width", set: map[Field]string{Phone: "０３－１２３４－５６７８"}, want: []Rule{RuleFullWidth}, after: map[Field]string{Phone: "03-1234-5678"}},
+		{name: "mobilePhone minus sign", set: map[Field]string{MobilePhone: "090−1234−5678"}, want: []Rule{RuleFullWidth}, after: map[Field]string{MobilePhone: "090-1234-5678"}},
+		{name: "extensionNumber full-width", set: map[Field]string{ExtensionNumber: "１２３４"}, want: []Rule{RuleFullWidth}, after: map[Field]string{ExtensionNumber: "1234"}},
+		{name: "phone other text kept", set: map[Field]string{Phone: "03-1234-5678（代表）"}, want: []Rule{RuleFullWidth}, after: map[Field]string{Phone: "03-1234-5678(代表)"}},
+		{name: "phone full-width spaces at the ends", set: map[Field]string{Phone: "\u3000０３－１２３４\u3000"}, want: []Rule{RuleFullWidth}, after: map[Field]string{Phone: "03-1234"}},
+		{name: "sortOrder full-width space", set: map[Field]string{SortOrder: "１２\u3000"}, want: []Rule{RuleFullWidth}, after: map[Field]string{SortOrder: "12"}},
+		{name: "phone Japanese kept", set: map[Field]string{Phone: "内線なし"}, after: map[Field]string{Phone: "内線なし"}},
+		{name: "employeeNumber full-width kept", set: map[Field]string{EmployeeNumber: "００１２３"}, after: map[Field]string{EmployeeNumber: "００１２３"}},
 		{name: "valid maybe", set: map[Field]string{Valid: "maybe"}, want: []Rule{RuleValidInvalid}},
 		{name: "valid 2", set: map[Field]string{Valid: "2"}, want: []Rule{RuleValidInvalid}},
 
@@ -312,14 +352,14 @@ func TestRules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v := New(Options{Kind: tc.kind, Update: tc.update})
+			v := New(Options{Kind: tc.kind, Update: tc.update, DateOrder: tc.order})
 			rec := &Record{Row: 2, Values: baseRow(tc.kind)}
 			for f, s := range tc.set {
 				rec.Values[f] = s
 				rec.Set[f] = true
 			}
 			res := v.Check(rec)
-			recordFired(res)
+			recordFired(t, res)
 			want := slices.Clone(tc.want)
 			slices.Sort(want)
 			if got := rules(res); !slices.Equal(got, want) {
@@ -365,7 +405,7 @@ func TestCustomItems(t *testing.T) {
 			v := New(Options{Kind: tc.kind, CustomColumns: map[string]string{"grade": "Grade"}})
 			rec := &Record{Row: 3, Values: baseRow(tc.kind), Custom: []CustomValue{tc.c}}
 			res := v.Check(rec)
-			recordFired(res)
+			recordFired(t, res)
 			if got := rules(res); !slices.Equal(got, tc.want) {
 				t.Fatalf("rules = %v, want %v; issues: %+v", got, tc.want, res.Issues)
 			}
@@ -396,7 +436,7 @@ func TestChanges(t *testing.T) {
 	rec.Values[BirthDate] = "1990/4/1"
 	rec.Values[Services] = "ki;gr"
 	res := v.Check(rec)
-	recordFired(res)
+	recordFired(t, res)
 	want := []Change{
 		{Code, "Login Name", " taro ", "taro"},
 		{Valid, "Status", "1", "true"},
@@ -498,7 +538,7 @@ func checkDuplicateCase(t *testing.T, rows []dupRow, results []Result) {
 	t.Helper()
 	for i, r := range rows {
 		res := results[i]
-		recordFired(res)
+		recordFired(t, res)
 		want := slices.Clone(r.want)
 		slices.Sort(want)
 		if got := rules(res); !slices.Equal(got, want) {
@@ -607,7 +647,7 @@ func TestNotForKindOnce(t *testing.T) {
 		rec.Values[Code] = itoa(row) + "@example.com"
 		rec.Values[Email] = "x@example.com"
 		res := v.Check(rec)
-		recordFired(res)
+		recordFired(t, res)
 		want := 0
 		if row == 2 {
 			want = 1

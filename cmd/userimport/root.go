@@ -69,6 +69,7 @@ Credentials come from the environment, the names cli-kintone uses:
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.AddCommand(newValidateCmd(s), newImportCmd(s), newExportCmd(s), newTemplateCmd(s), newSimCmd(s))
+	root.AddCommand(newProbeCmd(s))
 	return root
 }
 

@@ -45,7 +45,7 @@
 //     invalid item in one 400 CB_VA01, then an atomic commit.
 //
 // Messages follow Accept-Language (en or ja); otherwise they are in the
-// default language (WithDefaultLanguage; English unless set).
+// default language (WithDefaultLanguage; Japanese unless set, as the service answers a user whose language is "auto").
 //
 // Where the documents are silent, options select each plausible answer:
 // WithPartialCommit (a rejected Add batch keeps its rows before the first

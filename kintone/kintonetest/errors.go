@@ -27,7 +27,7 @@ func (d *Domain) langOf(r *http.Request) lang {
 	switch {
 	case strings.HasPrefix(al, "en"):
 		return langEN
-	case strings.HasPrefix(al, "ja"), d.cfg.defaultLang == "ja":
+	case strings.HasPrefix(al, "ja"), d.cfg.defaultLang != "en":
 		return langJA
 	}
 	return langEN

@@ -197,7 +197,7 @@ func TestDefaultLanguage(t *testing.T) {
 		{"ja", "en-US,en;q=0.9", "Please login."},
 		{"ja", "ja", "ログインしてください。"},
 		{"en", "", "Please login."},
-		{"", "", "Please login."},
+		{"", "", "ログインしてください。"},
 		{"", "ja-JP", "ログインしてください。"},
 	}
 	for _, tt := range tests {

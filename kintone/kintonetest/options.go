@@ -166,8 +166,8 @@ func WithUnknownUserStatus(status int) Option {
 // Accept-Language asks for neither English nor Japanese, or that has none:
 // "ja" or "en". The service answers such requests in Japanese for a user
 // whose language is "auto" (reference §12), and "ja" is what a test of
-// that should use. Without the option the simulator answers them in
-// English, which tests of other packages still assert.
+// is the simulator's default too. Tests that assert English messages say
+// "en".
 func WithDefaultLanguage(tag string) Option { return func(c *config) { c.defaultLang = tag } }
 
 // WithCustomItems defines the domain's custom items. Get Users returns

@@ -328,51 +328,37 @@ func (d *Domain) checkCustomCodes(it *item, at path, errs *errList) {
 	}
 }
 
-// stringField maps a JSON field name to the User field it sets.
+// stringField returns the User field that the JSON field name sets, nil
+// for a name that is not a string field of User.
 func stringField(u *kintone.User, name string) *string {
-	switch name {
-	case "code":
-		return &u.Code
-	case "name":
-		return &u.Name
-	case "surName":
-		return &u.SurName
-	case "givenName":
-		return &u.GivenName
-	case "surNameReading":
-		return &u.SurNameReading
-	case "givenNameReading":
-		return &u.GivenNameReading
-	case "localName":
-		return &u.LocalName
-	case "localNameLocale":
-		return &u.LocalNameLocale
-	case "timezone":
-		return &u.Timezone
-	case "locale":
-		return &u.Locale
-	case "description":
-		return &u.Description
-	case "phone":
-		return &u.Phone
-	case "mobilePhone":
-		return &u.MobilePhone
-	case "extensionNumber":
-		return &u.ExtensionNumber
-	case "email":
-		return &u.Email
-	case "callto":
-		return &u.Callto
-	case "url":
-		return &u.URL
-	case "employeeNumber":
-		return &u.EmployeeNumber
-	case "birthDate":
-		return &u.BirthDate
-	case "joinDate":
-		return &u.JoinDate
+	if f := userStrings[name]; f != nil {
+		return f(u)
 	}
 	return nil
+}
+
+// userStrings are the string fields of User by JSON name.
+var userStrings = map[string]func(*kintone.User) *string{
+	"code":             func(u *kintone.User) *string { return &u.Code },
+	"name":             func(u *kintone.User) *string { return &u.Name },
+	"surName":          func(u *kintone.User) *string { return &u.SurName },
+	"givenName":        func(u *kintone.User) *string { return &u.GivenName },
+	"surNameReading":   func(u *kintone.User) *string { return &u.SurNameReading },
+	"givenNameReading": func(u *kintone.User) *string { return &u.GivenNameReading },
+	"localName":        func(u *kintone.User) *string { return &u.LocalName },
+	"localNameLocale":  func(u *kintone.User) *string { return &u.LocalNameLocale },
+	"timezone":         func(u *kintone.User) *string { return &u.Timezone },
+	"locale":           func(u *kintone.User) *string { return &u.Locale },
+	"description":      func(u *kintone.User) *string { return &u.Description },
+	"phone":            func(u *kintone.User) *string { return &u.Phone },
+	"mobilePhone":      func(u *kintone.User) *string { return &u.MobilePhone },
+	"extensionNumber":  func(u *kintone.User) *string { return &u.ExtensionNumber },
+	"email":            func(u *kintone.User) *string { return &u.Email },
+	"callto":           func(u *kintone.User) *string { return &u.Callto },
+	"url":              func(u *kintone.User) *string { return &u.URL },
+	"employeeNumber":   func(u *kintone.User) *string { return &u.EmployeeNumber },
+	"birthDate":        func(u *kintone.User) *string { return &u.BirthDate },
+	"joinDate":         func(u *kintone.User) *string { return &u.JoinDate },
 }
 
 // deleteUsers is Delete Users: {"codes":[...]}; the user's services and

@@ -1,0 +1,83 @@
+package i18n
+
+// ruleEntries describe each validation rule in a line, for the
+// template's header notes and the README's rule table. The key is
+// "rule." followed by the rule id.
+var ruleEntries = []entry{
+	e("rule.field.invalid_utf8", "The value is not valid UTF-8 text; the file was probably read with the wrong encoding.", "文字を正しく読めません。ファイルの文字コードを読み違えたと思われます。"),
+	e("rule.field.control_char", "The value contains a control character (tab and line breaks are allowed in description only).", "目に見えない文字（タブや改行など）は使えません（タブと改行はメモでのみ使えます）。"),
+	e("rule.field.not_for_guests", "The field does not exist for guest users and is not sent.", "ゲストユーザーにはない項目のため、登録しません。"),
+	e("rule.field.not_for_users", "The field exists for guest users only and is not sent.", "ゲストユーザーだけの項目のため、登録しません。"),
+	e("rule.field.full_width", "Full-width digits, letters and spaces are changed to half-width where cybozu.com expects half-width (phone numbers, display order, dates), with a warning.", "半角で入力する項目（電話番号、表示優先度、日付）の全角の数字・英字・スペースは半角に変換し、警告を出します。"),
+
+	e("rule.code.required", "Required; must not be empty or spaces only.", "必須です。空欄や空白だけにはできません。"),
+	e("rule.code.too_long", "At most 128 characters (guests: 256, the e-mail address limit).", "128 文字まで（ゲストはメールアドレスと同じ 256 文字まで）。"),
+	e("rule.code.forbidden_char", `Must not contain \ [ ] " : ; < > , /`, `\ [ ] " : ; < > , / は使えません。`),
+	e("rule.code.edge_space", "Must not start or end with a space (half-width spaces are trimmed, full-width ones are an error).", "前後に空白は使えません（半角スペースは取り除き、全角スペースはエラーになります）。"),
+	e("rule.code.not_email", "A guest's login name is their e-mail address.", "ゲストのログイン名はメールアドレスです。"),
+	e("rule.code.email_doubtful", "An unusual address (no dot in the domain, a quoted part, an address in brackets) that many systems refuse; cybozu.com may too.", "ドメインにドットがない、引用符で囲んだ部分があるなど、多くのシステムが受け付けない形のアドレスです。cybozu.com でも受け付けられないことがあります。"),
+	e("rule.code.duplicate", "Must be unique in the file (case-sensitive, like the service); later rows are rejected.", "ファイルの中で重複できません（大文字・小文字は区別）。後の行はエラーになります。"),
+	e("rule.code.case_duplicate", "Differs from an earlier login name only in upper/lower case; the service allows it but it is usually the same person twice.", "前の行のログイン名と大文字・小文字だけが違います。登録はできますが、同じ人の二重登録であることがほとんどです。"),
+
+	e("rule.name.required", "Required; must not be empty or spaces only (not trimmed).", "必須です。空欄や空白だけにはできません（前後の空白は取り除きません）。"),
+	e("rule.name.too_long", "At most 128 characters.", "128 文字まで。"),
+	e("rule.password.required", "Required for new users and guests.", "新しいユーザーとゲストには必須です。"),
+	e("rule.password.too_long", "At most 128 characters.", "128 文字まで。"),
+	e("rule.password.length_doubtful", "65 to 128 characters: cybozu.com may refuse more than 64.", "65〜128 文字: 64 文字を超えると受け付けられないことがあります。"),
+	e("rule.password.space_doubtful", "Contains a space, which cybozu.com may refuse in a password.", "スペースを含んでいます。パスワードのスペースは受け付けられないことがあります。"),
+	e("rule.password.char_doubtful", "Contains a character other than half-width letters, digits and symbols, which cybozu.com may refuse in a password.", "半角英数字・記号以外の文字を含んでいます。受け付けられないことがあります。"),
+
+	e("rule.surName.too_long", "At most 128 characters.", "128 文字まで。"),
+	e("rule.surName.length_doubtful", "65 to 128 characters: cybozu.com may refuse more than 64.", "65〜128 文字: 64 文字を超えると受け付けられないことがあります。"),
+	e("rule.givenName.too_long", "At most 128 characters.", "128 文字まで。"),
+	e("rule.givenName.length_doubtful", "65 to 128 characters: cybozu.com may refuse more than 64.", "65〜128 文字: 64 文字を超えると受け付けられないことがあります。"),
+	e("rule.surNameReading.too_long", "At most 128 characters (guests: 64).", "128 文字まで（ゲストは 64 文字まで）。"),
+	e("rule.surNameReading.length_doubtful", "65 to 128 characters: cybozu.com may refuse more than 64.", "65〜128 文字: 64 文字を超えると受け付けられないことがあります。"),
+	e("rule.givenNameReading.too_long", "At most 128 characters (guests: 64).", "128 文字まで（ゲストは 64 文字まで）。"),
+	e("rule.givenNameReading.length_doubtful", "65 to 128 characters: cybozu.com may refuse more than 64.", "65〜128 文字: 64 文字を超えると受け付けられないことがあります。"),
+	e("rule.localName.too_long", "At most 128 characters.", "128 文字まで。"),
+	e("rule.localName.no_locale", "Set without localNameLocale, so the localized name is never shown.", "別言語の名前を表示する言語が空欄のため、表示されません。"),
+	e("rule.localNameLocale.unknown", "One of ja, en, zh, zh-TW, es, pt-BR, th.", "ja、en、zh、zh-TW、es、pt-BR、th のいずれか。"),
+	e("rule.localNameLocale.converted", "A language name (日本語, English, 中文, ...) is changed to its code (ja, en, zh, ...), with a warning.", "言語名（日本語、English、中文 など）は言語コード（ja、en、zh など）に変換し、警告を出します。"),
+
+	e("rule.locale.unknown", "One of auto, ja, en, zh, zh-TW, es, pt-BR, th (guests: auto, en, zh, ja); blank means auto.", "auto、ja、en、zh、zh-TW、es、pt-BR、th のいずれか（ゲストは auto、en、zh、ja）。空欄は auto（Web ブラウザーの設定に従う）です。"),
+	e("rule.locale.converted", "A language name (日本語, English, 中文, 自動, ...) is changed to its code (ja, en, zh, auto, ...), with a warning.", "言語名（日本語、English、中文、自動 など）は言語コード（ja、en、zh、auto など）に変換し、警告を出します。"),
+	e("rule.timezone.required", "Required for guests.", "ゲストには必須です。"),
+	e("rule.timezone.missing_doubtful", "Blank: cybozu.com may refuse a user without a time zone.", "空欄: タイムゾーンがないと受け付けられないことがあります。"),
+	e("rule.timezone.unknown", "A time zone such as Asia/Tokyo or America/Los_Angeles (case-sensitive).", "Asia/Tokyo や America/Los_Angeles のようなタイムゾーン（大文字・小文字を区別）。"),
+	e("rule.timezone.unlisted_doubtful", "A time zone name that cybozu.com does not list (an old name such as Asia/Calcutta or US/Pacific, or an Etc/ zone); it may be refused.", "cybozu.com の一覧にないタイムゾーン名（Asia/Calcutta や US/Pacific のような古い名前、Etc/ で始まる名前）。受け付けられないことがあります。"),
+
+	e("rule.description.too_long", "At most 1000 characters (not trimmed; line breaks allowed).", "1000 文字まで（前後の空白は取り除かず、改行も使えます）。"),
+	e("rule.phone.too_long", "At most 100 characters.", "100 文字まで。"),
+	e("rule.mobilePhone.too_long", "At most 100 characters.", "100 文字まで。"),
+	e("rule.extensionNumber.too_long", "At most 100 characters.", "100 文字まで。"),
+	e("rule.employeeNumber.too_long", "At most 100 characters.", "100 文字まで。"),
+	e("rule.email.too_long", "At most 256 characters.", "256 文字まで。"),
+	e("rule.email.invalid", "A single address such as taro@example.com.", "taro@example.com のようなアドレスを 1 つ。"),
+	e("rule.email.format_doubtful", "An unusual address (no dot in the domain, a quoted part, an address in brackets) that many systems refuse; cybozu.com may too.", "ドメインにドットがない、引用符で囲んだ部分があるなど、多くのシステムが受け付けない形のアドレスです。cybozu.com でも受け付けられないことがあります。"),
+	e("rule.email.duplicate", "Used by an earlier row (ignoring case); allowed, but password reset by e-mail breaks.", "前の行と同じアドレスです（大文字・小文字は区別しません）。登録はできますが、メールでのパスワード再設定ができなくなります。"),
+	e("rule.url.too_long", "At most 256 characters.", "256 文字まで。"),
+	e("rule.callto.too_long", "At most 256 characters.", "256 文字まで。"),
+	e("rule.company.too_long", "At most 100 characters.", "100 文字まで。"),
+	e("rule.division.too_long", "At most 100 characters.", "100 文字まで。"),
+
+	e("rule.birthDate.invalid", "A real date as YYYY-MM-DD (YYYY/MM/DD and YYYY/M/D are converted).", "実在する日付を 2024-04-01 のように「年-月-日」で（2024/4/1 も変換します）。"),
+	e("rule.birthDate.converted", "Dates such as 2025年4月1日, 2025.04.01, 令和7年4月1日, R7.4.1 or with full-width digits are changed to YYYY-MM-DD, with a warning holding the original.", "2025年4月1日、2025.04.01、令和7年4月1日、R7.4.1、全角数字の日付は「年-月-日」に変換し、元の値を警告に残します。"),
+	e("rule.birthDate.ambiguous", "A date such as 4/1/2025 that reads as both month/day/year and day/month/year; write YYYY-MM-DD or give the file's date order.", "4/1/2025 のように 月/日/年 とも 日/月/年 とも読める日付です。「年-月-日」で書くか、ファイルの日付の順序を指定してください。"),
+	e("rule.joinDate.invalid", "A real date as YYYY-MM-DD (YYYY/MM/DD and YYYY/M/D are converted).", "実在する日付を 2024-04-01 のように「年-月-日」で（2024/4/1 も変換します）。"),
+	e("rule.joinDate.converted", "Dates such as 2025年4月1日, 2025.04.01, 令和7年4月1日, R7.4.1 or with full-width digits are changed to YYYY-MM-DD, with a warning holding the original.", "2025年4月1日、2025.04.01、令和7年4月1日、R7.4.1、全角数字の日付は「年-月-日」に変換し、元の値を警告に残します。"),
+	e("rule.joinDate.ambiguous", "A date such as 4/1/2025 that reads as both month/day/year and day/month/year; write YYYY-MM-DD or give the file's date order.", "4/1/2025 のように 月/日/年 とも 日/月/年 とも読める日付です。「年-月-日」で書くか、ファイルの日付の順序を指定してください。"),
+	e("rule.sortOrder.invalid", "A whole number.", "整数。"),
+	e("rule.sortOrder.range", "From 0 to 99999999.", "0 から 99999999 まで。"),
+	e("rule.valid.invalid", "true or false (also 1/0, yes/no, on/off, 有効/無効, 使用中/停止中, はい/いいえ; blank means active).", "使用中 または 停止中（true/false、1/0、はい/いいえ、有効/無効 も可。空欄は使用中）。"),
+	e("rule.valid.converted", "A Japanese word (使用中/停止中, 有効/無効, はい/いいえ) is changed to true or false, with a warning.", "使用中/停止中、有効/無効、はい/いいえ は true/false に変換し、警告を出します。"),
+
+	e("rule.services.unknown", "Services separated by ; , or spaces: kintone, garoon, office, mailwise, secure_access (or ki, gr, of, mw, sa).", "利用サービスを「;」「,」または空白で区切って: kintone、garoon、office、mailwise、secure_access（ki、gr、of、mw、sa も可）。"),
+	e("rule.organizations.invalid", "Department codes separated by ;, each optionally followed by :title code (sales:manager;hr); the first is the primary one.", "組織コードを「;」で区切り、役職があれば「:役職コード」を続けて（例: sales:manager;hr）。最初の組織が優先する組織です。"),
+	e("rule.organizations.too_long", "Department and title codes have at most 128 characters.", "組織コードと役職コードは 128 文字まで。"),
+	e("rule.organizations.too_many", "At most 100 departments per user.", "1 人あたり 100 組織まで。"),
+	e("rule.organizations.duplicate", "The same department is listed twice.", "同じ組織が 2 回書かれています。"),
+
+	e("rule.custom.code_required", "A custom item column needs an item code (customItem.<code>).", "カスタマイズ項目の列には項目コードが必要です（customItem.項目コード）。"),
+	e("rule.custom.too_long", "Longer than 1000 characters, which cybozu.com will probably refuse.", "1000 文字を超えています。おそらく登録できません。"),
+}
