@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -35,6 +37,9 @@ type checker struct {
 	seq  *sequencer
 	ev   *events
 	sink sink
+	lang i18n.Lang
+	// examples counts the template's example rows, which are no users.
+	examples int
 
 	// recs and results are reused from chunk to chunk; a row that goes to
 	// the sink is copied into its item.
@@ -50,6 +55,13 @@ func (ck *checker) chunk(c *rowChunk) {
 	n := 0
 	for i := range c.n {
 		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
+			if errors.Is(err, mapping.ErrExampleRow) {
+				ck.examples++
+				o := &outcome{row: c.lines[i], status: report.Skipped}
+				o.warn("row.example", mapping.ErrExampleRow.Error())
+				ck.seq.put(c.seq[i], o)
+				continue
+			}
 			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
 			continue
 		}
@@ -93,7 +105,7 @@ func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []r
 	o.findings = make([]report.Finding, 0, len(read)+len(res.Issues)+len(res.Changes))
 	o.findings = append(o.findings, read...)
 	for k := range res.Issues {
-		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k]))
+		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k], ck.lang))
 	}
 	for k := range res.Changes {
 		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))

@@ -131,16 +131,3 @@ func TestColumnLetters(t *testing.T) {
 		t.Errorf("a mapped value has cell %q", got)
 	}
 }
-
-// TestMappingWarning: a warning of the mapping about a column names it.
-func TestMappingWarning(t *testing.T) {
-	for w, col := range map[string]string{
-		`column "社員番号" is not a known field and is ignored`: "社員番号",
-		`column "a \"b\"": why`:                      `a "b"`,
-		`mapping ignore: the file has no column "x"`: "",
-	} {
-		if f := mappingWarning(w); f.Column != col || f.Message != w || f.Severity != report.SeverityWarning {
-			t.Errorf("mappingWarning(%q) = %+v, want column %q", w, f, col)
-		}
-	}
-}

@@ -88,7 +88,7 @@ func TestColumnWarningsCapped(t *testing.T) {
 	if n := strings.Count(stderr, "is not a known field"); n != 20 {
 		t.Errorf("%d column warnings printed, want 20:\n%s", n, stderr)
 	}
-	if !strings.Contains(stderr, "10 more warnings about columns are not shown") {
+	if !strings.Contains(stderr, "10 more findings about columns are not shown") {
 		t.Errorf("no count of the rest:\n%s", stderr)
 	}
 }

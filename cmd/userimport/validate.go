@@ -53,7 +53,7 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	}
 	warned := ""
 	if sum.Warned > 0 {
-		warned = fmt.Sprintf("; %d rows with warnings", sum.Warned)
+		warned = "; " + rowCount(sum.Warned) + " with warnings"
 	}
 	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", sum.Summary.String(), warned, sum.Encoding, path)
 	printCauses(s.err, path, sum)
