@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
@@ -72,6 +73,12 @@ func planInput(o *Options, src sheet.Source) (*input, error) {
 		return nil, &sheet.FileError{File: name, Err: err}
 	}
 	if err := in.mapper.Diagnose(requiredColumns(o)...); err != nil {
+		var he *mapping.HeaderError
+		if errors.As(err, &he) && !slices.Contains(he.Missing, validate.Code.String()) {
+			// Only what creating a user needs is missing: the file may be
+			// meant to update users that exist.
+			err = fmt.Errorf("%w; to update existing users only, use --mode upsert or --mode skip-existing", err)
+		}
 		return nil, &sheet.FileError{File: name, Err: err}
 	}
 	if in.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
