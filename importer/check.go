@@ -58,7 +58,7 @@ func (ck *checker) chunk(c *rowChunk) {
 			if errors.Is(err, mapping.ErrExampleRow) {
 				ck.examples++
 				o := &outcome{row: c.lines[i], status: report.Skipped}
-				o.warn("row.example", mapping.ErrExampleRow.Error())
+				o.note(mapping.ErrExampleRow.Error())
 				ck.seq.put(c.seq[i], o)
 				continue
 			}

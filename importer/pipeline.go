@@ -89,9 +89,6 @@ func planInput(o *Options, src sheet.Source) (*input, error) {
 	for _, f := range in.fileFindings {
 		fmt.Fprintf(o.Log, "warning: %s: %s\n", name, f.Message)
 	}
-	if s := src.Sheet(); s != "" && o.Source.Sheet == "" {
-		fmt.Fprintf(o.Log, "note: %s: reading sheet %q\n", name, s)
-	}
 	return in, nil
 }
 
@@ -112,6 +109,8 @@ type piped struct {
 	pending int
 	// cut is set when the reader stopped before the end of the file.
 	cut bool
+	// onlyExamples is set when every row was a template's example row.
+	onlyExamples bool
 }
 
 // pipe runs the read and check stages into sk and returns the report's
@@ -152,10 +151,11 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	var werr error
 	out.sum, out.pending, werr = seq.result()
 	out.cut = rd.cut
+	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples
 	switch {
 	case readErr != nil:
 		return out, readErr
-	case out.sum.Rows == ck.examples && !out.cut:
+	case out.sum.Rows == 0 && !out.cut:
 		return out, &sheet.FileError{File: filepath.Base(o.File), Err: ErrNoRows}
 	case werr != nil:
 		return out, fmt.Errorf("writing the report: %w", werr)

@@ -114,6 +114,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	}
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		printSource(s.err, sum)
 		printCauses(s.err, path, sum)
 	}
 	return importExit(s, file, path, sum, err)
@@ -173,6 +174,8 @@ func importExit(s *streams, file, path string, sum *importer.Summary, err error)
 		return &exitError{code: exitAuth, err: err}
 	case err != nil:
 		return &exitError{code: exitUsage, err: err}
+	case sum.NoDataRows:
+		return &exitError{code: exitUsage, err: errOnlyExample}
 	case sum.Interrupted:
 		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", quoteArg(file), quoteArg(path))
 		return &exitError{code: exitInterrupted}
