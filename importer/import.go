@@ -237,7 +237,7 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 	}
 	if !o.DryRun && o.SendLog != "" {
 		if o.ServerTime == nil {
-			fmt.Fprintln(o.Log, "note: the API client does not tell the server's time (see ServerClock), so if this run dies, a --resume cannot recognise the users it created")
+			fmt.Fprintln(o.Log, "note: the API client does not tell the server's time (see recovery.ServerClock), so if this run dies, a --resume cannot recognise the users it created")
 		}
 		if s.log, err = recovery.Create(o.SendLog); err != nil {
 			return fail(err)

@@ -139,8 +139,8 @@ type Options struct {
 	// ServerTime returns the server's clock as of the latest API response
 	// (its Date header); the send log records it before each create, as
 	// the evidence a resume needs (see package recovery). Nil means the
-	// API's ServerTime method if it has one (ServerClock), else no clock:
-	// a resume then recognises no user as created by the run.
+	// API's ServerTime method if it has one (recovery.ServerClock), else
+	// no clock: a resume then recognises no user as created by the run.
 	ServerTime func() time.Time
 	// Log receives warnings and notes for a person (stderr). Nil discards.
 	Log io.Writer

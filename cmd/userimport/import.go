@@ -201,7 +201,7 @@ func sameFile(a, b string) bool {
 // import's send log records (importer.Options.ServerTime).
 type client struct {
 	*kintone.Client
-	*importer.ServerClock
+	*recovery.ServerClock
 }
 
 // connect returns the client a command talks to: the embedded demo
@@ -217,7 +217,7 @@ func connect(s *streams, sim bool, timeout time.Duration) (*client, func(), erro
 	}
 	srv := demoServer()
 	fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)),
 		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {
@@ -244,7 +244,7 @@ func clientFromEnv(timeout time.Duration) (*client, error) {
 	if base == "" {
 		return nil, errors.New("KINTONE_BASE_URL is not set (e.g. https://example.cybozu.com); or use --sim to try the embedded simulator")
 	}
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	opts := []kintone.Option{
 		kintone.WithHTTPClient(&http.Client{Timeout: timeout, Transport: clock.Transport(nil)}),
 		kintone.WithUserAgent("userimport"),
