@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/recovery"
@@ -41,17 +42,15 @@ type checker struct {
 	sink sink
 	// life says what a row may ask beyond adding and updating.
 	life checkLife
+	lang i18n.Lang
+	// examples counts the template's example rows, which are no users.
+	examples int
 
 	// recs and results are reused from chunk to chunk; a row that goes to
 	// the sink is copied into its item.
 	recs    [chunkRows]validate.Record
 	results [chunkRows]validate.Result
 	at      [chunkRows]int // recs[j] is row at[j] of the chunk
-
-	// vanished counts the rows left out without a word of the person's
-	// (the template's example, hidden rows with --skip-hidden), of which
-	// hidden are hidden: a file of nothing else has no data.
-	vanished, hidden int
 }
 
 func (ck *checker) chunk(c *rowChunk) {
@@ -60,24 +59,21 @@ func (ck *checker) chunk(c *rowChunk) {
 	}
 	n := 0
 	for i := range c.n {
-		read := ck.readFindings(c.findings[i])
-		err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n])
-		switch {
-		case c.skipped[i]:
-			ck.vanished++
-			ck.hidden++
-			ck.seq.put(c.seq[i], leftOut(c.lines[i], ck.recs[n].Values[validate.Code], read, sheet.RuleHidden,
-				"the row is hidden in the workbook and --skip-hidden leaves it out; it was not imported"))
-		case errors.Is(err, mapping.ErrExampleRow):
-			ck.vanished++
-			ck.seq.put(c.seq[i], leftOut(c.lines[i], "", read, "row.example", mapping.ErrExampleRow.Error()))
-		case err != nil:
-			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], read, err))
-		default:
-			c.findings[i] = read
-			ck.at[n] = i
-			n++
+		c.findings[i] = ck.readFindings(c.findings[i])
+		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
+			if errors.Is(err, mapping.ErrExampleRow) {
+				ck.examples++
+				o := &outcome{row: c.lines[i], status: report.Skipped}
+				o.note(mapping.ErrExampleRow.Error())
+				o.warn("row.example", "the template's example row is not imported")
+				ck.seq.put(c.seq[i], o)
+				continue
+			}
+			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
+			continue
 		}
+		ck.at[n] = i
+		n++
 	}
 	ck.v.CheckRows(ck.recs[:n], ck.results[:n])
 	for j := range n {
@@ -107,20 +103,6 @@ func (ck *checker) readFindings(fs []report.Finding) []report.Finding {
 	return fs
 }
 
-// leftOut is the outcome of a row that is skipped without being mapped
-// or checked: a hidden row with --skip-hidden, the template's example.
-func leftOut(row int, code string, read []report.Finding, rule, msg string) *outcome {
-	o := &outcome{row: row, code: code, status: report.Skipped}
-	for _, f := range read {
-		if f.Rule != sheet.RuleHidden {
-			f.Severity = report.SeverityWarning // the row is not imported: its cells stop nothing
-			o.findings = append(o.findings, f)
-		}
-	}
-	o.warn(rule, msg)
-	return o
-}
-
 // mappingFailed is the outcome of a row the mapping could not build (a
 // template failed): an error finding on the column, without the file and
 // row that the report line has already.
@@ -136,14 +118,15 @@ func (ck *checker) mappingFailed(row int, read []report.Finding, err error) *out
 // findings starts a row's outcome with everything found in its cells: the
 // reader's findings, then validation's issues and normalisations.
 func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []report.Finding) *outcome {
-	o := &outcome{row: rec.Row, code: rec.Values[validate.Code]}
+	o := newOutcome()
+	o.row, o.code = rec.Row, rec.Values[validate.Code]
 	if len(read)+len(res.Issues)+len(res.Changes) == 0 {
 		return o
 	}
 	o.findings = make([]report.Finding, 0, len(read)+len(res.Issues)+len(res.Changes))
 	o.findings = append(o.findings, read...)
 	for k := range res.Issues {
-		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k]))
+		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k], ck.lang))
 	}
 	for k := range res.Changes {
 		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))

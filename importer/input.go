@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/userimport/userimport/mapping"
@@ -25,11 +26,6 @@ type input struct {
 	// unused are the columns of the file that no field takes: a cell
 	// error there cannot reach a user, so it is only a warning.
 	unused map[string]bool
-	// first is the first row of a file without a header row: the reader
-	// took it for the header, and it is the first user.
-	first *sheet.Row
-	// sheetChosen is set when the sheet read is not the first visible one.
-	sheetChosen bool
 }
 
 // openInput opens the file and plans its mapping: the header is found
@@ -70,6 +66,12 @@ func openInput(o *Options) (*input, error) {
 	in.mapper, err = mapping.NewMapperOptions(src.Header(), o.Kind, mapping.Options{Mapping: o.Mapping, Layout: o.Layout})
 	if err == nil {
 		err = in.mapper.Diagnose(requiredColumns(o, in.mapper)...)
+		var he *mapping.HeaderError
+		if errors.As(err, &he) && !slices.Contains(he.Missing, validate.Code.String()) {
+			// Only what creating a user needs is missing: the file may be
+			// meant to update users that exist.
+			err = fmt.Errorf("%w; to update existing users only, use --mode upsert or --mode skip-existing", err)
+		}
 	}
 	if err != nil {
 		src.Close()
@@ -79,16 +81,7 @@ func openInput(o *Options) (*input, error) {
 		return nil, &sheet.FileError{File: filepath.Base(o.File), Err: withHint(err, o, src)}
 	}
 	header := in.mapper.Header()
-	if in.mapper.HeaderIsData() {
-		// The row read as the header is the first user. Its row is the
-		// header row asked for, else the first (blank rows above a file
-		// without a header are not counted by cybozu's own import either).
-		in.first = &sheet.Row{Line: max(so.HeaderRow, 1), Cells: append([]string(nil), src.Header()...)}
-	}
 	in.cells = newCellNamer(header, src.Sheet())
-	if name := src.Sheet(); name != "" && o.Source.Sheet == "" {
-		in.sheetChosen = name != firstVisibleSheet(o.File)
-	}
 	in.unused = unusedColumns(o.Mapping, in.mapper.Findings())
 	for _, f := range in.mapper.Findings() {
 		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), f.Message)
@@ -142,25 +135,10 @@ func (in *input) checkFingerprint() *report.Finding {
 		Message: "the file changed while it was read (it was saved again during the run): the report describes the rows as they were read; check the file and run it again if in doubt"}
 }
 
-// firstVisibleSheet names the sheet a spreadsheet opens on ("" if unknown).
-func firstVisibleSheet(path string) string {
-	sheets, err := sheet.Sheets(path)
-	if err != nil {
-		return ""
-	}
-	for _, s := range sheets {
-		if !s.Hidden {
-			return s.Name
-		}
-	}
-	return ""
-}
-
-// describe completes a run's summary with what the file was: its
-// sheet, and the fingerprint of the bytes read, checked against the one
-// the report lines carry once the whole file has been read.
+// describe completes a run's summary with the fingerprint of the bytes
+// read, checked against the one the report lines carry once the whole
+// file has been read.
 func (in *input) describe(sum *Summary, cut bool) {
-	sum.Sheet, sum.SheetChosen = in.src.Sheet(), in.sheetChosen
 	sum.Fingerprint = in.src.Fingerprint()
 	if cut {
 		return

@@ -38,6 +38,9 @@ type piped struct {
 	pending int
 	// cut is set when the reader stopped before the end of the file.
 	cut bool
+	// onlyExamples is set when every row was a template's example row or
+	// a hidden row left out (--skip-hidden): the file holds no user.
+	onlyExamples bool
 }
 
 // pipe runs the read and check stages into sk and returns the report's
@@ -50,7 +53,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	// new, before anything is sent.
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(),
 		Update: o.Mode != Create || updatesOnly(in.mapper.Layout()), Lang: o.Lang, DateOrder: o.DateOrder})
-	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk,
+	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk, lang: o.Lang,
 		life: checkLife{allowDelete: o.Lifecycle.AllowDelete && o.Kind == validate.Users, generate: o.Lifecycle.GeneratePasswords}}
 
 	// Reading runs a few chunks ahead of mapping and validation, on a core
@@ -59,7 +62,11 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	for range readAhead + 1 {
 		free <- new(rowChunk)
 	}
-	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev, first: in.first}
+	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev}
+	if in.mapper.HeaderIsData() {
+		// A cybozu.com file without a header: its first row is a user.
+		rd.first = in.src.Header()
+	}
 	var readErr error
 	go func() {
 		err := rd.run(chunks, free)
@@ -75,15 +82,12 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	var werr error
 	out.sum, out.pending, werr = seq.result()
 	out.cut = rd.cut
+	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples+rd.skipped
 	switch {
 	case readErr != nil:
 		return out, readErr
 	case out.sum.Rows == 0 && !out.cut:
 		return out, &sheet.FileError{File: filepath.Base(o.File), Err: ErrNoRows}
-	case out.sum.Rows == ck.vanished && !out.cut:
-		// Every row was the template's example or a hidden row left out:
-		// nothing the person typed is in the file.
-		return out, &sheet.FileError{File: filepath.Base(o.File), Err: &noDataError{rows: ck.vanished, hidden: ck.hidden}}
 	case werr != nil:
 		return out, fmt.Errorf("writing the report: %w", werr)
 	case out.pending != 0:
@@ -96,26 +100,6 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 // no data row below it: nothing to import is a mistake (a wrong sheet, a
 // wrong --header-row, line ends the reader did not see), never a success.
 var ErrNoRows = errors.New("the file has no data rows below its header; check --sheet and --header-row")
-
-// noDataError is ErrNoRows for a file whose rows are all left out: the
-// template's example row, or hidden rows with --skip-hidden.
-type noDataError struct{ rows, hidden int }
-
-func (e *noDataError) Error() string {
-	if e.hidden == e.rows {
-		return fmt.Sprintf("the file has no data rows: %s hidden, and --skip-hidden leaves hidden rows out", rowsAre(e.rows))
-	}
-	return fmt.Sprintf("the file has no data rows: %s the template's example (first cell \"e.g. …\") or hidden; write your users in the rows below the header", rowsAre(e.rows))
-}
-
-func rowsAre(n int) string {
-	if n == 1 {
-		return "its only row is"
-	}
-	return fmt.Sprintf("all its %d rows are", n)
-}
-
-func (e *noDataError) Unwrap() error { return ErrNoRows }
 
 // readAhead is how many chunks of rows the reader may be ahead of
 // validation.
@@ -134,7 +118,6 @@ type rowChunk struct {
 	lines    [chunkRows]int
 	cells    [chunkRows][]string // copies: a sheet.Source reuses its Cells slice
 	findings [chunkRows][]report.Finding
-	skipped  [chunkRows]bool // hidden rows left out (--skip-hidden)
 }
 
 // reader is the read stage.
@@ -143,11 +126,17 @@ type reader struct {
 	ctx context.Context
 	seq *sequencer
 	ev  *events
+	// first, when set, is a row the source returned as its header but
+	// which is data (a file without a header row): it is read first, and
+	// the row read to number it waits in pending.
+	first      []string
+	pending    sheet.Row
+	pendingErr error
+	hasPending bool
 	// cut is set when ctx stopped the reading before the end.
 	cut bool
-	// first, when set, is the first data row, which the source read as
-	// its header (a file without a header row).
-	first *sheet.Row
+	// skipped counts the hidden rows left out (--skip-hidden).
+	skipped int
 }
 
 // run reads every row into chunks taken from free and sent to out,
@@ -184,8 +173,14 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 			}
 			return err
 		}
+		if row.Skipped {
+			// A hidden row left out (--skip-hidden): reported, not read.
+			rd.skipped++
+			rd.seq.put(seq, skippedOutcome(&row))
+			continue
+		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)
-		c.lines[c.n], c.seq[c.n], c.findings[c.n], c.skipped[c.n] = row.Line, seq, row.Findings, row.Skipped
+		c.lines[c.n], c.seq[c.n], c.findings[c.n] = row.Line, seq, row.Findings
 		c.n++
 		if c.n < chunkRows {
 			continue
@@ -208,15 +203,26 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 	}
 }
 
-// next returns the first row of a file without a header, then the
-// source's rows.
+// next returns the next row: the header-that-is-data first, numbered as
+// the row before the first data row (a file without a header has no
+// blank rows above its first user to tell otherwise).
 func (rd *reader) next() (sheet.Row, error) {
-	if rd.first != nil {
-		r := *rd.first
-		rd.first = nil
-		return r, nil
+	if rd.hasPending {
+		rd.hasPending = false
+		return rd.pending, rd.pendingErr
 	}
-	return rd.src.Next()
+	if rd.first == nil {
+		return rd.src.Next()
+	}
+	first := rd.first
+	rd.first = nil
+	row, err := rd.src.Next()
+	rd.pending, rd.pendingErr, rd.hasPending = row, err, true
+	line := 1
+	if err == nil && row.Line > 1 {
+		line = row.Line - 1
+	}
+	return sheet.Row{Line: line, Cells: first}, nil
 }
 
 func fileErrorCode(err error) string {

@@ -30,9 +30,9 @@ type inputFlags struct {
 	encoding   string
 	headerRow  int
 	report     string
-	skipHidden bool
 	layout     string
 	delimiter  string
+	skipHidden bool
 	dateOrder  string
 	lang       string
 }
@@ -42,20 +42,20 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.kind, "kind", "users", "what the file holds: users or guests")
 	fl.StringVar(&f.mapping, "mapping", "", "YAML file that maps legacy column names and builds values")
 	fl.StringVar(&f.sheet, "sheet", "", "XLSX sheet name (default: the first visible sheet)")
-	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, "+strings.Join(sheet.Encodings, ", "))
-	fl.IntVar(&f.headerRow, "header-row", 0, "row number of the header (rows above it are ignored; default: the row among the first 20 that names the most known columns)")
-	fl.BoolVar(&f.skipHidden, "skip-hidden", false, "leave out XLSX rows that are hidden (by hand or by a filter); they are reported skipped")
-	fl.StringVar(&f.layout, "layout", "auto", "file layout: auto, cybozu (cybozu.com's users file, header optional), cybozu-services, cybozu-departments")
-	fl.StringVar(&f.delimiter, "delimiter", "", `CSV delimiter: ",", ";", "tab" (default: sniffed from the first lines)`)
-	fl.StringVar(&f.dateOrder, "date-order", "", "how to read a date such as 4/1/2025: mdy or dmy (default: such a date is an error showing both readings)")
-	fl.StringVar(&f.lang, "lang", "", "language of the messages: ja or en (default: from LC_ALL, LC_MESSAGES, LANG)")
+	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, utf-8, shift_jis, windows-1252 or utf-16")
+	fl.IntVar(&f.headerRow, "header-row", 0, "row number of the header (rows above it are ignored; default: found by its column names)")
 	fl.StringVar(&f.report, "report", "", "report file (.csv, .jsonl or .xlsx; default: next to the input in the current directory)")
+	fl.StringVar(&f.layout, "layout", "auto", "file layout: auto, or one of cybozu.com's own files: cybozu, cybozu-services, cybozu-departments")
+	fl.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: comma, semicolon or tab (default: sniffed from the first lines)")
+	fl.BoolVar(&f.skipHidden, "skip-hidden", false, "leave hidden XLSX rows out (reported skipped) instead of importing them with a warning")
+	fl.StringVar(&f.dateOrder, "date-order", "", "how to read dates like 4/1/2025: mdy or dmy (default: such a date is an error showing both readings)")
+	fl.StringVar(&f.lang, "lang", "", "language of the report's messages: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)")
 }
 
 // options turns the flags into importer options (everything but the
 // report writer).
 func (f *inputFlags) options(file string) (importer.Options, error) {
-	o := importer.Options{File: file, Source: sheet.Options{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow}}
+	o := importer.Options{File: file, Source: sheet.Options{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow, SkipHidden: f.skipHidden}}
 	kind, err := parseKind(f.kind)
 	if err != nil {
 		return o, err
@@ -64,8 +64,20 @@ func (f *inputFlags) options(file string) (importer.Options, error) {
 	if f.headerRow < 0 {
 		return o, usageErr("--header-row %d: rows are numbered from 1", f.headerRow)
 	}
-	if err := f.readingOptions(&o); err != nil {
-		return o, err
+	if o.Source.Delimiter, err = parseDelimiter(f.delimiter); err != nil {
+		return o, usageErr("--delimiter: %v", err)
+	}
+	if o.Layout, err = mapping.ParseLayout(f.layout); err != nil {
+		return o, usageErr("--layout: %v", err)
+	}
+	if o.DateOrder, err = validate.ParseDateOrder(f.dateOrder); err != nil {
+		return o, usageErr("--date-order: %v", err)
+	}
+	o.Lang = i18n.FromEnv(os.Getenv)
+	if f.lang != "" {
+		if o.Lang, err = i18n.Parse(f.lang); err != nil {
+			return o, usageErr("--lang: %v", err)
+		}
 	}
 	if f.mapping != "" {
 		m, err := mapping.Load(f.mapping)
@@ -77,46 +89,19 @@ func (f *inputFlags) options(file string) (importer.Options, error) {
 	return o, nil
 }
 
-// readingOptions sets what the flags say about reading the file and its
-// messages.
-func (f *inputFlags) readingOptions(o *importer.Options) error {
-	var err error
-	o.Source.SkipHidden = f.skipHidden
-	if o.Source.Delimiter, err = parseDelimiter(f.delimiter); err != nil {
-		return err
-	}
-	if o.Layout, err = mapping.ParseLayout(f.layout); err != nil {
-		return usageErr("--layout: %v", err)
-	}
-	if o.DateOrder, err = validate.ParseDateOrder(f.dateOrder); err != nil {
-		return usageErr("--date-order: %v", err)
-	}
-	o.Lang = i18n.FromEnv(os.Getenv)
-	if f.lang != "" {
-		if o.Lang, err = i18n.Parse(f.lang); err != nil {
-			return usageErr("--lang: %v", err)
-		}
-	}
-	return nil
-}
-
-// parseDelimiter reads a --delimiter value: one character, or a name for
-// the ones a shell makes awkward.
+// parseDelimiter reads a --delimiter value: a name, or the character.
 func parseDelimiter(s string) (rune, error) {
 	switch strings.ToLower(s) {
-	case "", "auto":
+	case "":
 		return 0, nil
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	case "comma":
+	case ",", "comma":
 		return ',', nil
-	case "semicolon":
+	case ";", "semicolon":
 		return ';', nil
+	case "tab", "\t", "\\t":
+		return '\t', nil
 	}
-	if r := []rune(s); len(r) == 1 && r[0] != '"' && r[0] != '\n' && r[0] != '\r' {
-		return r[0], nil
-	}
-	return 0, usageErr("--delimiter %q: want one character such as \",\" or \";\", or tab", s)
+	return 0, fmt.Errorf("unknown delimiter %q; use comma, semicolon or tab", s)
 }
 
 // reportPath picks the report file: --report, else a name derived from the

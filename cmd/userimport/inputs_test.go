@@ -77,7 +77,7 @@ func TestImportStaffWorkbook(t *testing.T) {
 	if code != exitRows {
 		t.Fatalf("exit %d, want %d (two rows are invalid): %s", code, exitRows, stderr)
 	}
-	if !strings.Contains(stderr, `read sheet "Staff"`) || !strings.Contains(stderr, "rows with warnings") {
+	if !strings.Contains(stderr, `sheet: "Staff"`) || !strings.Contains(stderr, "rows with warnings") {
 		t.Errorf("the summary does not name the sheet read or count the warnings:\n%s", stderr)
 	}
 	got := byCode(rows)
@@ -135,11 +135,14 @@ func TestImportSkipHidden(t *testing.T) {
 	srv := kintonetest.NewServer()
 	defer srv.Close()
 	_, rows, stderr := importInto(t, srv, input("staff.xlsx"), "--skip-hidden")
-	got := byCode(rows)
-	for _, c := range []string{"erin", "hank"} {
-		r := got[c]
+	byRow := map[int]report.Row{}
+	for _, r := range rows {
+		byRow[r.Row] = r
+	}
+	for c, row := range map[string]int{"erin": 8, "hank": 11} {
+		r := byRow[row]
 		if r.Status != report.Skipped || !hasFinding(r, "row.hidden", report.SeverityWarning, "") {
-			t.Errorf("%s: %s %+v; want skipped with row.hidden\n%s", c, r.Status, r.Findings, stderr)
+			t.Errorf("%s (row %d): %s %+v; want skipped with row.hidden\n%s", c, row, r.Status, r.Findings, stderr)
 		}
 		if _, ok := srv.User(c); ok {
 			t.Errorf("%s was created although hidden rows are skipped", c)
@@ -149,8 +152,13 @@ func TestImportSkipHidden(t *testing.T) {
 
 	// A workbook whose rows are all hidden has nothing to import.
 	code, rows, stderr := importInto(t, srv, input("hidden.xlsx"), "--skip-hidden")
-	if code != exitUsage || rows != nil || !strings.Contains(stderr, "no data rows") {
-		t.Errorf("all rows hidden: exit %d, report %v, %s; want exit %d, no report, no data rows", code, rows, stderr, exitUsage)
+	if code != exitUsage || !strings.Contains(stderr, "no data rows") {
+		t.Errorf("all rows hidden: exit %d, %s; want exit %d, no data rows", code, stderr, exitUsage)
+	}
+	for _, r := range rows {
+		if r.Status != report.Skipped {
+			t.Errorf("all rows hidden: row %d %s", r.Row, r.Status)
+		}
 	}
 	for _, c := range []string{"ivan", "jane"} {
 		if _, ok := srv.User(c); ok {
@@ -397,7 +405,8 @@ func TestFileProblemsOnce(t *testing.T) {
 }
 
 // TestUntouchedTemplateImportsNothing imports the templates `userimport
-// template` writes, untouched: no user, no report, "no data rows".
+// template` writes, untouched: no user, the example row skipped, exit 2
+// with "no data rows".
 func TestUntouchedTemplateImportsNothing(t *testing.T) {
 	for _, kind := range []validate.Kind{validate.Users, validate.Guests} {
 		for _, ext := range []string{".xlsx", ".csv"} {
@@ -410,8 +419,13 @@ func TestUntouchedTemplateImportsNothing(t *testing.T) {
 				}
 				before := len(srv.Users())
 				code, rows, stderr := importInto(t, srv, path, "--kind", kind.String())
-				if code != exitUsage || rows != nil || !strings.Contains(stderr, "no data rows") {
-					t.Errorf("exit %d, report %v: %s; want exit %d, no report, no data rows", code, rows, stderr, exitUsage)
+				if code != exitUsage || !strings.Contains(stderr, "no data rows") {
+					t.Errorf("exit %d: %s; want exit %d, no data rows", code, stderr, exitUsage)
+				}
+				for _, r := range rows {
+					if r.Status != report.Skipped || !hasFinding(r, "row.example", report.SeverityWarning, "") {
+						t.Errorf("row %d: %s %+v; want skipped (row.example)", r.Row, r.Status, r.Findings)
+					}
 				}
 				if len(srv.Users()) != before || len(srv.Guests()) != 0 {
 					t.Errorf("the template created a user or guest")

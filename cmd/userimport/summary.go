@@ -1,11 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/userimport/userimport/i18n"
-	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/report"
 )
 
@@ -17,13 +15,4 @@ func countsLine(l i18n.Lang, s report.Summary) string {
 	}
 	counts, _, _ := strings.Cut(s.String(), " (of ")
 	return counts + " " + l.Sprintf("summary.of_rows", s.Rows)
-}
-
-// inputLine says what was read: the encoding, and the sheet when it is
-// not the one a spreadsheet opens on.
-func inputLine(sum *importer.Summary) string {
-	if sum.SheetChosen {
-		return fmt.Sprintf("read sheet %q (the first sheet has no header row with known column names)", sum.Sheet)
-	}
-	return ""
 }
