@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/userimport/userimport/web/table"
 	"maps"
 	"os"
 	"sync"
@@ -110,7 +111,7 @@ func (rn *runner) prepare(j *Job, dryRun, resume bool, creds Credentials) (RunSp
 	if err != nil {
 		return RunSpec{}, nil, err
 	}
-	info := &RunInfo{DryRun: dryRun, Started: time.Now(), Total: len(g.t.Cells), Domain: creds.Domain()}
+	info := &RunInfo{DryRun: dryRun, Started: time.Now(), Total: len(g.File().Cells), Domain: creds.Domain()}
 	spec := RunSpec{File: j.path("corrected.csv"), Kind: j.Kind, MappingYAML: j.MappingYAML, Mode: j.Mode, DryRun: dryRun}
 	if resume {
 		last := j.LastImport()
@@ -119,7 +120,7 @@ func (rn *runner) prepare(j *Job, dryRun, resume bool, creds Credentials) (RunSp
 		}
 		spec.Resume, info.Resumed = j.path(last.Report), last.Report
 	}
-	if info.Lines, err = WriteCSV(spec.File, g.t); err != nil {
+	if info.Lines, err = table.WriteCSV(spec.File, g.File()); err != nil {
 		return RunSpec{}, nil, fmt.Errorf("writing the corrected file: %w", err)
 	}
 	if dryRun {
