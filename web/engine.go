@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -90,7 +89,10 @@ type RunSpec struct {
 	DryRun      bool
 	Resume      string // previous report, for a resume
 	Report      string // report path (.csv)
-	Progress    func(done int, status string)
+	// Progress, if set, receives the rows with a report line so far and
+	// their counts per status (a map the callee may keep), from the
+	// importer's events.
+	Progress func(done int, counts map[string]int)
 }
 
 // RunResult is how a run ended.
@@ -454,9 +456,8 @@ func Run(ctx context.Context, api importer.API, spec RunSpec) (*RunResult, error
 	if err != nil {
 		return nil, err
 	}
-	cw := &countingReport{w: w, progress: spec.Progress}
 	opts := importer.Options{File: spec.File, Kind: parseKind(spec.Kind), Mapping: m, Mode: mode,
-		Report: cw, Resume: spec.Resume, DryRun: spec.DryRun}
+		Report: w, Resume: spec.Resume, DryRun: spec.DryRun, Events: progressEvents(spec.Progress)}
 	if !spec.DryRun {
 		opts.SendLog = recovery.LogPath(spec.Report)
 	}
@@ -467,42 +468,36 @@ func Run(ctx context.Context, api importer.API, spec RunSpec) (*RunResult, error
 	if sum == nil {
 		return nil, err
 	}
-	out := &RunResult{Counts: map[string]int{}, Interrupted: sum.Interrupted, Requests: sum.Requests, Elapsed: sum.Elapsed}
-	for st, n := range sum.Counts {
-		out.Counts[string(st)] = n
-	}
+	out := &RunResult{Counts: statusCounts(sum.Counts), Interrupted: sum.Interrupted, Requests: sum.Requests, Elapsed: sum.Elapsed}
 	return out, err
 }
 
-// countingReport passes report rows on and tells the progress callback
-// each row's status as it is written.
-type countingReport struct {
-	w        report.Writer
-	done     int
-	progress func(int, string)
-}
-
-func (c *countingReport) Write(r *report.Row) error {
-	c.done++
-	if c.progress != nil {
-		c.progress(c.done, string(r.Status))
+// progressEvents passes the importer's finished-rows events on to
+// progress (nil: none).
+func progressEvents(progress func(int, map[string]int)) func(importer.Event) {
+	if progress == nil {
+		return nil
 	}
-	return c.w.Write(r)
+	return func(ev importer.Event) {
+		if ev.Kind == importer.RowsFinished || ev.Kind == importer.Done {
+			progress(ev.RowsFinished, statusCounts(ev.Counts))
+		}
+	}
 }
-func (c *countingReport) Flush() error { return c.w.Flush() }
-func (c *countingReport) Close() error { return c.w.Close() }
 
-// correctedRef is the location the importer puts before a message
-// ("corrected.csv: row 7, "): the page names the row in the person's own
-// file beside the message, and the corrected file is an internal name.
-var correctedRef = regexp.MustCompile(`corrected\.csv: (row \d+(, )?)?`)
+func statusCounts(counts map[report.Status]int) map[string]int {
+	out := make(map[string]int, len(counts))
+	for st, n := range counts {
+		out[string(st)] = n
+	}
+	return out
+}
 
-// ReadReport reads a report written by Run; messages lose the location in
-// the corrected file (see correctedRef).
+// ReadReport reads a report written by Run.
 func ReadReport(path string, fn func(ReportRow) error) error {
 	return report.Read(path, func(r report.Row) error {
 		return fn(ReportRow{Row: r.Row, Code: r.Code, Status: string(r.Status), ErrorCode: r.ErrorCode,
-			Message: correctedRef.ReplaceAllString(r.Message, ""), Services: r.Services, Depts: r.Departments})
+			Message: r.Message, Services: r.Services, Depts: r.Departments})
 	})
 }
 

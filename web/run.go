@@ -183,11 +183,12 @@ func (rn *runner) run(ctx context.Context, j *Job, lr *liveRun, spec RunSpec, cr
 	rn.mu.Unlock()
 }
 
-// tick is the engine's progress callback: one report row written.
-func (lr *liveRun) tick(done int, status string) {
+// tick is the engine's progress callback: rows with a report line so
+// far and their counts per status.
+func (lr *liveRun) tick(done int, counts map[string]int) {
 	lr.mu.Lock()
 	lr.done = done
-	lr.counts[status]++
+	lr.counts = counts
 	lr.notify()
 	lr.mu.Unlock()
 }
