@@ -619,16 +619,63 @@ func (s *xlsxSource) readRow() (rawRow, error) {
 	if s.eof {
 		return rawRow{}, io.EOF
 	}
-	fail := func(row int, err error) (rawRow, error) {
-		fe := &FileError{File: s.file, Row: row, Err: fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)}
-		if errors.Is(err, errXMLRun) || errors.Is(err, ErrTooLarge) {
-			fe.Err = err
-		}
-		s.fatal = stickyErr(fe)
-		return rawRow{}, fe
+	row, err := s.startRow()
+	if err != nil {
+		return rawRow{}, err
 	}
-	// Find the next row.
-	row := rawRow{}
+	clear(s.raw)
+	s.raw = s.raw[:0]
+	s.notes = s.notes[:0]
+	sc := rowScan{row: row.line}
+	for {
+		tok, err := s.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return s.fail(row.line, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := s.startElement(&sc, t); err != nil {
+				return s.fail(row.line, err)
+			}
+		case xml.CharData:
+			if (sc.inV || (sc.inT && !sc.inRPh)) && !sc.tooLong {
+				if len(s.val)+len(t) > MaxCellBytes {
+					sc.tooLong = true
+				} else {
+					s.val = append(s.val, t...)
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "c":
+				s.endCell(&sc)
+			case "row":
+				return s.endRow(row, &sc)
+			default:
+				sc.endElement(t.Name.Local)
+			}
+		}
+	}
+}
+
+// fail makes err the sticky error of the source: the sheet's XML cannot be
+// followed past it. A limit says so; anything else means the workbook is
+// damaged.
+func (s *xlsxSource) fail(row int, err error) (rawRow, error) {
+	fe := &FileError{File: s.file, Row: row, Err: fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)}
+	if errors.Is(err, errXMLRun) || errors.Is(err, ErrTooLarge) {
+		fe.Err = err
+	}
+	s.fatal = stickyErr(fe)
+	return rawRow{}, fe
+}
+
+// startRow reads up to the next <row> start tag and returns the row's
+// number and hidden flag; io.EOF at the end of the sheet's data.
+func (s *xlsxSource) startRow() (rawRow, error) {
 	for {
 		tok, err := s.dec.RawToken()
 		if err == io.EOF {
@@ -636,169 +683,178 @@ func (s *xlsxSource) readRow() (rawRow, error) {
 			return rawRow{}, io.EOF
 		}
 		if err != nil {
-			return fail(0, err)
+			return s.fail(0, err)
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "row" {
-			row.line = s.lastRow + 1
-			for _, a := range se.Attr {
-				switch a.Name.Local {
-				case "r":
-					n, err := strconv.Atoi(a.Value)
-					if err != nil || n < 1 {
-						return fail(s.lastRow+1, fmt.Errorf("bad row number %q", a.Value))
-					}
-					row.line = n
-				case "hidden":
-					row.hidden = a.Value == "1" || a.Value == "true"
-				}
-			}
-			if row.line <= s.lastRow {
-				return fail(0, fmt.Errorf("row %d comes after row %d", row.line, s.lastRow))
-			}
-			if row.line > maxRows {
-				return fail(0, fmt.Errorf("%w: row %d is beyond Excel's last row (%d)", ErrTooLarge, row.line, maxRows))
-			}
-			s.lastRow = row.line
-			break
+			return s.rowAttrs(se)
 		}
 		if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "sheetData" {
 			s.eof = true
 			return rawRow{}, io.EOF
 		}
 	}
-	clear(s.raw)
-	s.raw = s.raw[:0]
-	s.notes = s.notes[:0]
-	rowNum := row.line
-	var (
-		rowErr  *FileError
-		col     int
-		cells   int
-		c       cellState
-		inCell  bool
-		inV     bool
-		inIS    bool
-		inT     bool
-		inRPh   bool
-		hasV    bool
-		tooLong bool
-	)
-	for {
-		tok, err := s.dec.RawToken()
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
+}
+
+// rowAttrs checks a <row> tag's number against the rows before it and
+// Excel's limit.
+func (s *xlsxSource) rowAttrs(se xml.StartElement) (rawRow, error) {
+	row := rawRow{line: s.lastRow + 1}
+	for _, a := range se.Attr {
+		switch a.Name.Local {
+		case "r":
+			n, err := strconv.Atoi(a.Value)
+			if err != nil || n < 1 {
+				return s.fail(s.lastRow+1, fmt.Errorf("bad row number %q", a.Value))
 			}
-			return fail(rowNum, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "c":
-				col++
-				cells++
-				c = cellState{}
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						n, ok := columnOf(a.Value)
-						if !ok {
-							return fail(rowNum, fmt.Errorf("bad cell reference %q", a.Value))
-						}
-						col = n
-					case "s":
-						c.style, _ = strconv.Atoi(a.Value)
-					case "t":
-						c.typ = a.Value
-					}
-				}
-				if col > maxColumns {
-					return fail(rowNum, fmt.Errorf("%w: column %d is beyond Excel's last column (%d)", ErrTooLarge, col, maxColumns))
-				}
-				if cells > maxColumns {
-					return fail(rowNum, fmt.Errorf("%w: row %d has more than %d cells", ErrTooLarge, rowNum, maxColumns))
-				}
-				inCell, hasV, tooLong = true, false, false
-				s.val = s.val[:0]
-			case "v":
-				inV, hasV = inCell, inCell
-			case "f":
-				c.formula = inCell
-			case "is":
-				inIS = inCell
-				hasV = inCell
-			case "t":
-				inT = inIS
-			case "rPh":
-				inRPh = true
-			}
-		case xml.CharData:
-			if (inV || (inT && !inRPh)) && !tooLong {
-				if len(s.val)+len(t) > MaxCellBytes {
-					tooLong = true
-				} else {
-					s.val = append(s.val, t...)
-				}
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				inV = false
-			case "t":
-				inT = false
-			case "is":
-				inIS = false
-			case "rPh":
-				inRPh = false
-			case "c":
-				if !inCell || col < 1 {
-					continue // a stray </c>: RawToken does not match tags
-				}
-				inCell = false
-				if len(s.val) > MaxCellChars && utf8.RuneCount(s.val) > MaxCellChars {
-					tooLong = true
-				}
-				var v string
-				var err error
-				switch {
-				case tooLong:
-					err = fmt.Errorf("%w: more than %d characters (Excel's limit is %d)", ErrCellTooLarge, min(MaxCellChars, MaxCellBytes), MaxCellChars)
-				case c.formula && (!hasV || len(s.val) == 0 && c.typ != "str" && c.typ != "inlineStr"):
-					s.notes = append(s.notes, note{col: col - 1, kind: noteFormula})
-					continue
-				case c.typ == "e":
-					v = string(s.val)
-					s.notes = append(s.notes, note{col: col - 1, kind: noteErrorValue, text: v})
-				default:
-					v, err = s.cellValue(col, &c, s.val)
-				}
-				if err != nil {
-					if rowErr == nil {
-						rowErr = &FileError{File: s.file, Row: rowNum, Column: ColumnLabel(s.header, col-1), Err: err}
-					}
-					continue
-				}
-				if v == "" {
-					continue
-				}
-				for len(s.raw) < col {
-					s.raw = append(s.raw, "")
-				}
-				s.raw[col-1] = v
-			case "row":
-				if rowErr != nil {
-					return rawRow{}, rowErr
-				}
-				if len(s.merges) > 0 {
-					if err := s.applyMerges(rowNum); err != nil {
-						return fail(rowNum, err)
-					}
-				}
-				row.cells, row.notes = s.raw, s.notes
-				return row, nil
-			}
+			row.line = n
+		case "hidden":
+			row.hidden = a.Value == "1" || a.Value == "true"
 		}
 	}
+	if row.line <= s.lastRow {
+		return s.fail(0, fmt.Errorf("row %d comes after row %d", row.line, s.lastRow))
+	}
+	if row.line > maxRows {
+		return s.fail(0, fmt.Errorf("%w: row %d is beyond Excel's last row (%d)", ErrTooLarge, row.line, maxRows))
+	}
+	s.lastRow = row.line
+	return row, nil
+}
+
+// rowScan is where readRow is inside a <row> element.
+type rowScan struct {
+	row     int        // the row's number
+	err     *FileError // the row's first bad cell
+	col     int        // the current cell's column, 1-based
+	cells   int        // cells so far
+	c       cellState
+	inCell  bool
+	inV     bool
+	inIS    bool
+	inT     bool
+	inRPh   bool
+	hasV    bool
+	tooLong bool
+}
+
+// startElement follows a start tag inside a row; an error is fatal.
+func (s *xlsxSource) startElement(sc *rowScan, t xml.StartElement) error {
+	switch t.Name.Local {
+	case "c":
+		return s.startCell(sc, t.Attr)
+	case "v":
+		sc.inV, sc.hasV = sc.inCell, sc.inCell
+	case "f":
+		sc.c.formula = sc.inCell
+	case "is":
+		sc.inIS = sc.inCell
+		sc.hasV = sc.inCell
+	case "t":
+		sc.inT = sc.inIS
+	case "rPh":
+		sc.inRPh = true
+	}
+	return nil
+}
+
+// startCell reads a <c> tag's reference, style and type.
+func (s *xlsxSource) startCell(sc *rowScan, attrs []xml.Attr) error {
+	sc.col++
+	sc.cells++
+	sc.c = cellState{}
+	for _, a := range attrs {
+		switch a.Name.Local {
+		case "r":
+			n, ok := columnOf(a.Value)
+			if !ok {
+				return fmt.Errorf("bad cell reference %q", a.Value)
+			}
+			sc.col = n
+		case "s":
+			sc.c.style, _ = strconv.Atoi(a.Value)
+		case "t":
+			sc.c.typ = a.Value
+		}
+	}
+	if sc.col > maxColumns {
+		return fmt.Errorf("%w: column %d is beyond Excel's last column (%d)", ErrTooLarge, sc.col, maxColumns)
+	}
+	if sc.cells > maxColumns {
+		return fmt.Errorf("%w: row %d has more than %d cells", ErrTooLarge, sc.row, maxColumns)
+	}
+	sc.inCell, sc.hasV, sc.tooLong = true, false, false
+	s.val = s.val[:0]
+	return nil
+}
+
+// endElement follows an end tag inside a cell.
+func (sc *rowScan) endElement(local string) {
+	switch local {
+	case "v":
+		sc.inV = false
+	case "t":
+		sc.inT = false
+	case "is":
+		sc.inIS = false
+	case "rPh":
+		sc.inRPh = false
+	}
+}
+
+// endCell stores the cell's value, or notes what it holds instead: an
+// uncalculated formula, an error value, or a value that cannot be read
+// (the row's error, reported when the row ends).
+func (s *xlsxSource) endCell(sc *rowScan) {
+	if !sc.inCell || sc.col < 1 {
+		return // a stray </c>: RawToken does not match tags
+	}
+	sc.inCell = false
+	col := sc.col
+	if len(s.val) > MaxCellChars && utf8.RuneCount(s.val) > MaxCellChars {
+		sc.tooLong = true
+	}
+	var v string
+	var err error
+	switch {
+	case sc.tooLong:
+		err = fmt.Errorf("%w: more than %d characters (Excel's limit is %d)", ErrCellTooLarge, min(MaxCellChars, MaxCellBytes), MaxCellChars)
+	case sc.c.formula && (!sc.hasV || len(s.val) == 0 && sc.c.typ != "str" && sc.c.typ != "inlineStr"):
+		s.notes = append(s.notes, note{col: col - 1, kind: noteFormula})
+		return
+	case sc.c.typ == "e":
+		v = string(s.val)
+		s.notes = append(s.notes, note{col: col - 1, kind: noteErrorValue, text: v})
+	default:
+		v, err = s.cellValue(col, &sc.c, s.val)
+	}
+	if err != nil {
+		if sc.err == nil {
+			sc.err = &FileError{File: s.file, Row: sc.row, Column: ColumnLabel(s.header, col-1), Err: err}
+		}
+		return
+	}
+	if v == "" {
+		return
+	}
+	for len(s.raw) < col {
+		s.raw = append(s.raw, "")
+	}
+	s.raw[col-1] = v
+}
+
+// endRow returns the row read, with the values of merged ranges filled in,
+// or its first bad cell's error.
+func (s *xlsxSource) endRow(row rawRow, sc *rowScan) (rawRow, error) {
+	if sc.err != nil {
+		return rawRow{}, sc.err
+	}
+	if len(s.merges) > 0 {
+		if err := s.applyMerges(row.line); err != nil {
+			return s.fail(row.line, err)
+		}
+	}
+	row.cells, row.notes = s.raw, s.notes
+	return row, nil
 }
 
 // applyMerges gives every cell of a merged range in this row the range's
