@@ -1366,20 +1366,9 @@ func readSST(parts map[string]*zip.File, name string, budget int) (sharedStrings
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxSSTBytes + 1}
 	dec := newXMLDecoder(lr)
-	var (
-		out   sharedStrings
-		text  strings.Builder
-		buf   []byte
-		inSI  bool
-		inT   bool
-		inRPh bool
-		long  bool
-	)
-	tooBig := func() error {
-		return fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrTooLarge, maxSSTBytes>>20)
-	}
+	b := sstBuilder{budget: budget}
 	if f := parts[strings.ToLower(name)]; f != nil {
-		text.Grow(int(min(f.UncompressedSize64, 16<<20))) // a declared size may lie
+		b.text.Grow(int(min(f.UncompressedSize64, 16<<20))) // a declared size may lie
 	}
 	for {
 		tok, err := dec.RawToken()
@@ -1387,64 +1376,92 @@ func readSST(parts map[string]*zip.File, name string, budget int) (sharedStrings
 			break
 		}
 		if err != nil {
-			if lr.N <= 0 {
-				return sharedStrings{}, tooBig()
-			}
-			if errors.Is(err, errXMLRun) {
+			switch {
+			case lr.N <= 0:
+				return sharedStrings{}, errSSTTooLarge
+			case errors.Is(err, errXMLRun):
 				return sharedStrings{}, fmt.Errorf("%w (in the shared-string table)", err)
 			}
 			return sharedStrings{}, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "sst":
-				if n, err := strconv.Atoi(attr(t.Attr, "uniqueCount")); err == nil && n > 0 {
-					out.ends = make([]uint32, 0, min(n, budget, 1<<16))
-				}
-			case "si":
-				inSI, buf, long = true, buf[:0], false
-			case "t":
-				inT = inSI
-			case "rPh":
-				inRPh = true
-			}
-		case xml.CharData:
-			if inT && !inRPh && !long {
-				if len(buf)+len(t) > MaxCellBytes {
-					long = true
-				} else {
-					buf = append(buf, t...)
-				}
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				if len(out.ends) >= budget {
-					return sharedStrings{}, fmt.Errorf("%w: the shared-string table holds more than %d strings, more than the sheets can use", ErrTooLarge, budget)
-				}
-				if long || len(buf) > MaxCellChars && utf8.RuneCount(buf) > MaxCellChars {
-					if out.tooLong == nil {
-						out.tooLong = make(map[int]bool)
-					}
-					out.tooLong[len(out.ends)] = true
-					buf = buf[:0]
-				}
-				text.Write(buf)
-				out.ends = append(out.ends, uint32(text.Len()))
-				inSI = false
-			case "t":
-				inT = false
-			case "rPh":
-				inRPh = false
-			}
+		if err := b.token(tok); err != nil {
+			return sharedStrings{}, err
 		}
 	}
 	if lr.N <= 0 {
-		return sharedStrings{}, tooBig()
+		return sharedStrings{}, errSSTTooLarge
 	}
-	out.text = text.String()
-	return out, nil
+	b.out.text = b.text.String()
+	return b.out, nil
+}
+
+var errSSTTooLarge = fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrTooLarge, maxSSTBytes>>20)
+
+// sstBuilder collects the shared-string table as readSST reads it.
+type sstBuilder struct {
+	budget int
+	out    sharedStrings
+	text   strings.Builder
+	buf    []byte // the text of the current <si>
+	inSI   bool
+	inT    bool
+	inRPh  bool
+	long   bool // the current <si> is beyond MaxCellBytes
+}
+
+// token follows one token of the shared-string part.
+func (b *sstBuilder) token(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		switch t.Name.Local {
+		case "sst":
+			if n, err := strconv.Atoi(attr(t.Attr, "uniqueCount")); err == nil && n > 0 {
+				b.out.ends = make([]uint32, 0, min(n, b.budget, 1<<16))
+			}
+		case "si":
+			b.inSI, b.buf, b.long = true, b.buf[:0], false
+		case "t":
+			b.inT = b.inSI
+		case "rPh":
+			b.inRPh = true
+		}
+	case xml.CharData:
+		if b.inT && !b.inRPh && !b.long {
+			if len(b.buf)+len(t) > MaxCellBytes {
+				b.long = true
+			} else {
+				b.buf = append(b.buf, t...)
+			}
+		}
+	case xml.EndElement:
+		switch t.Name.Local {
+		case "si":
+			return b.endSI()
+		case "t":
+			b.inT = false
+		case "rPh":
+			b.inRPh = false
+		}
+	}
+	return nil
+}
+
+// endSI adds the string just read to the table.
+func (b *sstBuilder) endSI() error {
+	if len(b.out.ends) >= b.budget {
+		return fmt.Errorf("%w: the shared-string table holds more than %d strings, more than the sheets can use", ErrTooLarge, b.budget)
+	}
+	if b.long || len(b.buf) > MaxCellChars && utf8.RuneCount(b.buf) > MaxCellChars {
+		if b.out.tooLong == nil {
+			b.out.tooLong = make(map[int]bool)
+		}
+		b.out.tooLong[len(b.out.ends)] = true
+		b.buf = b.buf[:0]
+	}
+	b.text.Write(b.buf)
+	b.out.ends = append(b.out.ends, uint32(b.text.Len()))
+	b.inSI = false
+	return nil
 }
 
 // scanMerges reads the merged ranges of a worksheet. They are stored after
