@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/userimport/userimport/sheet/textenc"
 )
 
 // Why the worksheet is not read through excelize's Rows iterator: its
@@ -198,7 +200,7 @@ func notAWorkbook(r io.ReaderAt, size int64, zerr error) error {
 		return fmt.Errorf("%w: this is a password-protected workbook or a legacy .xls file, not an .xlsx package; save it as .xlsx without a password", ErrNotTabular)
 	case len(head) == 0:
 		return fmt.Errorf("%w: the file is empty", ErrNotTabular)
-	case bytes.IndexByte(head, 0) < 0 && (utf8.Valid(trimPartialRune(head)) || bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))):
+	case bytes.IndexByte(head, 0) < 0 && (utf8.Valid(textenc.TrimPartialRune(head)) || bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))):
 		what := "a text file"
 		if bytes.HasPrefix(bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))), []byte("<")) {
 			what = "a text file (HTML or XML, as some programs save \"Excel\" files)"
@@ -566,7 +568,7 @@ func (s *xlsxSource) Next() (Row, error) {
 			row.Skipped = raw.hidden && s.skipHidden
 		}
 		for i, c := range s.cells {
-			if c != "" && hasHighByte(c) && looksDoubleEncoded(c) {
+			if c != "" && textenc.HasHighByte(c) && textenc.LooksDoubleEncoded(c) {
 				row.Findings = append(row.Findings, mojibakeFinding(s.sheet, s.header, num, i))
 			}
 		}
