@@ -52,7 +52,7 @@ func (s *Summary) OK() bool {
 			continue
 		}
 		switch st {
-		case report.Invalid, report.Failed, report.NotAttempted:
+		case report.Invalid, report.Failed, report.NotAttempted, report.OutcomeUnknown:
 			return false
 		}
 	}
@@ -345,16 +345,21 @@ func (s *importSink) process(items []*item) {
 // sent. A create that cannot be logged is not sent, and the run stops: a
 // crash after it would leave no evidence of what was created.
 func (s *importSink) logSend(g []*item) error {
+	var at time.Time
+	if s.o.ServerTime != nil {
+		at = s.o.ServerTime()
+	}
+	for _, it := range g {
+		if it.firstSent.IsZero() {
+			it.firstSent = at
+		}
+	}
 	if s.log == nil {
 		return nil
 	}
 	entries := make([]recovery.Entry, len(g))
 	for i, it := range g {
 		entries[i] = recovery.Entry{Row: it.rec.Row, Code: it.code()}
-	}
-	var at time.Time
-	if s.o.ServerTime != nil {
-		at = s.o.ServerTime()
 	}
 	if err := s.log.Sending(at, entries); err != nil {
 		s.logErr.CompareAndSwap(nil, &err)
