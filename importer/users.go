@@ -323,11 +323,12 @@ const (
 // its Add Users requests was rejected or lost. Named by the rejection as
 // existing: only if an earlier request of this run, whose answer was lost,
 // may have made it. Seen absent before, and the rejection said nothing of
-// an existing user it did not place: yes. Otherwise the evidence is
-// its creation time against the server's time logged before the first
-// request: not earlier means this run's request made it. When the
-// rejection said "already exists" without naming a row, a user made in
-// that very second cannot be told from one made just before.
+// an existing user it did not place: yes. Otherwise the evidence is the
+// user's creation time against the server's time logged (and synced to
+// the send log) before this run first sent it: not earlier means this
+// run made it. Both clocks count whole seconds, so a user another program
+// made in that very second before the request would be taken for this
+// run's; values that match the row are never evidence.
 func addedBy(it *item, u *kintone.User, namedExists, unattributed bool) origin {
 	switch {
 	case namedExists && !it.out.uncertain:
@@ -342,12 +343,8 @@ func addedBy(it *item, u *kintone.User, namedExists, unattributed bool) origin {
 		}
 		return existedBefore
 	}
-	ct, sent := u.CTime.Unix(), it.firstSent.Unix()
-	switch {
-	case ct < sent:
+	if u.CTime.Unix() < it.firstSent.Unix() {
 		return existedBefore
-	case unattributed && !it.out.uncertain && ct == sent:
-		return cannotTell
 	}
 	return createdByRun
 }
