@@ -12,16 +12,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/time/rate"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/pacer"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -71,6 +73,15 @@ type Options struct {
 	// NoHeader leaves the header row out of a cybozu-layout file (cybozu's
 	// API import wants none; its screen skips one on request).
 	NoHeader bool
+	// Lang is the language of the header of the default layout: English
+	// (the zero value) writes the API field names, Japanese the labels of
+	// cybozu.com's users file (ログイン名, 表示名...) and 利用サービス,
+	// 所属組織. Custom items are customItem.<code> in both: the API names
+	// no custom item's display name, and the code is what Import reads
+	// back. The values are the same in both languages, so either export
+	// imports back unchanged. The cybozu layout is always in Japanese, as
+	// cybozu's own export writes it.
+	Lang i18n.Lang
 }
 
 func (o *Options) setDefaults() error {
@@ -116,10 +127,13 @@ var exportFields = []validate.Field{
 // item codes: API field names, services, organizations, then
 // customItem.<code> for each code. Every name is one the importer's reader
 // maps back to the same field, and there is no password column.
-func Header(customCodes []string) []string {
+func Header(customCodes []string) []string { return HeaderIn(i18n.English, customCodes) }
+
+// HeaderIn is Header in language l: each field by its Label in l.
+func HeaderIn(l i18n.Lang, customCodes []string) []string {
 	h := make([]string, 0, len(exportFields)+len(customCodes))
 	for _, f := range exportFields {
-		h = append(h, f.String())
+		h = append(h, Label(f, l))
 	}
 	for _, c := range customCodes {
 		h = append(h, "customItem."+c)
@@ -132,15 +146,19 @@ func Header(customCodes []string) []string {
 const Creator = "userimport"
 
 // IsExport reports whether header is the header of a CSV or XLSX export in
-// the default layout (Header): the API field names in export order, then
-// only customItem.<code> columns. It is how a reader recognises a CSV file
-// this tool wrote, which carries no other mark.
+// the default layout (HeaderIn, in any language): the fields in export
+// order, then only customItem.<code> columns. It is how a reader
+// recognises a CSV file this tool wrote, which carries no other mark.
 func IsExport(header []string) bool {
 	if len(header) < len(exportFields) {
 		return false
 	}
+	return slices.ContainsFunc(i18n.Langs(), func(l i18n.Lang) bool { return isExportIn(header, l) })
+}
+
+func isExportIn(header []string, l i18n.Lang) bool {
 	for i, f := range exportFields {
-		if header[i] != f.String() {
+		if header[i] != Label(f, l) {
 			return false
 		}
 	}
@@ -185,11 +203,11 @@ func Users(ctx context.Context, api API, path string, opts Options) (int, error)
 	if err := opts.setDefaults(); err != nil {
 		return 0, err
 	}
-	e := &exporter{api: api, opts: opts, ctx: ctx}
-	e.limiter = rate.NewLimiter(rate.Inf, 1)
-	if opts.Rate > 0 {
-		e.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate)))
+	pc, err := newPacer(&opts)
+	if err != nil {
+		return 0, err
 	}
+	e := &exporter{api: api, opts: opts, ctx: ctx, pacer: pc}
 	open, err := exportFormat(path, &opts)
 	if err != nil {
 		return 0, err
@@ -231,64 +249,69 @@ func Users(ctx context.Context, api API, path string, opts Options) (int, error)
 }
 
 type exporter struct {
-	api     API
-	opts    Options
-	ctx     context.Context
-	limiter *rate.Limiter
+	api   API
+	opts  Options
+	ctx   context.Context
+	pacer *pacer.Pacer
 }
 
-// call runs one read with the rate limiter and the retry policy. Reads are
-// always safe to repeat, so every retryable failure is retried.
-func (e *exporter) call(ctx context.Context, fn func(ctx context.Context) error) error {
-	p := &e.opts.Retry
-	for attempt := 1; ; attempt++ {
-		if err := e.limiter.Wait(ctx); err != nil {
-			return err
-		}
-		err := fn(ctx)
-		if err == nil {
-			return nil
-		}
-		if kintone.IsAuth(err) || kintone.IsPermission(err) {
-			return &importer.FatalError{Err: err}
-		}
-		if !kintone.IsRetryable(err) {
-			return err
-		}
-		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (%d attempts): %w", importer.ErrRetriesExhausted, attempt, err)
-		}
-		if err := p.Sleep(ctx, p.Backoff(attempt, err)); err != nil {
-			return err
-		}
+// newPacer builds the one pacer of an export from its options: every
+// request of the export shares its rate limit, its in-flight cap and the
+// retry policy Import uses.
+func newPacer(o *Options) (*pacer.Pacer, error) {
+	p, err := pacer.New(pacer.Options{
+		Rate:        o.Rate,
+		Concurrency: o.Concurrency,
+		MaxAttempts: o.Retry.MaxAttempts,
+		Base:        o.Retry.Base,
+		Max:         o.Retry.Max,
+		Sleep:       o.Retry.Sleep,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
 	}
+	return p, nil
 }
 
-// pages calls fn with each page of users in id order.
+// call runs one read through the pacer. Reads are always safe to repeat,
+// so every retryable failure is retried; a refused login or permission is
+// a FatalError, which no other request of the export would get past.
+func (e *exporter) call(ctx context.Context, fn func(ctx context.Context) error) error {
+	err := e.pacer.Call(ctx, fn)
+	switch {
+	case err == nil:
+		return nil
+	case kintone.IsAuth(err) || kintone.IsPermission(err):
+		return &importer.FatalError{Err: err}
+	case errors.Is(err, pacer.ErrStopped) && ctx.Err() != nil:
+		// The pacer stopped retrying because ctx ended: callers branch on
+		// the cancellation, so it must be in the chain.
+		return fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return err
+}
+
+// pages calls fn with each page of users in id order, through the one
+// pager of the domain's users with every page paced.
 func (e *exporter) pages(fn func([]kintone.User) error) error {
-	for offset := 0; ; {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
+	get := kintone.GetUsersFunc(func(ctx context.Context, opt kintone.GetUsersOptions) ([]kintone.User, error) {
 		var page []kintone.User
-		err := e.call(e.ctx, func(ctx context.Context) error {
+		err := e.call(ctx, func(ctx context.Context) error {
 			var err error
-			page, err = e.api.GetUsers(ctx, kintone.GetUsersOptions{Offset: offset, Size: kintone.MaxPerRequest})
+			page, err = e.api.GetUsers(ctx, opt)
 			return err
 		})
+		return page, err
+	})
+	for page, err := range kintone.UserPages(e.ctx, get) {
 		if err != nil {
-			return fmt.Errorf("export: listing users from #%d: %w", offset+1, err)
+			return fmt.Errorf("export: listing users from #%d: %w", page.Offset+1, err)
 		}
-		if len(page) > 0 {
-			if err := fn(page); err != nil {
-				return err
-			}
+		if err := fn(page.Users); err != nil {
+			return err
 		}
-		if len(page) < kintone.MaxPerRequest {
-			return nil
-		}
-		offset += len(page)
 	}
+	return nil
 }
 
 // customCodes lists the custom item codes any user has, in first-seen
@@ -314,7 +337,7 @@ func (e *exporter) customCodes() ([]string, error) {
 // write lists the users again and writes them page by page.
 func (e *exporter) write(w exportWriter, customs []string) (int, error) {
 	cybozu := e.opts.Layout == mapping.LayoutCybozu
-	header, fixed := Header(customs), len(exportFields)
+	header, fixed := HeaderIn(e.opts.Lang, customs), len(exportFields)
 	if cybozu {
 		header, fixed = cybozuHeader(customs), mapping.CybozuUsersColumns
 	}
@@ -593,6 +616,11 @@ func newXLSXExport(out *os.File) (exportWriter, error) {
 func (w *xlsxExport) row(cells []string) error {
 	w.rowNum++
 	w.buf = w.buf[:0]
+	if w.rowNum == 1 {
+		if err := w.widths(cells); err != nil {
+			return err
+		}
+	}
 	for _, c := range cells {
 		if w.rowNum == 1 {
 			w.buf = append(w.buf, excelize.Cell{StyleID: w.header, Value: c})
@@ -605,6 +633,17 @@ func (w *xlsxExport) row(cells []string) error {
 		return err
 	}
 	return w.sw.SetRow(cell, w.buf)
+}
+
+// widths makes each column wide enough to show its header, before the
+// first row as the stream writer requires.
+func (w *xlsxExport) widths(header []string) error {
+	for i, h := range header {
+		if err := w.sw.SetColWidth(i+1, i+1, columnWidth(h, 12)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (w *xlsxExport) close() error {

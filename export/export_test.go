@@ -674,6 +674,32 @@ func TestExportRetriesAndFailsWhole(t *testing.T) {
 		}
 		assertNoPartialFile(t, dir, path)
 	})
+	t.Run("no permission", func(t *testing.T) {
+		// A refused permission is never retried: one request, then a
+		// FatalError, whatever the retry budget.
+		api := &noPrivilegeAPI{API: c}
+		path := filepath.Join(dir, "forbidden.csv")
+		_, err := export.Users(t.Context(), api, path, export.Options{Retry: fastRetry})
+		var fe *importer.FatalError
+		if !errors.As(err, &fe) || !kintone.IsPermission(err) {
+			t.Fatalf("got %v, want a FatalError for the permission", err)
+		}
+		if n := api.calls.Load(); n != 1 {
+			t.Errorf("%d requests, want 1: a refused permission must not be retried", n)
+		}
+		assertNoPartialFile(t, dir, path)
+	})
+}
+
+// noPrivilegeAPI refuses Get Users as an account without the right would.
+type noPrivilegeAPI struct {
+	export.API
+	calls atomic.Int64
+}
+
+func (a *noPrivilegeAPI) GetUsers(ctx context.Context, o kintone.GetUsersOptions) ([]kintone.User, error) {
+	a.calls.Add(1)
+	return nil, &kintone.APIError{Status: 403, Code: kintone.CodeNoPrivilege, Message: "no privilege"}
 }
 
 // assertNoPartialFile: a failed export leaves neither the file nor its

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/userimport/userimport/export"
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone/kintonetest"
 	"github.com/userimport/userimport/mapping"
@@ -25,70 +26,91 @@ import (
 
 var templateKinds = []validate.Kind{validate.Users, validate.Guests}
 
-// TestTemplateReadsBackClean: both template formats open through our own
-// reader with no warning, have exactly the documented fields, and their
-// example row validates with no issue at all.
+// TestTemplateReadsBackClean: both template formats, in both languages,
+// open through our own reader with no mapping file and no warning, have
+// exactly the documented fields, and their example row validates with no
+// issue at all.
 func TestTemplateReadsBackClean(t *testing.T) {
-	for _, kind := range templateKinds {
-		for _, ext := range []string{".xlsx", ".csv"} {
-			t.Run(kind.String()+ext, func(t *testing.T) {
-				path := filepath.Join(t.TempDir(), "template"+ext)
-				if err := export.Template(path, kind); err != nil {
-					t.Fatal(err)
-				}
-				src, err := sheet.Open(path, sheet.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer src.Close()
-				var want []string
-				for _, f := range validate.FieldsFor(kind) {
-					want = append(want, f.String())
-				}
-				if got := src.Header(); !slices.Equal(got, want) {
-					t.Errorf("header\n got %q\nwant %q", got, want)
-				}
-				if kind == validate.Users && !slices.Contains(src.Header(), "services") || !slices.Contains(src.Header(), "password") {
-					t.Errorf("header %q lacks services or password", src.Header())
-				}
-				m, err := mapping.NewMapper(src.Header(), kind, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if w := m.Warnings(); len(w) != 0 {
-					t.Errorf("reader warnings: %q", w)
-				}
-				row, err := src.Next()
-				if err != nil {
-					t.Fatal(err)
-				}
-				var rec validate.Record
-				// The example row is never imported...
-				if err := m.Map(row, &rec); !errors.Is(err, mapping.ErrExampleRow) {
-					t.Fatalf("Map(example row) = %v, want ErrExampleRow", err)
-				}
-				// ...and without its marker it is a valid user.
-				row.Cells[0] = strings.TrimPrefix(row.Cells[0], export.ExampleMarker)
-				if err := m.Map(row, &rec); err != nil {
-					t.Fatal(err)
-				}
-				v := validate.New(validate.Options{Kind: kind, File: filepath.Base(path), Columns: m.Columns()})
-				if res := v.Check(&rec); len(res.Issues) != 0 || len(res.Changes) != 0 {
-					t.Errorf("example row: issues %+v, changes %+v", res.Issues, res.Changes)
-				}
-				for _, f := range validate.FieldsFor(kind) {
-					if !rec.Set[f] || rec.Values[f] == "" {
-						t.Errorf("example row leaves %s empty", f)
-					}
-				}
-				if kind == validate.Users && (rec.Values[validate.BirthDate] != "1990-01-15" || rec.Values[validate.SortOrder] != "10") {
-					t.Errorf("example birthDate %q sortOrder %q", rec.Values[validate.BirthDate], rec.Values[validate.SortOrder])
-				}
-				if _, err := src.Next(); err != io.EOF {
-					t.Errorf("more than one example row: %v", err)
-				}
-			})
+	for _, lang := range i18n.Langs() {
+		for _, kind := range templateKinds {
+			for _, ext := range []string{".xlsx", ".csv"} {
+				t.Run(lang.String()+"/"+kind.String()+ext, func(t *testing.T) {
+					templateReadsBackClean(t, kind, lang, ext)
+				})
+			}
 		}
+	}
+}
+
+func templateReadsBackClean(t *testing.T, kind validate.Kind, lang i18n.Lang, ext string) {
+	path := filepath.Join(t.TempDir(), "template"+ext)
+	if err := export.WriteTemplate(path, kind, export.TemplateOptions{Lang: lang}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := sheet.Open(path, sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var want []string
+	for _, f := range validate.FieldsFor(kind) {
+		h := export.Label(f, lang)
+		if lang == i18n.Japanese && validate.Required(kind, f) {
+			h = export.RequiredMark + h
+		}
+		want = append(want, h)
+	}
+	if got := src.Header(); !slices.Equal(got, want) {
+		t.Errorf("header\n got %q\nwant %q", got, want)
+	}
+	m, err := mapping.NewMapper(src.Header(), kind, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Warnings(); len(w) != 0 {
+		t.Errorf("reader warnings: %q", w)
+	}
+	cols := m.Columns()
+	for _, f := range validate.FieldsFor(kind) {
+		if cols[f] == "" {
+			t.Errorf("no column maps to %s (header %q)", f, src.Header())
+		}
+	}
+	row, err := src.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec validate.Record
+	// The example row is never imported...
+	if err := m.Map(row, &rec); !errors.Is(err, mapping.ErrExampleRow) {
+		t.Fatalf("Map(example row) = %v, want ErrExampleRow", err)
+	}
+	// ...and without its marker it is a valid user.
+	marker := export.ExampleMarker
+	if lang == i18n.Japanese {
+		marker = export.ExampleMarkerJapanese
+	}
+	if !strings.HasPrefix(row.Cells[0], marker) {
+		t.Fatalf("example row starts %q, want %q", row.Cells[0], marker)
+	}
+	row.Cells[0] = strings.TrimPrefix(row.Cells[0], marker)
+	if err := m.Map(row, &rec); err != nil {
+		t.Fatal(err)
+	}
+	v := validate.New(validate.Options{Kind: kind, File: filepath.Base(path), Columns: m.Columns()})
+	if res := v.Check(&rec); len(res.Issues) != 0 || len(res.Changes) != 0 {
+		t.Errorf("example row: issues %+v, changes %+v", res.Issues, res.Changes)
+	}
+	for _, f := range validate.FieldsFor(kind) {
+		if !rec.Set[f] || rec.Values[f] == "" {
+			t.Errorf("example row leaves %s empty", f)
+		}
+	}
+	if kind == validate.Users && (rec.Values[validate.BirthDate] != "1990-01-15" || rec.Values[validate.SortOrder] != "10") {
+		t.Errorf("example birthDate %q sortOrder %q", rec.Values[validate.BirthDate], rec.Values[validate.SortOrder])
+	}
+	if _, err := src.Next(); err != io.EOF {
+		t.Errorf("more than one example row: %v", err)
 	}
 }
 

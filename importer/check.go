@@ -36,6 +36,9 @@ type item struct {
 	// rejected says what an earlier rejected Add Guests request that held
 	// the row, without naming it, may have done (see guestPast).
 	rejected guestPast
+	// renamed marks a row whose user was renamed (or, in a dry run,
+	// would be) before its other changes.
+	renamed bool
 }
 
 // guestPast is what a rejected Add Guests request that did not name a row
@@ -67,6 +70,8 @@ type checker struct {
 	seq  *sequencer
 	ev   *events
 	sink sink
+	// life says what a row may ask beyond adding and updating.
+	life checkLife
 
 	// recs and results are reused from chunk to chunk; a row that goes to
 	// the sink is copied into its item.
@@ -93,7 +98,7 @@ func (ck *checker) chunk(c *rowChunk) {
 		i := ck.at[j]
 		rec, res := &ck.recs[j], &ck.results[j]
 		o := ck.findings(rec, res, c.findings[i])
-		if settleChecked(o, rec) {
+		if settleChecked(o, rec, ck.life) {
 			ck.seq.put(c.seq[i], o)
 			continue
 		}
@@ -136,7 +141,8 @@ func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []r
 // reports whether it did: a row with an error is invalid; a row that asks
 // for its user to be deleted is skipped, since deleting is not done here.
 // A "*" where a new user needs a value gets the message that says why.
-func settleChecked(o *outcome, rec *validate.Record) bool {
+func settleChecked(o *outcome, rec *validate.Record, life checkLife) bool {
+	life.passwords(o, rec)
 	for i := range o.findings {
 		f := &o.findings[i]
 		for _, fld := range []validate.Field{validate.Name, validate.Password} {
@@ -148,6 +154,8 @@ func settleChecked(o *outcome, rec *validate.Record) bool {
 	switch {
 	case hasError(o.findings):
 		o.status = report.Invalid
+	case rec.Delete && life.allowDelete:
+		return false // the sink reports the deletion
 	case rec.Delete:
 		o.status = report.Skipped
 		o.warn("delete.not_done", fmt.Sprintf("the row asks for user %q to be deleted; deleting users is not done without --allow-delete, so the user was left as it is", rec.Values[validate.Code]))

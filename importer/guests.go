@@ -18,12 +18,15 @@ func (s *importSink) processGuests(items []*item) {
 	}
 	s.snd.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
-			if err := s.logSend(g); err != nil {
-				return err
-			}
 			in := make([]kintone.GuestInput, len(g))
 			for i, it := range g {
 				in[i] = newGuestInput(&it.rec)
+			}
+			if err := s.assignGuestPasswords(g, in); err != nil {
+				return err
+			}
+			if err := s.logSend(g); err != nil {
+				return err
 			}
 			return createOutcome(s.snd.api.AddGuests(ctx, in))
 		},

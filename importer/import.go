@@ -43,6 +43,9 @@ type Summary struct {
 	// is left unsettled: once the report is closed without error, its
 	// send log is no longer needed (recovery.Discard).
 	Settled bool
+	// Lifecycle says where the generated passwords are and what the
+	// guest space step does.
+	Lifecycle LifecycleSummary
 }
 
 // OK reports whether every row ended well.
@@ -155,10 +158,16 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer s.resume.Close()
+	s.in = in
+	if err := s.startLifecycle(ctx, api); err != nil {
+		s.life.abort(s.log, opts.SendLog)
+		return nil, err
+	}
 	s.seq = newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
 	s.seq.onFail(func(error) { snd.cancelStop() })
 	p, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
 	if errors.Is(perr, ErrNoRows) {
+		s.life.abort(nil, "")
 		s.log.Close()
 		recovery.Discard(opts.SendLog) // nothing was sent
 		return nil, perr
@@ -173,6 +182,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
 		Settled: perr == nil && s.unsettled.Load() == 0,
 	}
+	lerr := s.life.finish(out)
 	ev.emit(Done)
 	switch {
 	case perr != nil:
@@ -183,6 +193,8 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return out, fmt.Errorf("closing the send log: %w", logErr)
 	case snd.fatal.Load() != nil:
 		return out, snd.fatal.Load()
+	case lerr != nil:
+		return out, lerr
 	}
 	return out, nil
 }
@@ -208,6 +220,9 @@ type importSink struct {
 	// its steps (lookup, add, services) another fills the free slot.
 	g      errgroup.Group
 	window []*item
+
+	in   *input
+	life *lifeStage
 }
 
 // newImportSink checks the server (pre-flight), loads what the run needs
@@ -261,7 +276,9 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 
 func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 	if prev, ok := s.resume.Done(rec.Row, rec.Values[validate.Code]); ok {
-		s.seq.put(seq, keptOutcome(prev))
+		kept := keptOutcome(prev)
+		s.life.noteCreated(kept.code, kept.status)
+		s.seq.put(seq, kept)
 		return
 	}
 	it := &item{seq: seq, rec: *rec, out: *o}
@@ -272,6 +289,10 @@ func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 		// cannot be looked up, an "already exists" answer then confirms
 		// it; a stop keeps the evidence.
 		it.out.uncertain = it.resume == recovery.Unseen && s.resume.MaySent(it.code(), it.prev)
+	}
+	if s.life.divert(it) {
+		s.seq.put(seq, &it.out)
+		return
 	}
 	s.window = append(s.window, it)
 	if len(s.window) == kintone.MaxPerRequest {
@@ -284,6 +305,8 @@ func (s *importSink) drain() {
 		s.launch()
 	}
 	s.g.Wait()
+	s.setSpace()
+	s.deactivate()
 }
 
 func (s *importSink) launch() {
@@ -352,7 +375,10 @@ func (s *importSink) process(items []*item) {
 		if it.out.errCode == "outcome_unknown" {
 			s.unsettled.Add(1)
 		}
-		s.seq.put(it.seq, &it.out)
+		s.life.noteCreated(it.out.code, it.out.status)
+		if !s.life.hold(it) {
+			s.seq.put(it.seq, &it.out)
+		}
 	}
 }
 

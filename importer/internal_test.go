@@ -73,7 +73,7 @@ func TestSettleChecked(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := &outcome{row: 7, code: "a", findings: append([]report.Finding(nil), tc.findings...)}
-			if got := settleChecked(o, tc.rec); got != tc.settled {
+			if got := settleChecked(o, tc.rec, checkLife{}); got != tc.settled {
 				t.Fatalf("settled = %v, want %v", got, tc.settled)
 			}
 			if !tc.settled {

@@ -136,6 +136,10 @@ type Options struct {
 	ServerTime func() time.Time
 	// Log receives warnings and notes for a person (stderr). Nil discards.
 	Log io.Writer
+
+	// Lifecycle configures generated passwords, deletions, renames,
+	// leavers and guest spaces (see Lifecycle).
+	Lifecycle Lifecycle
 }
 
 // Prepare fills in defaults and checks that the options make sense
@@ -164,7 +168,7 @@ func (o *Options) Prepare() error {
 	if o.Kind == validate.Guests && o.Mode == Upsert {
 		return fmt.Errorf("--mode upsert is not available for guests: the API has no way to read or update guests")
 	}
-	return nil
+	return o.Lifecycle.check(o)
 }
 
 // CheckLimits defaults the concurrency to 4 and checks it and the rate: more

@@ -89,7 +89,8 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	// creating a user needs is checked once the batch knows which users are
 	// new, before anything is sent.
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: o.Mode != Create})
-	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk}
+	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk,
+		life: checkLife{allowDelete: o.Lifecycle.AllowDelete && o.Kind == validate.Users, generate: o.Lifecycle.GeneratePasswords}}
 
 	// Reading runs a few chunks ahead of mapping and validation, on a core
 	// of its own. Chunks and their cell slices are recycled.

@@ -24,6 +24,7 @@ func (s *importSink) processUsers(items []*item) {
 		it.absent = it.existing == nil
 	}
 	create, update, inputs := s.classify(items)
+	defer s.life.finishRenames(items)
 	if s.o.DryRun {
 		plan(items, create, update)
 		s.assignServices(items)
@@ -32,12 +33,15 @@ func (s *importSink) processUsers(items []*item) {
 	}
 	s.snd.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
-			if err := s.logSend(g); err != nil {
-				return err
-			}
 			in := make([]kintone.UserInput, len(g))
 			for i, it := range g {
 				in[i] = newUserInput(&it.rec)
+			}
+			if err := s.assignPasswords(g, in); err != nil {
+				return err
+			}
+			if err := s.logSend(g); err != nil {
+				return err
 			}
 			return createOutcome(s.snd.api.AddUsers(ctx, in))
 		},
@@ -143,7 +147,7 @@ func createdRecord(it *item) *validate.Record {
 // an export has no password column); this is where a new user is caught.
 func (s *importSink) missingForCreate(it *item) bool {
 	for _, f := range []validate.Field{validate.Name, validate.Password} {
-		if it.rec.Values[f] != "" {
+		if it.rec.Values[f] != "" || f == validate.Password && s.o.Lifecycle.GeneratePasswords {
 			continue
 		}
 		if s.o.Mode == Create && !it.rec.Keep[f] {
@@ -155,6 +159,9 @@ func (s *importSink) missingForCreate(it *item) bool {
 			o.note(keepForNewUser(it.code(), f))
 		} else {
 			o.note(fmt.Sprintf("user %q does not exist yet, and creating it needs a %s; fill in the %s column", it.code(), f, f))
+			if f == validate.Password {
+				o.note(passwordHint)
+			}
 		}
 		return true
 	}

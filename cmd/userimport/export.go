@@ -11,6 +11,7 @@ import (
 
 	"github.com/userimport/userimport/export"
 	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -22,6 +23,10 @@ type exportFlags struct {
 	rate        float64
 	sim         bool
 	timeout     time.Duration
+	lang        string
+	layout      string
+	encoding    string
+	noHeader    bool
 }
 
 func newExportCmd(s *streams) *cobra.Command {
@@ -43,6 +48,12 @@ turns "00123" into 123 and dates into its own format.
 
 Guests cannot be exported: the API has no way to list them.
 
+--lang ja writes the headers in Japanese (cybozu.com's own labels); import
+reads them back with no mapping file. --layout cybozu writes the users file
+of cybozu.com's own "Import from File" screen (25 fixed columns, custom
+items after 削除, the password column "*" = unchanged), --encoding shift_jis
+for that screen's default, --no-header without the header row.
+
 Credentials come from the same KINTONE_* variables as import; --sim exports
 the embedded simulator's demo users.
 
@@ -59,6 +70,10 @@ permission refused, 130 interrupted (no file is written).`,
 	fl.Float64Var(&f.rate, "rate", 0, "maximum requests per second (0 = no limit)")
 	fl.BoolVar(&f.sim, "sim", false, "export from an embedded Kintone simulator (no domain needed)")
 	fl.DurationVar(&f.timeout, "timeout", 60*time.Second, "timeout of one HTTP request")
+	fl.StringVar(&f.lang, "lang", "", "language of the headers: ja or en (default: from LANG)")
+	fl.StringVar(&f.layout, "layout", "", "cybozu: the users file of cybozu.com's own import screen (.csv)")
+	fl.StringVar(&f.encoding, "encoding", "", "encoding of a --layout cybozu file: utf-8 (default) or shift_jis")
+	fl.BoolVar(&f.noHeader, "no-header", false, "leave out the header row of a --layout cybozu file")
 	return cmd
 }
 
@@ -76,6 +91,14 @@ func runExport(ctx context.Context, s *streams, f *exportFlags, file string) err
 	if f.rate < 0 {
 		return usageErr("--rate %v: must not be negative", f.rate)
 	}
+	lang, err := resolveLang(f.lang)
+	if err != nil {
+		return err
+	}
+	layout, err := mapping.ParseLayout(f.layout)
+	if err != nil {
+		return usageErr("--layout: %v", err)
+	}
 	client, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
 		return err
@@ -88,6 +111,10 @@ func runExport(ctx context.Context, s *streams, f *exportFlags, file string) err
 		Rate:        f.rate,
 		Progress:    tick,
 		Log:         s.err,
+		Lang:        lang,
+		Layout:      layout,
+		Encoding:    f.encoding,
+		NoHeader:    f.noHeader,
 	})
 	done()
 	var fatal *importer.FatalError

@@ -33,6 +33,7 @@ type importFlags struct {
 	dryRun      bool
 	sim         bool
 	timeout     time.Duration
+	life        lifeFlags
 }
 
 func newImportCmd(s *streams) *cobra.Command {
@@ -60,6 +61,7 @@ as not_attempted and exits 130; run again with --resume REPORT to finish.
 		},
 	}
 	f.register(cmd)
+	f.life.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.mode, "mode", "create", "what to do with users that exist: create (report them failed), upsert, skip-existing")
 	fl.StringVar(&f.matchOn, "match-on", "code", "field that identifies an existing user: code, employeeNumber or email")
@@ -96,6 +98,9 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	if err := f.checkReport(path, file); err != nil {
 		return err
 	}
+	if err := f.life.apply(&opts, path); err != nil {
+		return err
+	}
 	if f.resume != "" && sameFile(path, f.resume) {
 		return usageErr("--report %s is the report being resumed; choose another --report", path)
 	}
@@ -114,9 +119,13 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		// Only now, with every line safely in the report, may the
 		// evidence go.
 		err = recovery.Discard(opts.SendLog)
+		if err == nil {
+			err = importer.DiscardJournal(opts.Lifecycle.Journal)
+		}
 	}
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		printLifecycle(s, sum)
 		printCauses(s.err, path, sum)
 	}
 	return importExit(s, file, path, sum, err)

@@ -70,6 +70,7 @@ Credentials come from the environment, the names cli-kintone uses:
 	root.SetErr(s.err)
 	root.AddCommand(newValidateCmd(s), newImportCmd(s), newExportCmd(s), newTemplateCmd(s), newSimCmd(s))
 	root.AddCommand(newProbeCmd(s))
+	root.AddCommand(newServeCmd(s))
 	return root
 }
 

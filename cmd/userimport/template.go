@@ -8,7 +8,7 @@ import (
 )
 
 func newTemplateCmd(s *streams) *cobra.Command {
-	var kind string
+	var kind, lang string
 	cmd := &cobra.Command{
 		Use:   "template FILE",
 		Short: "Write an empty import file (.xlsx or .csv) with every column and an example row",
@@ -22,6 +22,12 @@ locale, localNameLocale and timezone, and formats the date columns as dates and
 the others as text (so "00123" stays as typed). A .csv template is UTF-8 with a
 BOM, so Excel opens it correctly.
 
+--lang ja writes the headers of cybozu.com's own users file in Japanese
+(ログイン名, 表示名, パスワード, ...), marks the required columns with ※ and
+explains them on a second sheet, 記入方法; without --lang the locale decides
+(LANG=ja_JP.UTF-8 is Japanese). Both read back into import with no mapping
+file; the example row is never imported.
+
 Exit codes: 0 written, 2 usage error or the file cannot be written.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -29,7 +35,11 @@ Exit codes: 0 written, 2 usage error or the file cannot be written.`,
 			if err != nil {
 				return err
 			}
-			if err := export.Template(args[0], k); err != nil {
+			l, err := resolveLang(lang)
+			if err != nil {
+				return err
+			}
+			if err := export.WriteTemplate(args[0], k, export.TemplateOptions{Lang: l}); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			fmt.Fprintf(s.err, "wrote a %s template to %s\n", k, args[0])
@@ -37,5 +47,6 @@ Exit codes: 0 written, 2 usage error or the file cannot be written.`,
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "users", "what the file will hold: users or guests")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the headers and notes: ja or en (default: from LANG)")
 	return cmd
 }
