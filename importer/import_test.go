@@ -531,6 +531,20 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if st := srv.Requests(); st.ByEndpoint["POST /v1/users.json"]+st.ByEndpoint["PUT /v1/users.json"] != 0 {
 		t.Errorf("dry run sent writes: %v", st.ByEndpoint)
 	}
+	// In create mode a real run learns that alice exists from Add Users;
+	// a dry run, which sends none, looks the users up.
+	rep = &memReport{}
+	opts = baseOptions(path, rep)
+	opts.DryRun = true
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	want = []report.Status{report.Invalid, report.WouldCreate, report.Invalid}
+	for i, r := range rep.rows {
+		if r.Status != want[i] {
+			t.Errorf("create mode: row %d: %s (%s), want %s", r.Row, r.Status, r.Message, want[i])
+		}
+	}
 }
 
 func TestPreflightExplains(t *testing.T) {

@@ -242,9 +242,10 @@ func (s *importSink) getByCodes(items []*item) (map[string]kintone.User, error) 
 // mode none: the server's own "already exists" answer is the lookup, and a
 // rejected or lost request is settled by looking its rows up then
 // (settleAdds). Other modes must know which users exist to choose between
-// create and update; a resumed row may name a user an earlier run created.
+// create and update, and a dry run, which sends no create, to say which
+// rows would fail; a resumed row may name a user an earlier run created.
 func (s *importSink) toLookUp(items []*item) []*item {
-	if s.o.Mode != Create || s.index != nil || s.o.ServerTime == nil {
+	if s.o.Mode != Create || s.o.DryRun || s.index != nil || s.o.ServerTime == nil {
 		// Without the server's time a user found after a rejected
 		// request could not be told from one that was there before.
 		return items
