@@ -9,8 +9,8 @@ import (
 )
 
 // TestGuestsRefuseTokenOnly: the guest APIs accept no API token, so a guest
-// import with only a token is refused before anything is sent (exit 2),
-// with a message saying what to set; with a password it runs.
+// import with a token is refused before anything is sent (exit 2), with a
+// message saying what to set; with a password alone it runs.
 func TestGuestsRefuseTokenOnly(t *testing.T) {
 	srv := kintonetest.NewServer(kintonetest.WithTokenScope("tok-guests-1", kintonetest.ScopeDangerousZone))
 	defer srv.Close()
@@ -29,6 +29,10 @@ func TestGuestsRefuseTokenOnly(t *testing.T) {
 	}
 	t.Setenv("KINTONE_USERNAME", srv.AdminUser)
 	t.Setenv("KINTONE_PASSWORD", srv.AdminPassword)
+	code, _, stderr = runCmd(t, t.Context(), "import", sample("guests.csv"), "--kind", "guests", "--report", rep)
+	if code != exitUsage || !strings.Contains(stderr, "unset KINTONE_API_TOKEN") {
+		t.Fatalf("token and password: exit %d, want %d: %s", code, exitUsage, stderr)
+	}
 	t.Setenv("KINTONE_API_TOKEN", "")
 	if code, _, stderr := runCmd(t, t.Context(), "import", sample("guests.csv"), "--kind", "guests", "--report", rep); code != exitOK {
 		t.Fatalf("with a password: exit %d: %s", code, stderr)

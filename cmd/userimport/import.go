@@ -245,9 +245,10 @@ func checkConcurrency(n int) error {
 	return nil
 }
 
-// guestsNeedPassword refuses a guest import with only an API token: the
-// guest APIs are kintone REST APIs, whose pages list password login only,
-// so every request would be refused after the run had started.
+// guestsNeedPassword refuses a guest import with an API token: the guest
+// APIs are kintone REST APIs, whose pages list password login only, so
+// every request would be refused after the run had started. With a
+// password set too the token would still be the one used (clientFromEnv).
 func guestsNeedPassword(sim bool, kind validate.Kind) error {
 	if sim || kind != validate.Guests || os.Getenv("KINTONE_API_TOKEN") == "" {
 		return nil
@@ -255,7 +256,7 @@ func guestsNeedPassword(sim bool, kind validate.Kind) error {
 	if os.Getenv("KINTONE_USERNAME") == "" || os.Getenv("KINTONE_PASSWORD") == "" {
 		return usageErr("importing guests needs a password login: the guest APIs do not accept an API token; set KINTONE_USERNAME and KINTONE_PASSWORD (a cybozu.com administrator) and unset KINTONE_API_TOKEN")
 	}
-	return nil
+	return usageErr("importing guests needs a password login: the guest APIs do not accept an API token, which is used when KINTONE_API_TOKEN is set; unset KINTONE_API_TOKEN to log in with KINTONE_USERNAME and KINTONE_PASSWORD")
 }
 
 // clientFromEnv builds the API client from the KINTONE_* variables. Secrets
