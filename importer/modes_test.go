@@ -12,6 +12,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 )
 
@@ -190,7 +191,7 @@ func checkPre(t *testing.T, srv *kintonetest.Server, r report.Row, mode importer
 // tokenClient is a client that logs in with an API token.
 func tokenClient(t testing.TB, srv *kintonetest.Server, token string) clocked {
 	t.Helper()
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	c, err := kintone.NewClient(srv.URL, kintone.WithAPIToken(kintone.Secret(token)),
 		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {

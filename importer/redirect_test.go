@@ -11,6 +11,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 )
 
@@ -32,7 +33,7 @@ func TestRedirectOnAddIsFatal(t *testing.T) {
 		d.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(d.AdminUser, kintone.Secret(d.AdminPassword)),
 		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {

@@ -302,7 +302,7 @@ func (mp *Mapper) byTarget(t target) *plan {
 func (mp *Mapper) planColumns(renames map[int]string, ignored, used map[int]bool) (map[target]bool, error) {
 	auto := map[target]bool{}
 	for i, h := range mp.header {
-		if strings.TrimSpace(h) == "" || ignored[i] {
+		if strings.TrimSpace(h) == "" || ignored[i] || isAnnotationColumn(h) {
 			continue
 		}
 		name, explicit := renames[i]
@@ -327,6 +327,20 @@ func (mp *Mapper) planColumns(renames map[int]string, ignored, used map[int]bool
 		auto[t] = !explicit
 	}
 	return auto, nil
+}
+
+// The two columns an annotated copy of a file ends with (package annotate
+// writes them; a test there keeps the spellings equal). A person fixes the
+// cells of the copy and imports it again, so they are ignored without a
+// word: they are the tool's own, not the person's data.
+const (
+	annotationStatus  = "userimport status"
+	annotationMessage = "userimport message"
+)
+
+func isAnnotationColumn(h string) bool {
+	h = strings.TrimSpace(h)
+	return strings.EqualFold(h, annotationStatus) || strings.EqualFold(h, annotationMessage)
 }
 
 // unknownColumn reports column i, which names no field.

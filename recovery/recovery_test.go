@@ -226,3 +226,31 @@ func TestDiscard(t *testing.T) {
 		t.Error("a report on standard output has a send log path")
 	}
 }
+
+// TestEndedWell: a resume leaves alone exactly the lines that need no more
+// work, the lifecycle outcomes included (a second delete would only say
+// "no such user").
+func TestEndedWell(t *testing.T) {
+	for _, tt := range []struct {
+		row  report.Row
+		want bool
+	}{
+		{report.Row{Status: report.Created}, true},
+		{report.Row{Status: report.Created, Services: "failed: 503"}, false},
+		{report.Row{Status: report.Updated, Departments: "not_attempted"}, false},
+		{report.Row{Status: report.Unchanged}, true},
+		{report.Row{Status: report.Skipped}, true},
+		{report.Row{Status: report.Renamed}, true},
+		{report.Row{Status: report.Deleted}, true},
+		{report.Row{Status: report.Deactivated}, true},
+		{report.Row{Status: report.WouldDelete}, false},
+		{report.Row{Status: report.WouldCreate}, false},
+		{report.Row{Status: report.Failed}, false},
+		{report.Row{Status: report.Invalid}, false},
+		{report.Row{Status: report.NotAttempted}, false},
+	} {
+		if got := EndedWell(&tt.row); got != tt.want {
+			t.Errorf("EndedWell(%s, services %q, departments %q) = %v, want %v", tt.row.Status, tt.row.Services, tt.row.Departments, got, tt.want)
+		}
+	}
+}

@@ -246,7 +246,8 @@ func (rs *Resume) seek(row int) *report.Row {
 // EndedWell reports whether a report line needs no further work.
 func EndedWell(r *report.Row) bool {
 	switch r.Status {
-	case report.Created, report.Updated, report.Unchanged, report.Skipped:
+	case report.Created, report.Updated, report.Unchanged, report.Skipped,
+		report.Renamed, report.Deleted, report.Deactivated:
 	default:
 		return false
 	}
