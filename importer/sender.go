@@ -126,11 +126,14 @@ type step struct {
 func (s *step) creates() bool { return s.settle != nil || s.guests }
 
 // runStep sends items in one request, then handles the answer:
-//   - rejected with indexed field errors: those rows fail with the server's
-//     message, the rest are sent again;
+//   - rejected (a 400, or a 403 for an API token's scope) with indexed
+//     field errors: those rows fail with the server's message, the rest
+//     are sent again;
 //   - rejected without an index (users.code): the group is halved until the
 //     bad rows are alone, so one bad row never fails the other 99;
-//   - outcome unknown: reconcile, then send only what is missing;
+//   - a create rejected or whose outcome is unknown: settle (look the
+//     group up), then send only what is missing;
+//   - a redirect, or refused credentials or rights: the run stops;
 //   - transient failure after the retry budget: the group fails, resumable.
 func (r *sender) runStep(s *step, items []*item) {
 	queue := [][]*item{items}
