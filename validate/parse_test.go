@@ -90,33 +90,6 @@ func TestParseOrganizations(t *testing.T) {
 	}
 }
 
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in      string
-		y, m, d int
-		ok      bool
-	}{
-		{"2024-02-29", 2024, 2, 29, true},
-		{"2024/2/9", 2024, 2, 9, true},
-		{"2024/12/31", 2024, 12, 31, true},
-		{"0001-01-01", 1, 1, 1, true},
-		{"2023-02-29", 0, 0, 0, false},
-		{"2100-02-29", 0, 0, 0, false},
-		{"2000-02-29", 2000, 2, 29, true},
-		{"2024-1-001", 0, 0, 0, false},
-		{"2024--01", 0, 0, 0, false},
-		{"2024.01.01", 0, 0, 0, false},
-		{"２０２４-01-01", 0, 0, 0, false},
-		{"", 0, 0, 0, false},
-	}
-	for _, tc := range tests {
-		y, m, d, ok := parseDate(tc.in)
-		if y != tc.y || m != tc.m || d != tc.d || ok != tc.ok {
-			t.Errorf("parseDate(%q) = %d %d %d %v", tc.in, y, m, d, ok)
-		}
-	}
-}
-
 func TestFieldByName(t *testing.T) {
 	for f := Field(0); f < NumFields; f++ {
 		for _, name := range []string{f.String(), toUpper(f.String())} {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/validate/width"
 )
 
 // Issue is one problem found in a row.
@@ -548,7 +549,7 @@ func (v *Validator) knownTimezone(s string) bool {
 }
 
 func (v *Validator) sortOrder(res *Result, rec *Record, s string) {
-	if t, changed := narrow(s); changed {
+	if t, changed := width.Narrow(s); changed {
 		if _, isNum, _ := parseSortOrder(trimBlank(t)); isNum {
 			s = v.narrowField(res, rec, SortOrder, s)
 		}
