@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/userimport/userimport/validate/tz"
 )
 
 func TestParseBool(t *testing.T) {
@@ -218,7 +220,7 @@ func TestTimezoneCacheBounded(t *testing.T) {
 	if len(v.tz) != maxBadTimezones {
 		t.Errorf("cache holds %d entries, want %d", len(v.tz), maxBadTimezones)
 	}
-	if !v.knownTimezone("Europe/Paris") || v.tz["Europe/Paris"].class != tzListed {
+	if !v.knownTimezone("Europe/Paris") || v.tz["Europe/Paris"].class != tz.Listed {
 		t.Error("valid IDs must still be cached")
 	}
 	if _, err := time.LoadLocation("Europe/Paris"); err != nil {
