@@ -117,7 +117,7 @@ func cleanText(s string, multiline bool) bool {
 }
 
 // asciiText reports whether s is printable ASCII only, the test of
-// fields whose full-width characters narrow changes.
+// fields whose full-width characters width.Narrow changes.
 func asciiText(s string) bool {
 	for len(s) >= 8 {
 		if !printable8(s) {
