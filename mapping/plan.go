@@ -14,12 +14,16 @@ import (
 
 // plan says where one field's (or custom item's) value comes from.
 type plan struct {
-	target   target
-	label    string // the user's column name, or `mapping "x"`
-	col      int    // column index, -1 if none
-	tmpl     *template.Template
-	constant *string
-	def      *string
+	target target
+	label  string // the user's column name, or `mapping "x"`
+	col    int    // column index, -1 if none
+	tmpl   *template.Template
+	where  string // the template's line in the mapping file, for its errors
+	// exhausted is the row on which the template used up its allowance
+	// of work (see templateBudget); 0 if it never did.
+	exhausted int
+	constant  *string
+	def       *string
 }
 
 // keeps reports whether a "*" in this plan's cell means cybozu's "leave
@@ -63,6 +67,7 @@ type Mapper struct {
 	data     map[string]string
 	cur      []string
 	buf      limitedBuffer
+	meter    meter // the work left to the template being evaluated
 }
 
 // maxFindings caps the header findings of one file: a file with hundreds
@@ -230,7 +235,7 @@ func (mp *Mapper) parseTemplates(m *File) (parsed []parsedTmpl, used map[int]boo
 	for _, k := range sortedKeys(m.Fields) {
 		key := "fields." + k
 		t, _ := parseTarget(k)
-		tmpl, err := parseTemplate(k, m.Fields[k], mp.col)
+		tmpl, err := parseTemplate(k, m.Fields[k], mp.col, &mp.meter)
 		if err != nil {
 			return nil, nil, false, m.errorf(key, "%v", err)
 		}
@@ -396,7 +401,7 @@ func (mp *Mapper) applyMapping(m *File, parsed []parsedTmpl, auto map[target]boo
 		if err != nil {
 			return err
 		}
-		p.tmpl = pt.tmpl
+		p.tmpl, p.where = pt.tmpl, m.where(pt.key)
 	}
 	for _, k := range sortedKeys(m.Constants) {
 		t, _ := parseTarget(k)
