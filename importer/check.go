@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -40,6 +42,9 @@ type checker struct {
 	sink sink
 	// life says what a row may ask beyond adding and updating.
 	life checkLife
+	lang i18n.Lang
+	// examples counts the template's example rows, which are no users.
+	examples int
 
 	// recs and results are reused from chunk to chunk; a row that goes to
 	// the sink is copied into its item.
@@ -55,6 +60,13 @@ func (ck *checker) chunk(c *rowChunk) {
 	n := 0
 	for i := range c.n {
 		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
+			if errors.Is(err, mapping.ErrExampleRow) {
+				ck.examples++
+				o := &outcome{row: c.lines[i], status: report.Skipped}
+				o.note(mapping.ErrExampleRow.Error())
+				ck.seq.put(c.seq[i], o)
+				continue
+			}
 			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
 			continue
 		}
@@ -90,14 +102,15 @@ func (ck *checker) mappingFailed(row int, read []report.Finding, err error) *out
 // findings starts a row's outcome with everything found in its cells: the
 // reader's findings, then validation's issues and normalisations.
 func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []report.Finding) *outcome {
-	o := &outcome{row: rec.Row, code: rec.Values[validate.Code]}
+	o := newOutcome()
+	o.row, o.code = rec.Row, rec.Values[validate.Code]
 	if len(read)+len(res.Issues)+len(res.Changes) == 0 {
 		return o
 	}
 	o.findings = make([]report.Finding, 0, len(read)+len(res.Issues)+len(res.Changes))
 	o.findings = append(o.findings, read...)
 	for k := range res.Issues {
-		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k]))
+		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k], ck.lang))
 	}
 	for k := range res.Changes {
 		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))

@@ -27,6 +27,9 @@ type Summary struct {
 	Elapsed time.Duration
 	// Encoding is the input encoding that was used.
 	Encoding string
+	// Sheet is the XLSX sheet that was read ("" for CSV): with no --sheet,
+	// the first visible sheet where the header was found.
+	Sheet string
 	// StepFailures counts rows whose user was created or updated but whose
 	// services or departments step failed (visible in those columns).
 	StepFailures int64
@@ -39,6 +42,9 @@ type Summary struct {
 	// Causes groups the rows that did not end well, and the warnings, by
 	// rule: errors first, then the most frequent.
 	Causes []Cause
+	// NoDataRows is set when every row was a template's example row: the
+	// file holds no user, which a caller should treat as a mistake.
+	NoDataRows bool
 	// Settled is true when every row has its report line and no create
 	// is left unsettled: once the report is closed without error, its
 	// send log is no longer needed (recovery.Discard).
@@ -111,8 +117,8 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	if errors.Is(err, ErrNoRows) {
 		return nil, err
 	}
-	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), FileFindings: in.fileFindings,
-		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top()}
+	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top(), NoDataRows: p.onlyExamples}
 	ev.emit(Done)
 	return out, err
 }
@@ -167,10 +173,10 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || s.stepsCut.Load() > 0
 	out := &Summary{
-		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), FileFindings: in.fileFindings,
+		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
 		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
-		Settled: perr == nil && s.unsettled.Load() == 0,
+		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,
 	}
 	lerr := s.life.finish(out)
 	ev.emit(Done)
@@ -246,7 +252,7 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 	}
 	if !o.DryRun && o.SendLog != "" {
 		if o.ServerTime == nil {
-			fmt.Fprintln(o.Log, "note: the API client does not tell the server's time (see ServerClock), so if this run dies, a --resume cannot recognise the users it created")
+			fmt.Fprintln(o.Log, "note: the API client does not tell the server's time (see recovery.ServerClock), so if this run dies, a --resume cannot recognise the users it created")
 		}
 		if s.log, err = recovery.Create(o.SendLog); err != nil {
 			return fail(err)
@@ -263,10 +269,13 @@ func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 	if prev, ok := s.resume.Done(rec.Row, rec.Values[validate.Code]); ok {
 		kept := keptOutcome(prev)
 		s.life.noteCreated(kept.code, kept.status)
+		o.release()
 		s.seq.put(seq, kept)
 		return
 	}
 	it := &item{seq: seq, rec: *rec, out: *o}
+	it.out.pooled = false // the item's copy; o goes back
+	o.release()
 	rec.Custom = nil // the item owns the array now
 	if s.resume != nil {
 		it.resume, it.prev = s.resume.Mode(it.rec.Row, it.code())

@@ -70,12 +70,12 @@ func (m *memReport) Close() error              { return nil }
 // clocked is a client that knows the server's time, as the command's is.
 type clocked struct {
 	*kintone.Client
-	*importer.ServerClock
+	*recovery.ServerClock
 }
 
 func client(t testing.TB, srv *kintonetest.Server) clocked {
 	t.Helper()
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)),
 		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {

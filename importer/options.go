@@ -9,6 +9,7 @@ import (
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/sheet"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -90,6 +91,13 @@ type Options struct {
 	Kind validate.Kind
 	// Mapping, if non-nil, renames columns and builds values (--mapping).
 	Mapping *mapping.File
+	// Layout chooses one of cybozu.com's own file layouts (--layout); the
+	// zero value recognises them by their header or shape.
+	Layout mapping.Layout
+	// DateOrder says how to read a date whose year comes last (--date-order).
+	DateOrder validate.DateOrder
+	// Lang is the language of the messages in the report.
+	Lang i18n.Lang
 
 	// Mode and MatchOn decide what happens to users that already exist.
 	Mode    Mode
@@ -131,8 +139,8 @@ type Options struct {
 	// ServerTime returns the server's clock as of the latest API response
 	// (its Date header); the send log records it before each create, as
 	// the evidence a resume needs (see package recovery). Nil means the
-	// API's ServerTime method if it has one (ServerClock), else no clock:
-	// a resume then recognises no user as created by the run.
+	// API's ServerTime method if it has one (recovery.ServerClock), else
+	// no clock: a resume then recognises no user as created by the run.
 	ServerTime func() time.Time
 	// Log receives warnings and notes for a person (stderr). Nil discards.
 	Log io.Writer

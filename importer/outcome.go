@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -41,6 +43,28 @@ type outcome struct {
 	stepFailed bool
 	// uncertain marks a create whose answer was lost: the user may exist.
 	uncertain bool
+	// pooled marks an outcome of outcomePool, returned to it once its
+	// line is built.
+	pooled bool
+}
+
+// outcomePool recycles the outcomes of the check stage: a validate run
+// makes one per row, and most live only until their line is built.
+var outcomePool = sync.Pool{New: func() any { return new(outcome) }}
+
+func newOutcome() *outcome {
+	o := outcomePool.Get().(*outcome)
+	o.pooled = true
+	return o
+}
+
+// release returns a pooled outcome. Its slices are dropped, not reused:
+// the line built from it may still hold them.
+func (o *outcome) release() {
+	if o.pooled {
+		*o = outcome{}
+		outcomePool.Put(o)
+	}
 }
 
 // note appends a message for a person.
@@ -183,17 +207,16 @@ func columnLetters(i int) string {
 	return string(b)
 }
 
-// issueFinding turns a validation issue into a finding. The validator
-// prefixes its messages with where they are ("row 7, column "email": ");
-// the finding says that in its own fields, so the prefix is cut.
-func (c *cellNamer) issueFinding(is *validate.Issue) report.Finding {
+// issueFinding turns a validation issue into a finding: its Detail, the
+// message without the file and row that the report line has already.
+func (c *cellNamer) issueFinding(is *validate.Issue, lang i18n.Lang) report.Finding {
 	sev := report.SeverityError
 	if is.Severity == validate.Warning {
 		sev = report.SeverityWarning
 	}
 	msg := is.Message
-	if p := "row " + strconv.Itoa(is.Row) + ", column " + strconv.Quote(is.Column) + ": "; strings.HasPrefix(msg, p) {
-		msg = msg[len(p):]
+	if !is.Detail.IsZero() {
+		msg = is.Detail.In(lang)
 	}
 	return report.Finding{Column: is.Column, Cell: c.cell(is.Column, is.Row), Rule: string(is.Rule), Severity: sev, Message: msg}
 }
@@ -209,6 +232,14 @@ func (c *cellNamer) changeFinding(ch *validate.Change, row int) report.Finding {
 		Column: col, Cell: c.cell(col, row), Rule: ch.Field.String() + ".normalised", Severity: report.SeverityWarning,
 		Message: fmt.Sprintf("%q is read as %q", ch.From, ch.To),
 	}
+}
+
+// skippedOutcome is the line of a hidden row left out by --skip-hidden:
+// skipped, with the reader's findings about it.
+func skippedOutcome(row *sheet.Row) *outcome {
+	o := &outcome{row: row.Line, status: report.Skipped, findings: row.Findings}
+	o.note("hidden row left out (--skip-hidden)")
+	return o
 }
 
 // fileErrorOutcome is the line of a row the reader could not read.

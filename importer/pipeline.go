@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
@@ -42,33 +43,66 @@ type input struct {
 	fileFindings []report.Finding
 }
 
-// openInput opens the file and its mapping. The caller closes in.src.
+// openInput opens the file and plans its columns. Without a --header-row
+// the header is found among the first rows by its labels. A problem of the
+// whole file (no header, a required column missing) is one error here,
+// not one per row. The caller closes in.src.
 func openInput(o *Options) (*input, error) {
 	so := o.Source
 	so.CellsChecked = true // validate checks every value it is given for invalid UTF-8
+	if so.HeaderRow == 0 && so.FindHeader == nil && o.Layout == mapping.LayoutAuto {
+		so.FindHeader = mapping.FindHeader
+	}
 	src, err := sheet.Open(o.File, so)
 	if err != nil {
 		return nil, err
 	}
-	in := &input{src: src}
-	if in.mapper, err = mapping.NewMapper(src.Header(), o.Kind, o.Mapping); err != nil {
-		src.Close()
-		return nil, &sheet.FileError{File: o.File, Err: err}
-	}
-	if in.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
+	in, err := planInput(o, src)
+	if err != nil {
 		src.Close()
 		return nil, err
 	}
-	sheetName := ""
-	if s, ok := src.(interface{ SheetName() string }); ok {
-		sheetName = s.SheetName()
+	return in, nil
+}
+
+func planInput(o *Options, src sheet.Source) (*input, error) {
+	in := &input{src: src}
+	name := filepath.Base(o.File)
+	var err error
+	if in.mapper, err = mapping.NewMapperOptions(src.Header(), o.Kind, mapping.Options{Mapping: o.Mapping, Layout: o.Layout}); err != nil {
+		return nil, &sheet.FileError{File: name, Err: err}
 	}
-	in.cells = newCellNamer(src.Header(), sheetName)
-	for _, w := range in.mapper.Warnings() {
-		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), w)
-		in.fileFindings = append(in.fileFindings, report.Finding{Rule: "mapping.column", Severity: report.SeverityWarning, Message: w})
+	if err := in.mapper.Diagnose(requiredColumns(o)...); err != nil {
+		var he *mapping.HeaderError
+		if errors.As(err, &he) && !slices.Contains(he.Missing, validate.Code.String()) {
+			// Only what creating a user needs is missing: the file may be
+			// meant to update users that exist.
+			err = fmt.Errorf("%w; to update existing users only, use --mode upsert or --mode skip-existing", err)
+		}
+		return nil, &sheet.FileError{File: name, Err: err}
+	}
+	if in.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
+		return nil, err
+	}
+	in.cells = newCellNamer(in.mapper.Header(), src.Sheet())
+	in.fileFindings = in.mapper.Findings()
+	for _, f := range in.fileFindings {
+		fmt.Fprintf(o.Log, "warning: %s: %s\n", name, f.Message)
 	}
 	return in, nil
+}
+
+// requiredColumns are the fields the file must have a column for: the
+// login name, and for creating users the display name and password (an
+// upsert or skip-existing run may name existing users only).
+func requiredColumns(o *Options) []validate.Field {
+	if o.Kind == validate.Users && o.Mode == Create && o.Layout == mapping.LayoutAuto {
+		if o.Lifecycle.GeneratePasswords {
+			return []validate.Field{validate.Code, validate.Name} // new users get generated passwords
+		}
+		return []validate.Field{validate.Code, validate.Name, validate.Password}
+	}
+	return []validate.Field{validate.Code}
 }
 
 // piped is what a pipe run leaves.
@@ -78,6 +112,8 @@ type piped struct {
 	pending int
 	// cut is set when the reader stopped before the end of the file.
 	cut bool
+	// onlyExamples is set when every row was a template's example row.
+	onlyExamples bool
 }
 
 // pipe runs the read and check stages into sk and returns the report's
@@ -88,8 +124,9 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
 	// new, before anything is sent.
-	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: o.Mode != Create})
-	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk,
+	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(),
+		Update: o.Mode != Create, Lang: o.Lang, DateOrder: o.DateOrder})
+	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk, lang: o.Lang,
 		life: checkLife{allowDelete: o.Lifecycle.AllowDelete && o.Kind == validate.Users, generate: o.Lifecycle.GeneratePasswords}}
 
 	// Reading runs a few chunks ahead of mapping and validation, on a core
@@ -99,6 +136,10 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 		free <- new(rowChunk)
 	}
 	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev}
+	if in.mapper.HeaderIsData() {
+		// A cybozu.com file without a header: its first row is a user.
+		rd.first = in.src.Header()
+	}
 	var readErr error
 	go func() {
 		err := rd.run(chunks, free)
@@ -114,6 +155,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	var werr error
 	out.sum, out.pending, werr = seq.result()
 	out.cut = rd.cut
+	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples
 	switch {
 	case readErr != nil:
 		return out, readErr
@@ -157,6 +199,13 @@ type reader struct {
 	ctx context.Context
 	seq *sequencer
 	ev  *events
+	// first, when set, is a row the source returned as its header but
+	// which is data (a file without a header row): it is read first, and
+	// the row read to number it waits in pending.
+	first      []string
+	pending    sheet.Row
+	pendingErr error
+	hasPending bool
 	// cut is set when ctx stopped the reading before the end.
 	cut bool
 }
@@ -174,7 +223,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		out <- c
 	}
 	for seq := 0; ; seq++ {
-		row, err := rd.src.Next()
+		row, err := rd.next()
 		if err == io.EOF {
 			if c.n > 0 {
 				send()
@@ -194,6 +243,11 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 				send()
 			}
 			return err
+		}
+		if row.Skipped {
+			// A hidden row left out (--skip-hidden): reported, not read.
+			rd.seq.put(seq, skippedOutcome(&row))
+			continue
 		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)
 		c.lines[c.n], c.seq[c.n], c.findings[c.n] = row.Line, seq, row.Findings
@@ -217,6 +271,28 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		c = <-free
 		c.n, c.expect = 0, 0
 	}
+}
+
+// next returns the next row: the header-that-is-data first, numbered as
+// the row before the first data row (a file without a header has no
+// blank rows above its first user to tell otherwise).
+func (rd *reader) next() (sheet.Row, error) {
+	if rd.hasPending {
+		rd.hasPending = false
+		return rd.pending, rd.pendingErr
+	}
+	if rd.first == nil {
+		return rd.src.Next()
+	}
+	first := rd.first
+	rd.first = nil
+	row, err := rd.src.Next()
+	rd.pending, rd.pendingErr, rd.hasPending = row, err, true
+	line := 1
+	if err == nil && row.Line > 1 {
+		line = row.Line - 1
+	}
+	return sheet.Row{Line: line, Cells: first}, nil
 }
 
 func fileErrorCode(err error) string {

@@ -101,6 +101,7 @@ func (s *sequencer) put(seq int, r *outcome) {
 func (s *sequencer) write(o *outcome) {
 	o.settle()
 	r := o.line(s.input)
+	o.release()
 	s.next++
 	s.summary.Add(r)
 	if r.Warnings != "" {

@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/userimport/userimport/validate"
+	"github.com/userimport/userimport/web/table"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,10 +112,11 @@ func BenchmarkCheckAll(b *testing.B) {
 	j := a.srv.jobs.get(id)
 	b.ResetTimer()
 	for b.Loop() {
-		c, err := NewChecker(j.g.t.Header, KindUsers, "")
+		t := j.g.File()
+		c, err := table.NewChecker(t.Header, validate.Users, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		c.CheckAll(j.g.t)
+		c.CheckAll(t)
 	}
 }

@@ -192,3 +192,21 @@ func TestGridsLeaveMemory(t *testing.T) {
 		t.Error("the rebuilt grid lost the edit")
 	}
 }
+
+// TestUnreadableRowIsKept: a row the reader cannot read stays in the
+// grid with its reason and reaches the import as an invalid row.
+func TestUnreadableRowIsKept(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, nil, Config{})
+	data := []byte(usersHeader + "alice,Alice,alice@example.com,Pass-word-1,true,en,Asia/Tokyo\nbob,Bob,extra,cells,x,y,z,w,v\n")
+	id := a.check("r.csv", data, "create")
+	_, body := a.get("/jobs/" + id + "/check?show=errors")
+	if !strings.Contains(body, "wrong number of cells") {
+		t.Fatal("the unreadable row is not shown")
+	}
+	a.post("/jobs/"+id+"/import", map[string][]string{"validOnly": {"on"}})
+	p := a.waitRun(id, "import")
+	if p.Counts["created"] != 1 || p.Counts["invalid"] != 1 {
+		t.Errorf("counts %v: the unreadable row must end invalid", p.Counts)
+	}
+}

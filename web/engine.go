@@ -1,24 +1,22 @@
 package web
 
-// engine.go is the one place where the web application calls the
-// importer, validate, report and kintone packages. Everything else in
-// package web speaks the small vocabulary defined here (Table, Finding,
-// RunSpec, ...), so that a change of the library's shape is absorbed by
-// this file alone.
+// engine.go is the one place in package web that calls the importer,
+// validate, report and kintone packages (the Check step's model, which
+// calls mapping and validate too, is package web/table). Everything else
+// in package web speaks the small vocabulary defined here and in
+// web/table (RunSpec, table.Finding, ...), so that a change of the
+// library's shape is absorbed by these two alone.
 
 import (
 	"archive/zip"
 	"context"
-	"encoding/csv"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +51,11 @@ type ReadOptions struct {
 	Encoding  string `json:"encoding"`
 }
 
+// sheet is o as the reader takes it.
+func (o ReadOptions) sheet() sheet.Options {
+	return sheet.Options{Encoding: o.Encoding, Sheet: o.Sheet, HeaderRow: o.HeaderRow}
+}
+
 // Preview is what the Upload step shows before the whole file is read.
 type Preview struct {
 	Sheets   []string   // sheet names of a workbook; nil for CSV
@@ -77,28 +80,6 @@ type ColumnPlan struct {
 	Warnings []string
 }
 
-// Finding is one problem of one row, located at a cell when it concerns
-// one (Col >= 0).
-type Finding struct {
-	Col      int    `json:"col"`
-	Column   string `json:"column"`
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-}
-
-// Table is the whole file in memory: its header and data rows as the
-// reader returned them. A row the reader could not read has nil Cells and
-// its reason in Unreadable.
-type Table struct {
-	Header     []string
-	Lines      []int // the row number a person sees, per row
-	Cells      [][]string
-	Unreadable map[int]Finding
-	Encoding   string
-	XLSX       bool
-}
-
 // RunSpec is one dry run or import of a job.
 type RunSpec struct {
 	File        string // the corrected file to send
@@ -108,7 +89,10 @@ type RunSpec struct {
 	DryRun      bool
 	Resume      string // previous report, for a resume
 	Report      string // report path (.csv)
-	Progress    func(done int, status string)
+	// Progress, if set, receives the rows with a report line so far and
+	// their counts per status (a map the callee may keep), from the
+	// importer's events.
+	Progress func(done int, counts map[string]int)
 }
 
 // RunResult is how a run ended.
@@ -428,314 +412,6 @@ type mappingFile struct {
 	Ignore    []string          `yaml:"ignore,omitempty"`
 }
 
-// LoadTable reads the whole file into memory.
-func LoadTable(path string, o ReadOptions) (*Table, error) {
-	src, err := sheet.Open(path, sheet.Options{Encoding: o.Encoding, Sheet: o.Sheet, HeaderRow: o.HeaderRow})
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	t := &Table{Header: slices.Clone(src.Header()), Encoding: src.Encoding(), XLSX: isXLSX(path), Unreadable: map[int]Finding{}}
-	for {
-		row, err := src.Next()
-		if err == io.EOF {
-			return t, nil
-		}
-		if err != nil {
-			var fe *sheet.FileError
-			if !errors.As(err, &fe) || fe.Row == 0 {
-				return nil, err
-			}
-			t.Unreadable[len(t.Cells)] = Finding{Col: -1, Rule: "file.unreadable_row", Severity: SevError, Message: fe.Err.Error()}
-			t.Lines = append(t.Lines, fe.Row)
-			t.Cells = append(t.Cells, nil)
-			continue
-		}
-		t.Lines = append(t.Lines, row.Line)
-		t.Cells = append(t.Cells, slices.Clone(row.Cells))
-	}
-}
-
-// Checker checks the rows of a Table with the CLI's rules and re-checks
-// one edited row, including the duplicates it takes part in, without
-// checking the whole file again. It is not safe for concurrent use.
-type Checker struct {
-	kind     validate.Kind
-	mapper   *mapping.Mapper
-	vopts    validate.Options
-	header   []string
-	colIndex map[string]int
-	keys     [][2]uint64           // per row: hashes of the folded login name and e-mail (0 = none)
-	groups   [2]map[uint64][]int32 // per key kind: hash -> rows holding it, ascending
-	// PasswordCol is the column that feeds the password, or -1.
-	PasswordCol int
-}
-
-// NewChecker plans the mapping of header for kind.
-func NewChecker(header []string, kind, mappingYAML string) (*Checker, error) {
-	m, err := mappingOf(mappingYAML)
-	if err != nil {
-		return nil, err
-	}
-	k := parseKind(kind)
-	mp, err := mapping.NewMapper(header, k, m)
-	if err != nil {
-		return nil, err
-	}
-	c := &Checker{kind: k, mapper: mp, header: header, colIndex: map[string]int{}, PasswordCol: -1}
-	c.vopts = validate.Options{Kind: k, Columns: mp.Columns(), CustomColumns: mp.CustomColumns(), Update: false}
-	for i, h := range header {
-		c.colIndex[h] = i
-	}
-	if pc := mp.Columns()[validate.Password]; pc != "" {
-		if i, ok := c.colIndex[pc]; ok {
-			c.PasswordCol = i
-		}
-	}
-	return c, nil
-}
-
-// SetUpdate says whether rows may name existing users (modes upsert and
-// skip-existing), which relaxes the required fields as the CLI does.
-func (c *Checker) SetUpdate(update bool) { c.vopts.Update = update }
-
-// checkChunk is how many rows CheckAll maps and checks at once.
-const checkChunk = 256
-
-// CheckAll checks every row of t in file order.
-func (c *Checker) CheckAll(t *Table) [][]Finding {
-	out := make([][]Finding, len(t.Cells))
-	c.keys = make([][2]uint64, len(t.Cells))
-	c.groups = [2]map[uint64][]int32{make(map[uint64][]int32, len(t.Cells)), make(map[uint64][]int32, len(t.Cells))}
-	v := validate.New(c.vopts)
-	v.Expect(len(t.Cells))
-	recs := make([]validate.Record, checkChunk)
-	res := make([]validate.Result, checkChunk)
-	at := make([]int, checkChunk)
-	for start := 0; start < len(t.Cells); start += checkChunk {
-		n := 0
-		for i := start; i < min(start+checkChunk, len(t.Cells)); i++ {
-			if f, ok := c.rowProblem(t, i, &recs[n]); ok {
-				out[i] = []Finding{f}
-				continue
-			}
-			c.index(i, &recs[n])
-			at[n] = i
-			n++
-		}
-		v.CheckRows(recs[:n], res[:n])
-		for j := range n {
-			out[at[j]] = c.findings(&res[j])
-		}
-	}
-	return out
-}
-
-// rowProblem maps row i into rec, or returns the finding that keeps the
-// row from being checked at all.
-func (c *Checker) rowProblem(t *Table, i int, rec *validate.Record) (Finding, bool) {
-	if f, bad := t.Unreadable[i]; bad {
-		return f, true
-	}
-	if err := c.mapper.Map(sheet.Row{Line: t.Lines[i], Cells: t.Cells[i]}, rec); err != nil {
-		return Finding{Col: -1, Rule: "mapping.error", Severity: SevError, Message: err.Error()}, true
-	}
-	return Finding{}, false
-}
-
-var keySeed = maphash.MakeSeed()
-
-// foldKey hashes a value as the duplicate rules compare it (case-folded,
-// trimmed); 0 means no value. Two values with one hash only make a group
-// wider than it need be: the validator that re-checks it tells them apart.
-func foldKey(s string) uint64 {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
-			s = strings.ToLower(s)
-			break
-		}
-	}
-	return maphash.String(keySeed, s) | 1
-}
-
-// index remembers the row's duplicate keys.
-func (c *Checker) index(i int, rec *validate.Record) {
-	k := [2]uint64{foldKey(rec.Values[validate.Code]), foldKey(rec.Values[validate.Email])}
-	c.keys[i] = k
-	for j, h := range k {
-		if h == 0 {
-			continue
-		}
-		g := c.groups[j][h]
-		if n := len(g); n == 0 || g[n-1] < int32(i) {
-			c.groups[j][h] = append(g, int32(i)) // CheckAll adds rows in order
-			continue
-		}
-		pos, _ := slices.BinarySearch(g, int32(i))
-		c.groups[j][h] = slices.Insert(g, pos, int32(i))
-	}
-}
-
-func (c *Checker) unindex(i int) {
-	for j, h := range c.keys[i] {
-		if h == 0 {
-			continue
-		}
-		g := c.groups[j][h]
-		if pos, ok := slices.BinarySearch(g, int32(i)); ok {
-			g = slices.Delete(g, pos, pos+1)
-		}
-		if len(g) == 0 {
-			delete(c.groups[j], h)
-		} else {
-			c.groups[j][h] = g
-		}
-	}
-	c.keys[i] = [2]uint64{}
-}
-
-// related returns the rows that share a duplicate key with row i.
-func (c *Checker) related(i int) []int32 {
-	var out []int32
-	for j, h := range c.keys[i] {
-		if h != 0 {
-			out = append(out, c.groups[j][h]...)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// maxRecheck bounds the rows an edit re-checks one by one; past it the
-// whole file is checked again (a column of one repeated value).
-const maxRecheck = 5000
-
-// Recheck checks row i again after its cells changed, and every later row
-// whose duplicate findings may have changed with it. It returns the new
-// findings per affected row; all is true when it had to check the whole
-// file (then every row's findings are in the result).
-func (c *Checker) Recheck(t *Table, i int) (map[int][]Finding, bool) {
-	before := c.related(i)
-	c.unindex(i)
-	var rec validate.Record
-	if _, bad := c.rowProblem(t, i, &rec); !bad {
-		c.index(i, &rec)
-	}
-	cand := append(before, c.related(i)...)
-	slices.Sort(cand)
-	cand = slices.Compact(cand)
-	affected := []int{i}
-	for _, x := range cand {
-		if int(x) > i {
-			affected = append(affected, int(x))
-		}
-	}
-	out := make(map[int][]Finding, len(affected))
-	work := 0
-	for _, x := range affected {
-		work += len(c.related(x)) + 1
-		if work > maxRecheck {
-			all := c.CheckAll(t)
-			m := make(map[int][]Finding, len(all))
-			for r, f := range all {
-				m[r] = f
-			}
-			return m, true
-		}
-		out[x] = c.recheckOne(t, x)
-	}
-	return out, false
-}
-
-// recheckOne checks row x with a fresh validator that has first seen the
-// earlier rows sharing its keys, in file order: exactly what checking the
-// whole file finds for x.
-func (c *Checker) recheckOne(t *Table, x int) []Finding {
-	var rec validate.Record
-	if f, bad := c.rowProblem(t, x, &rec); bad {
-		return []Finding{f}
-	}
-	v := validate.New(c.vopts)
-	for _, y := range c.related(x) {
-		if int(y) >= x {
-			break
-		}
-		var prev validate.Record
-		if _, bad := c.rowProblem(t, int(y), &prev); !bad {
-			v.Check(&prev)
-		}
-	}
-	c.rowProblem(t, x, &rec)
-	res := v.Check(&rec)
-	return c.findings(&res)
-}
-
-// findings turns validate's issues into findings located at their column.
-func (c *Checker) findings(res *validate.Result) []Finding {
-	if len(res.Issues) == 0 {
-		return nil
-	}
-	out := make([]Finding, 0, len(res.Issues))
-	for _, is := range res.Issues {
-		f := Finding{Col: -1, Column: is.Column, Rule: string(is.Rule), Severity: SevWarning, Message: is.Message}
-		if is.Severity == validate.Error {
-			f.Severity = SevError
-		}
-		if i, ok := c.colIndex[is.Column]; ok {
-			f.Col = i
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-// WriteCSV writes the table as a UTF-8 CSV file (mode 0600) that the
-// importer reads back row for row. Each record sits on the person's own
-// row (empty lines, which the reader skips but counts as rows, as a
-// spreadsheet does, fill the gaps), so that the importer's report and
-// messages name the rows the person sees. It returns, per table row, the row number the importer
-// will report for it. An unreadable row is written with one cell too
-// many, so that the import reports it invalid rather than losing it.
-func WriteCSV(path string, t *Table) ([]int, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	w := csv.NewWriter(f)
-	lines := make([]int, len(t.Cells))
-	err = w.Write(t.Header)
-	row := 1 // rows a spreadsheet shows: a record is one row, multi-line cells included
-	for i, cells := range t.Cells {
-		if err != nil {
-			break
-		}
-		for ; row+1 < t.Lines[i] && err == nil; row++ {
-			err = w.Write(nil) // an empty line: an empty row
-		}
-		lines[i] = row + 1
-		if cells == nil {
-			cells = make([]string, len(t.Header)+1)
-			cells[0] = "(unreadable row)"
-		}
-		if err == nil {
-			err = w.Write(cells)
-		}
-		row++
-	}
-	w.Flush()
-	if err == nil {
-		err = w.Error()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return lines, err
-}
-
 // Connect checks the credentials with one request and returns a client.
 func Connect(ctx context.Context, cr Credentials) (importer.API, error) {
 	opts := []kintone.Option{kintone.WithHTTPClient(&http.Client{Timeout: 60 * time.Second}), kintone.WithUserAgent("userimport-web")}
@@ -780,9 +456,8 @@ func Run(ctx context.Context, api importer.API, spec RunSpec) (*RunResult, error
 	if err != nil {
 		return nil, err
 	}
-	cw := &countingReport{w: w, progress: spec.Progress}
 	opts := importer.Options{File: spec.File, Kind: parseKind(spec.Kind), Mapping: m, Mode: mode,
-		Report: cw, Resume: spec.Resume, DryRun: spec.DryRun}
+		Report: w, Resume: spec.Resume, DryRun: spec.DryRun, Events: progressEvents(spec.Progress)}
 	if !spec.DryRun {
 		opts.SendLog = recovery.LogPath(spec.Report)
 	}
@@ -793,42 +468,36 @@ func Run(ctx context.Context, api importer.API, spec RunSpec) (*RunResult, error
 	if sum == nil {
 		return nil, err
 	}
-	out := &RunResult{Counts: map[string]int{}, Interrupted: sum.Interrupted, Requests: sum.Requests, Elapsed: sum.Elapsed}
-	for st, n := range sum.Counts {
-		out.Counts[string(st)] = n
-	}
+	out := &RunResult{Counts: statusCounts(sum.Counts), Interrupted: sum.Interrupted, Requests: sum.Requests, Elapsed: sum.Elapsed}
 	return out, err
 }
 
-// countingReport passes report rows on and tells the progress callback
-// each row's status as it is written.
-type countingReport struct {
-	w        report.Writer
-	done     int
-	progress func(int, string)
-}
-
-func (c *countingReport) Write(r *report.Row) error {
-	c.done++
-	if c.progress != nil {
-		c.progress(c.done, string(r.Status))
+// progressEvents passes the importer's finished-rows events on to
+// progress (nil: none).
+func progressEvents(progress func(int, map[string]int)) func(importer.Event) {
+	if progress == nil {
+		return nil
 	}
-	return c.w.Write(r)
+	return func(ev importer.Event) {
+		if ev.Kind == importer.RowsFinished || ev.Kind == importer.Done {
+			progress(ev.RowsFinished, statusCounts(ev.Counts))
+		}
+	}
 }
-func (c *countingReport) Flush() error { return c.w.Flush() }
-func (c *countingReport) Close() error { return c.w.Close() }
 
-// correctedRef is the location the importer puts before a message
-// ("corrected.csv: row 7, "): the page names the row in the person's own
-// file beside the message, and the corrected file is an internal name.
-var correctedRef = regexp.MustCompile(`corrected\.csv: (row \d+(, )?)?`)
+func statusCounts(counts map[report.Status]int) map[string]int {
+	out := make(map[string]int, len(counts))
+	for st, n := range counts {
+		out[string(st)] = n
+	}
+	return out
+}
 
-// ReadReport reads a report written by Run; messages lose the location in
-// the corrected file (see correctedRef).
+// ReadReport reads a report written by Run.
 func ReadReport(path string, fn func(ReportRow) error) error {
 	return report.Read(path, func(r report.Row) error {
 		return fn(ReportRow{Row: r.Row, Code: r.Code, Status: string(r.Status), ErrorCode: r.ErrorCode,
-			Message: correctedRef.ReplaceAllString(r.Message, ""), Services: r.Services, Depts: r.Departments})
+			Message: r.Message, Services: r.Services, Depts: r.Departments})
 	})
 }
 
@@ -847,7 +516,7 @@ func ReportXLSX(csvPath string, w io.Writer) error {
 
 // LoadHeader reads only the header of the file.
 func LoadHeader(path string, o ReadOptions) ([]string, error) {
-	src, err := sheet.Open(path, sheet.Options{Encoding: o.Encoding, Sheet: o.Sheet, HeaderRow: o.HeaderRow})
+	src, err := sheet.Open(path, o.sheet())
 	if err != nil {
 		return nil, err
 	}

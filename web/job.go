@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/userimport/userimport/web/table"
 )
 
 // Job states, as stored in job.json.
@@ -42,8 +44,8 @@ type Job struct {
 
 	dir string
 	st  *store
-	mu  sync.Mutex // guards everything below and the fields above
-	g   *grid      // nil until the file has been read
+	mu  sync.Mutex  // guards everything below and the fields above
+	g   *table.Grid // nil until the file has been read
 }
 
 // RunInfo describes one dry run or import.
@@ -242,3 +244,49 @@ func writeFileAtomic(path string, b []byte) error {
 }
 
 func editKey(row, col int) string { return fmt.Sprintf("%d:%d", row, col) }
+
+// buildGrid reads the job's file, applies its edits and checks every row.
+// The grid is rebuilt so, losslessly, after a restart or when the store
+// let it go.
+func (j *Job) buildGrid() (*table.Grid, error) {
+	t, err := table.Load(j.path(j.Input), j.Read.sheet())
+	if err != nil {
+		return nil, err
+	}
+	m, err := mappingOf(j.MappingYAML)
+	if err != nil {
+		return nil, err
+	}
+	c, err := table.NewChecker(t.Header, parseKind(j.Kind), m)
+	if err != nil {
+		return nil, err
+	}
+	c.SetUpdate(j.Mode != "create")
+	for k, v := range j.Edits {
+		var row, col int
+		if _, err := fmt.Sscanf(k, "%d:%d", &row, &col); err != nil {
+			continue
+		}
+		if row >= 0 && row < len(t.Cells) && t.Cells[row] != nil && col >= 0 && col < len(t.Cells[row]) {
+			t.Cells[row][col] = v
+		}
+	}
+	return table.NewGrid(t, c), nil
+}
+
+// loadGrid returns the job's grid, building it on first use. j.mu must be
+// held.
+func (j *Job) loadGrid() (*table.Grid, error) {
+	if j.g != nil {
+		return j.g, nil
+	}
+	g, err := j.buildGrid()
+	if err != nil {
+		return nil, err
+	}
+	j.g = g
+	if j.st != nil {
+		j.st.keepGrid(j)
+	}
+	return g, nil
+}

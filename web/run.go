@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/userimport/userimport/web/table"
 	"maps"
 	"os"
 	"sync"
@@ -110,7 +111,7 @@ func (rn *runner) prepare(j *Job, dryRun, resume bool, creds Credentials) (RunSp
 	if err != nil {
 		return RunSpec{}, nil, err
 	}
-	info := &RunInfo{DryRun: dryRun, Started: time.Now(), Total: len(g.t.Cells), Domain: creds.Domain()}
+	info := &RunInfo{DryRun: dryRun, Started: time.Now(), Total: len(g.File().Cells), Domain: creds.Domain()}
 	spec := RunSpec{File: j.path("corrected.csv"), Kind: j.Kind, MappingYAML: j.MappingYAML, Mode: j.Mode, DryRun: dryRun}
 	if resume {
 		last := j.LastImport()
@@ -119,7 +120,7 @@ func (rn *runner) prepare(j *Job, dryRun, resume bool, creds Credentials) (RunSp
 		}
 		spec.Resume, info.Resumed = j.path(last.Report), last.Report
 	}
-	if info.Lines, err = WriteCSV(spec.File, g.t); err != nil {
+	if info.Lines, err = table.WriteCSV(spec.File, g.File()); err != nil {
 		return RunSpec{}, nil, fmt.Errorf("writing the corrected file: %w", err)
 	}
 	if dryRun {
@@ -182,11 +183,12 @@ func (rn *runner) run(ctx context.Context, j *Job, lr *liveRun, spec RunSpec, cr
 	rn.mu.Unlock()
 }
 
-// tick is the engine's progress callback: one report row written.
-func (lr *liveRun) tick(done int, status string) {
+// tick is the engine's progress callback: rows with a report line so
+// far and their counts per status.
+func (lr *liveRun) tick(done int, counts map[string]int) {
 	lr.mu.Lock()
 	lr.done = done
-	lr.counts[status]++
+	lr.counts = counts
 	lr.notify()
 	lr.mu.Unlock()
 }

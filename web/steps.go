@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"github.com/userimport/userimport/web/table"
 	"io"
 	"net/http"
 	"slices"
@@ -201,9 +202,9 @@ func (s *Server) downloadMapping(w http.ResponseWriter, r *http.Request, j *Job)
 
 type checkData struct {
 	Header   []string
-	Rows     []rowView
-	Counts   gridCounts
-	Filter   Filter
+	Rows     []table.RowView
+	Counts   table.Counts
+	Filter   table.Filter
 	Total    int
 	Pages    int
 	Rules    []ruleCount
@@ -232,14 +233,14 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request, j *Job) {
 		j.State = StateChecked
 		j.save()
 	}
-	cd := checkData{Header: g.t.Header, Counts: g.counts, Filter: f, CanEdit: !live, Password: g.checker.PasswordCol}
-	rows, total := g.rows(f)
-	cd.Total, cd.Pages = total, max(1, (total+pageSize-1)/pageSize)
+	cd := checkData{Header: g.File().Header, Counts: g.Counts(), Filter: f, CanEdit: !live, Password: g.PasswordCol()}
+	rows, total := g.Rows(f)
+	cd.Total, cd.Pages = total, max(1, (total+table.PageSize-1)/table.PageSize)
 	for _, i := range rows {
-		cd.Rows = append(cd.Rows, g.view(i))
+		cd.Rows = append(cd.Rows, g.View(i))
 	}
-	for rule, n := range g.counts.Rules {
-		cd.Rules = append(cd.Rules, ruleCount{rule, g.counts.Severity[rule], n})
+	for rule, n := range g.Counts().Rules {
+		cd.Rules = append(cd.Rules, ruleCount{rule, g.Counts().Severity[rule], n})
 	}
 	j.mu.Unlock()
 	slices.SortFunc(cd.Rules, func(a, b ruleCount) int {
@@ -263,9 +264,9 @@ func compareStr(a, b string) int {
 	return 0
 }
 
-func filterOf(r *http.Request) Filter {
+func filterOf(r *http.Request) table.Filter {
 	q := r.URL.Query()
-	f := Filter{Show: q.Get("show"), Rule: q.Get("rule")}
+	f := table.Filter{Show: q.Get("show"), Rule: q.Get("rule")}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	if f.Page < 1 {
 		f.Page = 1
@@ -286,8 +287,8 @@ type editRequest struct {
 // editResponse holds the rows whose findings changed and the new counts.
 // It never holds a password: password cells carry presence only.
 type editResponse struct {
-	Rows   []rowHTML  `json:"rows"`
-	Counts gridCounts `json:"counts"`
+	Rows   []rowHTML    `json:"rows"`
+	Counts table.Counts `json:"counts"`
 }
 
 // rowHTML is one grid row rendered by the same template as the page, so
@@ -314,7 +315,7 @@ func (s *Server) editCell(w http.ResponseWriter, r *http.Request, j *Job) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	rows, err := g.edit(req.Row, req.Col, req.Value)
+	rows, err := g.Edit(req.Row, req.Col, req.Value)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
@@ -324,11 +325,11 @@ func (s *Server) editCell(w http.ResponseWriter, r *http.Request, j *Job) {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return
 	}
-	resp := editResponse{Counts: g.counts}
+	resp := editResponse{Counts: g.Counts()}
 	lang := langOf(r)
 	for _, i := range rows {
 		var b strings.Builder
-		err := s.pages.t.ExecuteTemplate(&b, "gridrow", map[string]any{"Lang": lang, "Row": g.view(i), "CanEdit": true})
+		err := s.pages.t.ExecuteTemplate(&b, "gridrow", map[string]any{"Lang": lang, "Row": g.View(i), "CanEdit": true})
 		if err != nil {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 			return

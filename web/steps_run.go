@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/userimport/userimport/web/table"
 	"net/http"
 	"os"
 	"slices"
@@ -16,7 +17,7 @@ type runData struct {
 	Progress *Progress
 	Live     bool
 	Rows     []resultRow
-	Filter   Filter
+	Filter   table.Filter
 	Total    int
 	Pages    int
 	Statuses []statusCount
@@ -75,7 +76,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request, j *Job) {
 	g, err := j.loadGrid()
 	errs := 0
 	if g != nil {
-		errs = g.counts.Errors
+		errs = g.Counts().Errors
 	}
 	j.mu.Unlock()
 	if err != nil {
@@ -187,7 +188,7 @@ func (s *Server) runData(j *Job, lr *liveRun, info *RunInfo, r *http.Request) ru
 		rd.Runs = append(rd.Runs, &cp)
 	}
 	if g, err := j.loadGrid(); err == nil {
-		rd.Errors, rd.Valid = g.counts.Errors, g.counts.Rows-g.counts.Errors
+		rd.Errors, rd.Valid = g.Counts().Errors, g.Counts().Rows-g.Counts().Errors
 	}
 	// A second import of the same rows would only fail on users the first
 	// created: after the first, rows go again through a resume.
@@ -221,7 +222,7 @@ func (s *Server) readResults(j *Job, info *RunInfo, rd *runData) {
 	}
 	g := j.g
 	statuses, codes := map[string]int{}, map[string]int{}
-	first := (rd.Filter.Page - 1) * pageSize
+	first := (rd.Filter.Page - 1) * table.PageSize
 	err := ReadReport(j.path(info.Report), func(rr ReportRow) error {
 		statuses[rr.Status]++
 		if rr.ErrorCode != "" {
@@ -230,10 +231,10 @@ func (s *Server) readResults(j *Job, info *RunInfo, rd *runData) {
 		if !resultMatches(rr, rd.Filter) {
 			return nil
 		}
-		if rd.Total >= first && rd.Total < first+pageSize {
+		if rd.Total >= first && rd.Total < first+table.PageSize {
 			row := resultRow{ReportRow: rr, Line: rr.Row}
-			if i, ok := lineOf[rr.Row]; ok && g != nil && i < len(g.t.Lines) {
-				row.Line = g.t.Lines[i]
+			if i, ok := lineOf[rr.Row]; ok && g != nil && i < len(g.File().Lines) {
+				row.Line = g.File().Lines[i]
 			}
 			rd.Rows = append(rd.Rows, row)
 		}
@@ -243,7 +244,7 @@ func (s *Server) readResults(j *Job, info *RunInfo, rd *runData) {
 	if err != nil && !os.IsNotExist(err) {
 		s.log.Printf("job %s: reading report %s failed", j.ID, info.Report)
 	}
-	rd.Pages = max(1, (rd.Total+pageSize-1)/pageSize)
+	rd.Pages = max(1, (rd.Total+table.PageSize-1)/table.PageSize)
 	for _, st := range Statuses {
 		if statuses[st] > 0 {
 			rd.Statuses = append(rd.Statuses, statusCount{st, statuses[st]})
@@ -257,7 +258,7 @@ func (s *Server) readResults(j *Job, info *RunInfo, rd *runData) {
 
 // resultMatches applies a filter to a report line: Show is "all",
 // "problems" (did not end well) or a status; Rule an error code.
-func resultMatches(rr ReportRow, f Filter) bool {
+func resultMatches(rr ReportRow, f table.Filter) bool {
 	switch f.Show {
 	case "", "all":
 	case "problems":

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/userimport/userimport/web/table"
 	"io"
 	"mime"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // "userimport status" and "userimport message" columns. Passwords never
 // leave the server, so the password column is written empty, and the
 // header's note says so.
-func writeGridXLSX(w io.Writer, g *grid, annotated bool, lang string) error {
+func writeGridXLSX(w io.Writer, g *table.Grid, annotated bool, lang string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := "Sheet1"
@@ -28,8 +29,8 @@ func writeGridXLSX(w io.Writer, g *grid, annotated bool, lang string) error {
 	if err != nil {
 		return err
 	}
-	header := make([]any, 0, len(g.t.Header)+2)
-	for _, h := range g.t.Header {
+	header := make([]any, 0, len(g.File().Header)+2)
+	for _, h := range g.File().Header {
 		header = append(header, excelize.Cell{Value: h, StyleID: styles.header})
 	}
 	if annotated {
@@ -40,7 +41,7 @@ func writeGridXLSX(w io.Writer, g *grid, annotated bool, lang string) error {
 		return err
 	}
 	var notes []note
-	for i := range g.t.Cells {
+	for i := range g.File().Cells {
 		row, rowNotes := gridRow(g, i, annotated, styles)
 		notes = append(notes, rowNotes...)
 		if err := sw.SetRow("A"+strconv.Itoa(i+2), row); err != nil {
@@ -50,8 +51,8 @@ func writeGridXLSX(w io.Writer, g *grid, annotated bool, lang string) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if g.checker.PasswordCol >= 0 {
-		notes = append(notes, note{columnLetters(g.checker.PasswordCol) + "1", T(lang, "xlsx.no_passwords")})
+	if g.PasswordCol() >= 0 {
+		notes = append(notes, note{table.ColumnLetters(g.PasswordCol()) + "1", T(lang, "xlsx.no_passwords")})
 	}
 	for _, n := range notes {
 		if err := f.AddComment(sheet, excelize.Comment{Cell: n.ref, Author: "userimport", Text: n.text}); err != nil {
@@ -66,8 +67,8 @@ type note struct{ ref, text string }
 
 // gridRow builds row i of the workbook and, for the annotated copy, the
 // notes of its problem cells.
-func gridRow(g *grid, i int, annotated bool, styles xlsxStyles) ([]any, []note) {
-	cells, fs := g.t.Cells[i], g.findings[i]
+func gridRow(g *table.Grid, i int, annotated bool, styles xlsxStyles) ([]any, []note) {
+	cells, fs := g.File().Cells[i], g.Findings(i)
 	byCol := map[int][]string{}
 	sev := map[int]string{}
 	var all []string
@@ -75,35 +76,35 @@ func gridRow(g *grid, i int, annotated bool, styles xlsxStyles) ([]any, []note) 
 		all = append(all, fd.Message)
 		if fd.Col >= 0 {
 			byCol[fd.Col] = append(byCol[fd.Col], fd.Message)
-			if sev[fd.Col] != SevError {
+			if sev[fd.Col] != table.SevError {
 				sev[fd.Col] = fd.Severity
 			}
 		}
 	}
 	var notes []note
-	row := make([]any, 0, len(g.t.Header)+2)
-	for c := range g.t.Header {
+	row := make([]any, 0, len(g.File().Header)+2)
+	for c := range g.File().Header {
 		v := ""
-		if c < len(cells) && c != g.checker.PasswordCol {
+		if c < len(cells) && c != g.PasswordCol() {
 			v = cells[c]
 		}
 		cell := excelize.Cell{Value: v}
 		if annotated {
 			switch sev[c] {
-			case SevError:
+			case table.SevError:
 				cell.StyleID = styles.err
-			case SevWarning:
+			case table.SevWarning:
 				cell.StyleID = styles.warn
 			}
 			if len(byCol[c]) > 0 {
-				notes = append(notes, note{columnLetters(c) + strconv.Itoa(i+2), strings.Join(byCol[c], "\n")})
+				notes = append(notes, note{table.ColumnLetters(c) + strconv.Itoa(i+2), strings.Join(byCol[c], "\n")})
 			}
 		}
 		row = append(row, cell)
 	}
 	if annotated {
 		status := "ok"
-		if s := rowSeverity(fs); s != "" {
+		if s := table.RowSeverity(fs); s != "" {
 			status = s
 		}
 		row = append(row, status, strings.Join(all, "\n"))

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/userimport/userimport/kintone/kintonetest"
@@ -21,9 +22,9 @@ func TestTemplateThenValidate(t *testing.T) {
 			}
 			// The example row is marked "e.g." and is never a user: an
 			// untouched template has no data rows to validate.
-			code, _, _ := runCmd(t, t.Context(), "validate", path, "--kind", tc.kind, "--report", path+".report.csv")
-			if code == exitOK {
-				t.Fatalf("validate of an untouched template: exit 0, want a failure: it holds no user")
+			code, _, stderr := runCmd(t, t.Context(), "validate", path, "--kind", tc.kind, "--report", path+".report.csv")
+			if code != exitUsage || !strings.Contains(stderr, "only the template's example row") {
+				t.Fatalf("validate of an untouched template: exit %d, want %d saying it holds no user:\n%s", code, exitUsage, stderr)
 			}
 			if _, err := os.Stat(path + ".report.csv"); err == nil {
 				for _, r := range readReport(t, path+".report.csv") {

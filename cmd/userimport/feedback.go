@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -29,6 +30,17 @@ func printCauses(w io.Writer, reportPath string, sum *importer.Summary) {
 		if fix := fixFor(c.Rule); fix != "" {
 			fmt.Fprintf(w, "      fix: %s\n", fix)
 		}
+	}
+}
+
+// errOnlyExample is the error of a file that holds nothing but a
+// template's example row.
+var errOnlyExample = errors.New("the file holds only the template's example row, so there is no user to import; write your users in the rows below it")
+
+// printSource says which sheet was read, when the file is a workbook.
+func printSource(w io.Writer, sum *importer.Summary) {
+	if sum.Sheet != "" {
+		fmt.Fprintf(w, "sheet: %q\n", sum.Sheet)
 	}
 }
 

@@ -69,3 +69,26 @@ func TestUnreadableInputLeavesNoReport(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnWarningsCapped: a file with many unknown columns (a data row
+// taken for the header) prints 20 warnings and a count, not one per cell.
+func TestColumnWarningsCapped(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "users.csv")
+	var b strings.Builder
+	b.WriteString("code,name,password")
+	for i := range 30 {
+		b.WriteString(",extra" + strings.Repeat("x", i))
+	}
+	b.WriteString("\nann,Ann,Ann-pw-1234" + strings.Repeat(",v", 30) + "\n")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stderr := runCmd(t, t.Context(), "validate", in, "--report", filepath.Join(dir, "r.csv"))
+	if n := strings.Count(stderr, "is not a known field"); n != 20 {
+		t.Errorf("%d column warnings printed, want 20:\n%s", n, stderr)
+	}
+	if !strings.Contains(stderr, "10 more findings about columns are not shown") {
+		t.Errorf("no count of the rest:\n%s", stderr)
+	}
+}

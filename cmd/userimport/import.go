@@ -123,6 +123,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
 		printLifecycle(s, sum)
+		printSource(s.err, sum)
 		printCauses(s.err, path, sum)
 	}
 	return importExit(s, file, path, sum, err)
@@ -182,6 +183,8 @@ func importExit(s *streams, file, path string, sum *importer.Summary, err error)
 		return &exitError{code: exitAuth, err: err}
 	case err != nil:
 		return &exitError{code: exitUsage, err: err}
+	case sum.NoDataRows:
+		return &exitError{code: exitUsage, err: errOnlyExample}
 	case sum.Interrupted:
 		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", quoteArg(file), quoteArg(path))
 		return &exitError{code: exitInterrupted}
@@ -207,7 +210,7 @@ func sameFile(a, b string) bool {
 // import's send log records (importer.Options.ServerTime).
 type client struct {
 	*kintone.Client
-	*importer.ServerClock
+	*recovery.ServerClock
 }
 
 // connect returns the client a command talks to: the embedded demo
@@ -223,7 +226,7 @@ func connect(s *streams, sim bool, timeout time.Duration) (*client, func(), erro
 	}
 	srv := demoServer()
 	fmt.Fprintf(s.err, "simulator: %s (embedded; its users vanish when this command ends)\n", srv.URL)
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	c, err := kintone.NewClient(srv.URL, kintone.WithPassword(srv.AdminUser, kintone.Secret(srv.AdminPassword)),
 		kintone.WithHTTPClient(&http.Client{Transport: clock.Transport(nil)}))
 	if err != nil {
@@ -250,7 +253,7 @@ func clientFromEnv(timeout time.Duration) (*client, error) {
 	if base == "" {
 		return nil, errors.New("KINTONE_BASE_URL is not set (e.g. https://example.cybozu.com); or use --sim to try the embedded simulator")
 	}
-	clock := new(importer.ServerClock)
+	clock := new(recovery.ServerClock)
 	opts := []kintone.Option{
 		kintone.WithHTTPClient(&http.Client{Timeout: timeout, Transport: clock.Transport(nil)}),
 		kintone.WithUserAgent("userimport"),

@@ -13,21 +13,28 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
+	"github.com/userimport/userimport/validate"
 )
 
 // inputFlags are the flags that say how to read the input file; validate and
 // import share them so that a dry run reads exactly what the import reads.
 type inputFlags struct {
-	kind      string
-	mapping   string
-	sheet     string
-	encoding  string
-	headerRow int
-	report    string
+	kind       string
+	mapping    string
+	sheet      string
+	encoding   string
+	headerRow  int
+	report     string
+	layout     string
+	delimiter  string
+	skipHidden bool
+	dateOrder  string
+	lang       string
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
@@ -35,22 +42,42 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.kind, "kind", "users", "what the file holds: users or guests")
 	fl.StringVar(&f.mapping, "mapping", "", "YAML file that maps legacy column names and builds values")
 	fl.StringVar(&f.sheet, "sheet", "", "XLSX sheet name (default: the first visible sheet)")
-	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, utf-8 or shift_jis")
-	fl.IntVar(&f.headerRow, "header-row", 1, "row number of the header (rows above it are ignored)")
+	fl.StringVar(&f.encoding, "encoding", "auto", "CSV encoding: auto, utf-8, shift_jis, windows-1252 or utf-16")
+	fl.IntVar(&f.headerRow, "header-row", 0, "row number of the header (rows above it are ignored; default: found by its column names)")
 	fl.StringVar(&f.report, "report", "", "report file (.csv, .jsonl or .xlsx; default: next to the input in the current directory)")
+	fl.StringVar(&f.layout, "layout", "auto", "file layout: auto, or one of cybozu.com's own files: cybozu, cybozu-services, cybozu-departments")
+	fl.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: comma, semicolon or tab (default: sniffed from the first lines)")
+	fl.BoolVar(&f.skipHidden, "skip-hidden", false, "leave hidden XLSX rows out (reported skipped) instead of importing them with a warning")
+	fl.StringVar(&f.dateOrder, "date-order", "", "how to read dates like 4/1/2025: mdy or dmy (default: such a date is an error showing both readings)")
+	fl.StringVar(&f.lang, "lang", "", "language of the report's messages: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)")
 }
 
 // options turns the flags into importer options (everything but the
 // report writer).
 func (f *inputFlags) options(file string) (importer.Options, error) {
-	o := importer.Options{File: file, Source: sheet.Options{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow}}
+	o := importer.Options{File: file, Source: sheet.Options{Encoding: f.encoding, Sheet: f.sheet, HeaderRow: f.headerRow, SkipHidden: f.skipHidden}}
 	kind, err := parseKind(f.kind)
 	if err != nil {
 		return o, err
 	}
 	o.Kind = kind
-	if f.headerRow < 1 {
+	if f.headerRow < 0 {
 		return o, usageErr("--header-row %d: rows are numbered from 1", f.headerRow)
+	}
+	if o.Source.Delimiter, err = parseDelimiter(f.delimiter); err != nil {
+		return o, usageErr("--delimiter: %v", err)
+	}
+	if o.Layout, err = mapping.ParseLayout(f.layout); err != nil {
+		return o, usageErr("--layout: %v", err)
+	}
+	if o.DateOrder, err = validate.ParseDateOrder(f.dateOrder); err != nil {
+		return o, usageErr("--date-order: %v", err)
+	}
+	o.Lang = i18n.FromEnv(os.Getenv)
+	if f.lang != "" {
+		if o.Lang, err = i18n.Parse(f.lang); err != nil {
+			return o, usageErr("--lang: %v", err)
+		}
 	}
 	if f.mapping != "" {
 		m, err := mapping.Load(f.mapping)
@@ -60,6 +87,21 @@ func (f *inputFlags) options(file string) (importer.Options, error) {
 		o.Mapping = m
 	}
 	return o, nil
+}
+
+// parseDelimiter reads a --delimiter value: a name, or the character.
+func parseDelimiter(s string) (rune, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return 0, nil
+	case ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil
+	case "tab", "\t", "\\t":
+		return '\t', nil
+	}
+	return 0, fmt.Errorf("unknown delimiter %q; use comma, semicolon or tab", s)
 }
 
 // reportPath picks the report file: --report, else a name derived from the

@@ -53,10 +53,14 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	}
 	warned := ""
 	if sum.Warned > 0 {
-		warned = fmt.Sprintf("; %d rows with warnings", sum.Warned)
+		warned = "; " + rowCount(sum.Warned) + " with warnings"
 	}
 	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", sum.Summary.String(), warned, sum.Encoding, path)
+	printSource(s.err, sum)
 	printCauses(s.err, path, sum)
+	if sum.NoDataRows {
+		return &exitError{code: exitUsage, err: errOnlyExample}
+	}
 	if sum.Interrupted {
 		fmt.Fprintln(s.err, "interrupted: the report covers the rows read before Ctrl-C")
 		return &exitError{code: exitInterrupted}

@@ -2,15 +2,9 @@ package kintonetest
 
 import (
 	"net/http"
-)
 
-// codeChangeRules are the two fields of an Update User Codes item
-// (reference §2): both required, at most 128 characters, not empty or
-// blank. newCode is a login name, so the login name rules apply to it.
-var codeChangeRules = []fieldRule{
-	{name: "currentCode", max: 128, required: true, notBlank: true},
-	{name: "newCode", max: 128, required: true, notBlank: true, check: checkLoginName},
-}
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
+)
 
 // updateUserCodes is Update User Codes: PUT /v1/users/codes.json,
 // {"codes":[{"currentCode":"a","newCode":"b"}]}, at most 100. The whole
@@ -19,7 +13,7 @@ var codeChangeRules = []fieldRule{
 // (a→b, b→c) is refused, which is the safe reading of an undocumented
 // case. Services, departments and the id go with the user.
 func (d *Domain) updateUserCodes(w http.ResponseWriter, _ *http.Request, c *call) {
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		raws := c.items("codes", errs)
 		if raws == nil {
 			return nil
@@ -28,23 +22,23 @@ func (d *Domain) updateUserCodes(w http.ResponseWriter, _ *http.Request, c *call
 		renames := make([]rename, 0, len(raws))
 		var from, to newCodes
 		for i, raw := range raws {
-			at := path{}.field("codes").at(i)
-			it := parseItem(raw, codeChangeRules, true, false, at, errs)
+			at := fields.Path{}.Field("codes").At(i)
+			it := fields.ParseItem(raw, fields.CodeChangeRules, true, false, at, errs)
 			if it == nil {
 				continue
 			}
-			cur, okCur := it.str("currentCode")
-			next, okNext := it.str("newCode")
+			cur, okCur := it.Str("currentCode")
+			next, okNext := it.Str("newCode")
 			if okCur {
 				if _, exists := d.users[cur]; !exists {
-					errs.add(at.field("currentCode"), msgUserNotFound, cur)
+					errs.Add(at.Field("currentCode"), fields.MsgUserNotFound, cur)
 				} else {
-					from.check(cur, false, at.field("currentCode"), msgDuplicate, errs)
+					from.check(cur, false, at.Field("currentCode"), fields.MsgDuplicate, errs)
 				}
 			}
 			if okNext {
 				_, exists := d.users[next]
-				to.check(next, exists, at.field("newCode"), msgUserExists, errs)
+				to.check(next, exists, at.Field("newCode"), fields.MsgUserExists, errs)
 			}
 			renames = append(renames, rename{cur, next})
 		}

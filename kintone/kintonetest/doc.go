@@ -8,7 +8,9 @@
 //
 // The simulator stands for the service, so its rules are its own table
 // written from the reference (/work/shared/kintone-user-api.md, cited as
-// "reference §N"), never calls into the project's validate package.
+// "reference §N"), never calls into the project's validate package. The
+// table, the checks of one item and the per-field messages are in
+// internal/fields; this package owns the state, the routing and the answers.
 //
 // Endpoints (reference §2): GET/POST/PUT/DELETE /v1/users.json,
 // PUT /v1/users/codes.json, GET/PUT /v1/users/services.json,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // AdminLogin is the login name of the administrator account every simulated
@@ -179,7 +180,7 @@ func newDomain(opts ...Option) (*Domain, error) {
 	now := d.now()
 	admin := &record{id: d.nextID, password: pw, admin: true, user: kintone.User{
 		ID: strconv.FormatUint(d.nextID, 10), Code: AdminLogin, Name: AdminLogin,
-		CTime: now, MTime: now, Valid: true, Timezone: defaultTimezone, Locale: "auto",
+		CTime: now, MTime: now, Valid: true, Timezone: fields.DefaultTimezone, Locale: "auto",
 	}}
 	d.nextID++
 	d.users[AdminLogin] = admin
@@ -391,9 +392,9 @@ func (d *Domain) AddUsers(users ...kintone.UserInput) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var errs errList
+	var errs fields.Errors
 	commit := d.validateAddUsers(raws, &errs)
-	if !errs.empty() {
+	if !errs.Empty() {
 		return preloadError("users", &errs)
 	}
 	commit()
@@ -409,9 +410,9 @@ func (d *Domain) SetServices(code string, services ...string) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var errs errList
+	var errs fields.Errors
 	commit := d.validateServices(raw, &errs)
-	if !errs.empty() {
+	if !errs.Empty() {
 		return preloadError("services", &errs)
 	}
 	commit()
@@ -481,9 +482,9 @@ func (e *PreloadError) Error() string {
 	return msg
 }
 
-func preloadError(what string, errs *errList) error {
+func preloadError(what string, errs *fields.Errors) error {
 	f := map[string][]string{}
-	for k, v := range errs.render(langEN, true) {
+	for k, v := range errs.Render(fields.EN, true) {
 		f[k] = v.Messages
 	}
 	return &PreloadError{What: what, Fields: f}

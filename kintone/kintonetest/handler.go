@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // endpoint is one API path with its handlers by method.
@@ -91,7 +93,7 @@ const (
 
 // call carries what the pipeline learned about a request to its handler.
 type call struct {
-	lang    lang
+	lang    fields.Lang
 	indexed bool
 	who     principal
 	fault   faultKind
@@ -211,7 +213,7 @@ func (d *Domain) count(endpoint string, status int, dropped bool) {
 // serveAPI answers an admitted request: front door, routing,
 // authentication, privilege, fault draw, body, handler. It reports whether
 // the connection was dropped without an answer.
-func (d *Domain) serveAPI(w *statusWriter, r *http.Request, method string, l lang) (dropped bool) {
+func (d *Domain) serveAPI(w *statusWriter, r *http.Request, method string, l fields.Lang) (dropped bool) {
 	if !d.frontDoor(w, r) {
 		return false
 	}
@@ -442,8 +444,8 @@ func isJSON(r *http.Request) bool {
 // invalid batch is answered CB_VA01 and changes nothing. A drawn fault then
 // replaces the success, except drop-after-commit, which commits and closes
 // the connection without a response.
-func (d *Domain) commitWrite(w http.ResponseWriter, c *call, validate func(errs *errList) func()) {
-	var errs errList
+func (d *Domain) commitWrite(w http.ResponseWriter, c *call, validate func(errs *fields.Errors) func()) {
+	var errs fields.Errors
 	d.mu.Lock()
 	commit := validate(&errs)
 	if c.forbidden {
@@ -451,13 +453,13 @@ func (d *Domain) commitWrite(w http.ResponseWriter, c *call, validate func(errs 
 		writeAPIError(w, errNoPrivilege.status, errNoPrivilege, c.lang, nil)
 		return
 	}
-	if !errs.empty() {
+	if !errs.Empty() {
 		if c.partial != nil && d.cfg.partialCommit {
 			c.partial()
 			d.bump(func(st *Stats) { st.PartialCommits++ })
 		}
 		d.mu.Unlock()
-		writeAPIError(w, c.status(errValidation.status), errValidation, c.lang, errs.render(c.lang, c.indexed))
+		writeAPIError(w, c.status(errValidation.status), errValidation, c.lang, errs.Render(c.lang, c.indexed))
 		return
 	}
 	if c.fault != faultNone && c.fault != faultDrop {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // maxOrgsPerUser is the documented limit of departments per user in one
@@ -14,15 +15,15 @@ const maxOrgsPerUser = 100
 // getUserOrganizations is Get User's Departments: ?code=, answering
 // {"organizationTitles":[{organization, title|null}]}, primary first.
 func (d *Domain) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c *call) {
-	var errs errList
+	var errs fields.Errors
 	code, _ := c.scalar("code")
 	d.mu.Lock()
 	rec, ok := d.users[code]
 	switch {
 	case code == "":
-		errs.add(path{}.field("code"), msgRequired)
+		errs.Add(fields.Path{}.Field("code"), fields.MsgRequired)
 	case !ok:
-		errs.add(path{}.field("code"), msgUserNotFound, code)
+		errs.Add(fields.Path{}.Field("code"), fields.MsgUserNotFound, code)
 	}
 	out := []kintone.OrganizationTitle{}
 	if ok {
@@ -35,7 +36,7 @@ func (d *Domain) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c 
 		}
 	}
 	d.mu.Unlock()
-	if !errs.empty() {
+	if !errs.Empty() {
 		d.failValidation(w, c, &errs)
 		return
 	}
@@ -46,7 +47,7 @@ func (d *Domain) getUserOrganizations(w http.ResponseWriter, _ *http.Request, c 
 // the user's departments, the first being the primary one (reference §2).
 // Departments and titles must exist (WithDepartments).
 func (d *Domain) updateUserOrganizations(w http.ResponseWriter, _ *http.Request, c *call) {
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		raws := c.items("userOrganizations", errs)
 		if raws == nil {
 			return nil
@@ -57,12 +58,12 @@ func (d *Domain) updateUserOrganizations(w http.ResponseWriter, _ *http.Request,
 		}
 		changes := make([]change, 0, len(raws))
 		for i, raw := range raws {
-			at := path{}.field("userOrganizations").at(i)
+			at := fields.Path{}.Field("userOrganizations").At(i)
 			obj, code, ok := d.userItem(raw, at, errs)
 			if !ok {
 				continue
 			}
-			orgs, ok := d.parseAssignments(obj["organizations"], at.field("organizations"), errs)
+			orgs, ok := d.parseAssignments(obj["organizations"], at.Field("organizations"), errs)
 			if ok {
 				changes = append(changes, change{code, orgs})
 			}
@@ -83,51 +84,51 @@ func (d *Domain) updateUserOrganizations(w http.ResponseWriter, _ *http.Request,
 // parseAssignments checks one user's organizations array: required (an
 // empty array removes every department), ≤100, orgCode required and known,
 // titleCode optional and known, no department twice.
-func (d *Domain) parseAssignments(raw json.RawMessage, at path, errs *errList) ([]kintone.OrganizationAssignment, bool) {
-	if raw == nil || isNull(raw) {
-		errs.add(at, msgRequired)
+func (d *Domain) parseAssignments(raw json.RawMessage, at fields.Path, errs *fields.Errors) ([]kintone.OrganizationAssignment, bool) {
+	if raw == nil || fields.IsNull(raw) {
+		errs.Add(at, fields.MsgRequired)
 		return nil, false
 	}
 	var list []json.RawMessage
 	if json.Unmarshal(raw, &list) != nil {
-		errs.add(at, msgType)
+		errs.Add(at, fields.MsgType)
 		return nil, false
 	}
 	if len(list) > maxOrgsPerUser {
-		errs.add(at, msgTooMany, maxOrgsPerUser)
+		errs.Add(at, fields.MsgTooMany, maxOrgsPerUser)
 		return nil, false
 	}
 	out := make([]kintone.OrganizationAssignment, 0, len(list))
 	seen := map[string]bool{}
 	ok := true
 	for j, e := range list {
-		ap := at.at(j)
-		obj, isObj := decodeObject(e)
+		ap := at.At(j)
+		obj, isObj := fields.DecodeObject(e)
 		if !isObj {
-			errs.add(ap, msgType)
+			errs.Add(ap, fields.MsgType)
 			ok = false
 			continue
 		}
 		var a kintone.OrganizationAssignment
 		if json.Unmarshal(obj["orgCode"], &a.OrgCode) != nil || a.OrgCode == "" {
-			errs.add(ap.field("orgCode"), msgRequired)
+			errs.Add(ap.Field("orgCode"), fields.MsgRequired)
 			ok = false
 			continue
 		}
 		if _, exists := d.orgs[a.OrgCode]; !exists {
-			errs.add(ap.field("orgCode"), msgOrgNotFound, a.OrgCode)
+			errs.Add(ap.Field("orgCode"), fields.MsgOrgNotFound, a.OrgCode)
 			ok = false
 		} else if seen[a.OrgCode] {
-			errs.add(ap.field("orgCode"), msgDuplicate, a.OrgCode)
+			errs.Add(ap.Field("orgCode"), fields.MsgDuplicate, a.OrgCode)
 			ok = false
 		}
 		seen[a.OrgCode] = true
-		if t, present := obj["titleCode"]; present && !isNull(t) {
+		if t, present := obj["titleCode"]; present && !fields.IsNull(t) {
 			if json.Unmarshal(t, &a.TitleCode) != nil {
-				errs.add(ap.field("titleCode"), msgType)
+				errs.Add(ap.Field("titleCode"), fields.MsgType)
 				ok = false
 			} else if _, exists := d.titles[a.TitleCode]; a.TitleCode != "" && !exists {
-				errs.add(ap.field("titleCode"), msgTitleNotFound, a.TitleCode)
+				errs.Add(ap.Field("titleCode"), fields.MsgTitleNotFound, a.TitleCode)
 				ok = false
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // queryKey matches a query-string array element name ("codes[3]") or a
@@ -18,12 +19,12 @@ var queryKey = regexp.MustCompile(`^([A-Za-z]+)(?:\[(\d+)\])?$`)
 // body if it has the key, else from the query string (reference §1). JSON
 // numbers are accepted as strings, since clients send ids either way.
 // Empty arrays count as absent (reference §2 Get Users).
-func (c *call) list(name string, errs *errList) []string {
-	at := path{}.field(name)
-	if raw, ok := c.body[name]; ok && !isNull(raw) {
+func (c *call) list(name string, errs *fields.Errors) []string {
+	at := fields.Path{}.Field(name)
+	if raw, ok := c.body[name]; ok && !fields.IsNull(raw) {
 		var arr []json.RawMessage
 		if json.Unmarshal(raw, &arr) != nil {
-			errs.add(at, msgType)
+			errs.Add(at, fields.MsgType)
 			return nil
 		}
 		out := make([]string, 0, len(arr))
@@ -38,7 +39,7 @@ func (c *call) list(name string, errs *errList) []string {
 				out = append(out, n.String())
 				continue
 			}
-			errs.add(at.at(i), msgType)
+			errs.Add(at.At(i), fields.MsgType)
 		}
 		return out
 	}
@@ -71,7 +72,7 @@ func (c *call) list(name string, errs *errList) []string {
 // scalar returns a scalar parameter as a string, from the JSON body or the
 // query string.
 func (c *call) scalar(name string) (string, bool) {
-	if raw, ok := c.body[name]; ok && !isNull(raw) {
+	if raw, ok := c.body[name]; ok && !fields.IsNull(raw) {
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
 			return s, true
@@ -89,21 +90,21 @@ func (c *call) scalar(name string) (string, bool) {
 }
 
 // intParam reads an integer parameter in [lo, hi], def when absent.
-func (c *call) intParam(name string, def, lo, hi int, errs *errList) int {
+func (c *call) intParam(name string, def, lo, hi int, errs *fields.Errors) int {
 	s, ok := c.scalar(name)
 	if !ok || s == "" {
 		return def
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < lo || n > hi {
-		errs.add(path{}.field(name), msgRange, lo, hi)
+		errs.Add(fields.Path{}.Field(name), fields.MsgRange, lo, hi)
 		return def
 	}
 	return n
 }
 
 // paging reads offset (≥0, default 0) and size (1..100, default 100).
-func (c *call) paging(errs *errList) (offset, size int) {
+func (c *call) paging(errs *fields.Errors) (offset, size int) {
 	offset = c.intParam("offset", 0, 0, int(^uint32(0)>>1), errs)
 	size = c.intParam("size", kintone.MaxPerRequest, 1, kintone.MaxPerRequest, errs)
 	return offset, size
@@ -111,24 +112,24 @@ func (c *call) paging(errs *errList) (offset, size int) {
 
 // items returns the array name of a write body: required, non-empty, at
 // most 100 elements (reference §2, §6).
-func (c *call) items(name string, errs *errList) []json.RawMessage {
-	at := path{}.field(name)
+func (c *call) items(name string, errs *fields.Errors) []json.RawMessage {
+	at := fields.Path{}.Field(name)
 	raw, ok := c.body[name]
-	if !ok || isNull(raw) {
-		errs.add(at, msgRequired)
+	if !ok || fields.IsNull(raw) {
+		errs.Add(at, fields.MsgRequired)
 		return nil
 	}
-	arr, ok := decodeArray(raw)
+	arr, ok := fields.DecodeArray(raw)
 	if !ok {
-		errs.add(at, msgType)
+		errs.Add(at, fields.MsgType)
 		return nil
 	}
 	if len(arr) == 0 {
-		errs.add(at, msgRequired)
+		errs.Add(at, fields.MsgRequired)
 		return nil
 	}
 	if len(arr) > kintone.MaxPerRequest {
-		errs.add(at, msgTooMany, kintone.MaxPerRequest)
+		errs.Add(at, fields.MsgTooMany, kintone.MaxPerRequest)
 		return nil
 	}
 	return arr
@@ -138,16 +139,16 @@ func (c *call) items(name string, errs *errList) []json.RawMessage {
 // Delete Guests), with the same limits as items. When the body does not
 // have it, the query string may (codes[0]=a): Cybozu's own SDK sends DELETE
 // parameters that way (reference §12).
-func (c *call) codes(name string, errs *errList) []string {
+func (c *call) codes(name string, errs *fields.Errors) []string {
 	if _, inBody := c.body[name]; !inBody {
 		if q := c.list(name, errs); len(q) > 0 {
 			if len(q) > kintone.MaxPerRequest {
-				errs.add(path{}.field(name), msgTooMany, kintone.MaxPerRequest)
+				errs.Add(fields.Path{}.Field(name), fields.MsgTooMany, kintone.MaxPerRequest)
 				return nil
 			}
 			for i, v := range q {
 				if v == "" {
-					errs.add(path{}.field(name).at(i), msgRequired)
+					errs.Add(fields.Path{}.Field(name).At(i), fields.MsgRequired)
 				}
 			}
 			return q
@@ -160,11 +161,11 @@ func (c *call) codes(name string, errs *errList) []string {
 	out := make([]string, len(arr))
 	for i, raw := range arr {
 		if json.Unmarshal(raw, &out[i]) != nil {
-			errs.add(path{}.field(name).at(i), msgType)
+			errs.Add(fields.Path{}.Field(name).At(i), fields.MsgType)
 			continue
 		}
 		if out[i] == "" {
-			errs.add(path{}.field(name).at(i), msgRequired)
+			errs.Add(fields.Path{}.Field(name).At(i), fields.MsgRequired)
 		}
 	}
 	return out

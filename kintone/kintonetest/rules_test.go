@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // TestAddUserFieldRules pins every rule of reference §3.1 on Add Users: each
@@ -83,7 +86,7 @@ func TestAddUserFieldRules(t *testing.T) {
 		{"§3.1 customItemValues value 1001", "customItemValues", []map[string]string{{"code": "c", "value": long(1001)}}, "up to 1000"},
 		{"§3.1 unknown key ignored", "nickname", "x", ""},
 	}
-	for _, c := range forbiddenLoginChars {
+	for _, c := range fields.ForbiddenLoginChars {
 		tests = append(tests, struct {
 			name  string
 			field string
@@ -222,5 +225,34 @@ func TestBodyLimit(t *testing.T) {
 	w := serve(s, "POST", "/v1/users.json", `{"users":[{"code":"`+strings.Repeat("x", 100)+`"}]}`)
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), `"CB_IJ01"`) {
 		t.Errorf("got %d %s", w.Code, w.Body.String())
+	}
+}
+
+// TestTimezoneRejectedOnWrite checks the rule through every endpoint that
+// takes a time zone: Add Users, Update Users and Add Guests answer 400
+// CB_VA01 at the item's timezone key (reference §3.1, §2 "Guests").
+func TestTimezoneRejectedOnWrite(t *testing.T) {
+	s := NewServer(WithUsers(kintone.UserInput{Code: "taro", Name: ptr("Taro"), Password: secret("Init-Passw0rd")}))
+	defer s.Close()
+	for _, zone := range []string{"right/Asia/Tokyo", "posix/Asia/Tokyo", "posixrules", "localtime", "Factory"} {
+		user, guest := newUser("new"), newGuest("g@example.com")
+		user["timezone"], guest["timezone"] = zone, zone
+		tests := []struct {
+			name   string
+			method string
+			path   string
+			body   any
+			key    string
+		}{
+			{"add users", http.MethodPost, "/v1/users.json", users(user), "users[0].timezone"},
+			{"update users", http.MethodPut, "/v1/users.json", users(map[string]any{"code": "taro", "timezone": zone}), "users[0].timezone"},
+			{"add guests", http.MethodPost, "/k/v1/guests.json", guestsBody(guest), "guests[0].timezone"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name+" "+zone, func(t *testing.T) {
+				got := do(t, s, req{method: tt.method, path: tt.path, body: tt.body})
+				wantError(t, got, 400, "CB_VA01", tt.key, "time zone")
+			})
+		}
 	}
 }

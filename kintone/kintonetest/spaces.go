@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // updateGuestMembers is Update Guest Members:
@@ -15,9 +17,9 @@ import (
 // none is applied beyond the body size. The space is the one the body's id
 // names; the path's ID must be a guest space too.
 func (d *Domain) updateGuestMembers(w http.ResponseWriter, _ *http.Request, c *call) {
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		if _, ok := d.spaces[c.space]; !ok {
-			errs.add(path{}.field("id"), msgSpaceNotFound, c.space)
+			errs.Add(fields.Path{}.Field("id"), fields.MsgSpaceNotFound, c.space)
 			return nil
 		}
 		id, ok := d.spaceID(c.body["id"], errs)
@@ -25,26 +27,26 @@ func (d *Domain) updateGuestMembers(w http.ResponseWriter, _ *http.Request, c *c
 			return nil
 		}
 		raw, present := c.body["guests"]
-		list, isArray := decodeArray(raw)
-		if !present || isNull(raw) {
-			errs.add(path{}.field("guests"), msgRequired)
+		list, isArray := fields.DecodeArray(raw)
+		if !present || fields.IsNull(raw) {
+			errs.Add(fields.Path{}.Field("guests"), fields.MsgRequired)
 			return nil
 		}
 		if !isArray {
-			errs.add(path{}.field("guests"), msgType)
+			errs.Add(fields.Path{}.Field("guests"), fields.MsgType)
 			return nil
 		}
 		codes := make([]string, 0, len(list))
 		for i, e := range list {
-			at := path{}.field("guests").at(i)
-			code, err := unmarshalString(e)
+			at := fields.Path{}.Field("guests").At(i)
+			code, err := fields.UnmarshalString(e)
 			switch {
 			case err != nil:
-				errs.add(at, msgType)
+				errs.Add(at, fields.MsgType)
 			case code == "":
-				errs.add(at, msgRequired)
+				errs.Add(at, fields.MsgRequired)
 			case d.guests[code] == nil:
-				errs.add(at, msgNotGuest, code)
+				errs.Add(at, fields.MsgNotGuest, code)
 			case !slices.Contains(codes, code):
 				codes = append(codes, code)
 			}
@@ -55,29 +57,29 @@ func (d *Domain) updateGuestMembers(w http.ResponseWriter, _ *http.Request, c *c
 
 // spaceID reads the id parameter of a space request: a JSON number or a
 // string of digits naming a guest space of the domain.
-func (d *Domain) spaceID(raw json.RawMessage, errs *errList) (string, bool) {
-	at := path{}.field("id")
-	if raw == nil || isNull(raw) {
-		errs.add(at, msgRequired)
+func (d *Domain) spaceID(raw json.RawMessage, errs *fields.Errors) (string, bool) {
+	at := fields.Path{}.Field("id")
+	if raw == nil || fields.IsNull(raw) {
+		errs.Add(at, fields.MsgRequired)
 		return "", false
 	}
 	var id string
-	if s, err := unmarshalString(raw); err == nil {
+	if s, err := fields.UnmarshalString(raw); err == nil {
 		id = s
 	} else {
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
-			errs.add(at, msgType)
+			errs.Add(at, fields.MsgType)
 			return "", false
 		}
 		id = n.String()
 	}
 	if _, err := strconv.ParseUint(id, 10, 63); err != nil {
-		errs.add(at, msgBadID, id)
+		errs.Add(at, fields.MsgBadID, id)
 		return "", false
 	}
 	if _, ok := d.spaces[id]; !ok {
-		errs.add(at, msgSpaceNotFound, id)
+		errs.Add(at, fields.MsgSpaceNotFound, id)
 		return "", false
 	}
 	return id, true

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/kintone/kintonetest/internal/fields"
 )
 
 // wireUser is a User as Get Users sends it: unset strings are "", ids are
@@ -49,36 +50,36 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-func (d *Domain) failValidation(w http.ResponseWriter, c *call, errs *errList) {
-	writeAPIError(w, errValidation.status, errValidation, c.lang, errs.render(c.lang, c.indexed))
+func (d *Domain) failValidation(w http.ResponseWriter, c *call, errs *fields.Errors) {
+	writeAPIError(w, errValidation.status, errValidation, c.lang, errs.Render(c.lang, c.indexed))
 }
 
 // getUsers is Get Users (reference §2): ids xor codes, offset, size, sorted
 // by id.
 func (d *Domain) getUsers(w http.ResponseWriter, _ *http.Request, c *call) {
-	var errs errList
+	var errs fields.Errors
 	ids := c.list("ids", &errs)
 	codes := c.list("codes", &errs)
 	offset, size := c.paging(&errs)
 	if len(ids) > 0 && len(codes) > 0 {
-		errs.add(path{}.field("ids"), msgIDsAndCodes)
+		errs.Add(fields.Path{}.Field("ids"), fields.MsgIDsAndCodes)
 	}
 	if len(ids) > kintone.MaxPerRequest {
-		errs.add(path{}.field("ids"), msgTooMany, kintone.MaxPerRequest)
+		errs.Add(fields.Path{}.Field("ids"), fields.MsgTooMany, kintone.MaxPerRequest)
 	}
 	if len(codes) > kintone.MaxPerRequest {
-		errs.add(path{}.field("codes"), msgTooMany, kintone.MaxPerRequest)
+		errs.Add(fields.Path{}.Field("codes"), fields.MsgTooMany, kintone.MaxPerRequest)
 	}
 	idSet := map[uint64]bool{}
 	for i, id := range ids {
 		n, err := strconv.ParseUint(id, 10, 64)
 		if err != nil || n == 0 {
-			errs.add(path{}.field("ids").at(i), msgBadID, id)
+			errs.Add(fields.Path{}.Field("ids").At(i), fields.MsgBadID, id)
 			continue
 		}
 		idSet[n] = true
 	}
-	if !errs.empty() {
+	if !errs.Empty() {
 		d.failValidation(w, c, &errs)
 		return
 	}
@@ -106,56 +107,39 @@ func (d *Domain) addUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 	// Items are decoded and checked against the field rules before d.mu is
 	// taken: that needs no domain state, and concurrent batches should not
 	// queue behind each other's decoding, as they do not on a real domain.
-	var pre errList
+	var pre fields.Errors
 	raws := c.items("users", &pre)
 	parsed := d.parseAddUsers(raws)
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		if raws == nil {
-			errs.items = append(errs.items, pre.items...)
+			errs.Append(&pre)
 			return nil
 		}
 		commit := d.checkAddUsers(parsed, errs)
-		c.partial = func() { commit(firstBadItem(errs)) }
+		c.partial = func() { commit(errs.FirstItem()) }
 		return func() { commit(len(parsed)) }
 	})
-}
-
-// firstBadItem is the index of the first item of a write body that has an
-// error: the items before it are the ones a partial commit applies. An
-// error of the request as a whole (no item index) gives 0.
-func firstBadItem(errs *errList) int {
-	first := -1
-	for _, e := range errs.items {
-		i := 0
-		if len(e.at) > 1 && e.at[1].index >= 0 {
-			i = e.at[1].index
-		}
-		if first < 0 || i < first {
-			first = i
-		}
-	}
-	return max(first, 0)
 }
 
 // parsedItem is one write item decoded outside the lock, with the errors
 // of its own fields.
 type parsedItem struct {
-	it   *item
-	errs errList
+	it   *fields.Item
+	errs fields.Errors
 }
 
 func (d *Domain) parseAddUsers(raws []json.RawMessage) []parsedItem {
 	parsed := make([]parsedItem, len(raws))
-	users := path{}.field("users")
+	users := fields.Path{}.Field("users")
 	for i, raw := range raws {
-		parsed[i].it = parseItem(raw, userRules, true, d.cfg.jaLimits, users.at(i), &parsed[i].errs)
+		parsed[i].it = fields.ParseItem(raw, fields.UserRules, true, d.cfg.jaLimits, users.At(i), &parsed[i].errs)
 	}
 	return parsed
 }
 
 // validateAddUsers checks an Add Users batch against the rules and the
 // current state (caller holds d.mu) and returns the step that applies it.
-func (d *Domain) validateAddUsers(raws []json.RawMessage, errs *errList) func() {
+func (d *Domain) validateAddUsers(raws []json.RawMessage, errs *fields.Errors) func() {
 	commit := d.checkAddUsers(d.parseAddUsers(raws), errs)
 	return func() { commit(len(raws)) }
 }
@@ -167,12 +151,12 @@ type newCodes struct {
 	dups int
 }
 
-func (n *newCodes) check(code string, exists bool, at path, m msgID, errs *errList) {
+func (n *newCodes) check(code string, exists bool, at fields.Path, m fields.Msg, errs *fields.Errors) {
 	if n.seen == nil {
 		n.seen = make(map[string]bool)
 	}
 	if exists || n.seen[code] {
-		errs.add(at, m, code)
+		errs.Add(at, m, code)
 		n.dups++
 	}
 	n.seen[code] = true
@@ -191,23 +175,23 @@ func (n *newCodes) count(d *Domain) {
 // errors come first, then its duplicate check, so the errors are in the
 // same order as if it were all done in one pass. Duplicates are reported
 // against existing users and earlier items of the same batch.
-func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func(n int) {
-	items := make([]*item, len(parsed))
+func (d *Domain) checkAddUsers(parsed []parsedItem, errs *fields.Errors) func(n int) {
+	items := make([]*fields.Item, len(parsed))
 	var codes newCodes
 	for i := range parsed {
-		errs.items = append(errs.items, parsed[i].errs.items...)
+		errs.Append(&parsed[i].errs)
 		it := parsed[i].it
 		items[i] = it
 		if it == nil {
 			continue
 		}
-		d.checkCustomCodes(it, path{}.field("users").at(i), errs)
-		code, ok := it.str("code")
+		d.checkCustomCodes(it, fields.Path{}.Field("users").At(i), errs)
+		code, ok := it.Str("code")
 		if !ok {
 			continue
 		}
 		_, exists := d.users[code]
-		codes.check(code, exists, path{}.field("users").at(i).field("code"), msgUserExists, errs)
+		codes.check(code, exists, fields.Path{}.Field("users").At(i).Field("code"), fields.MsgUserExists, errs)
 	}
 	codes.count(d)
 	return func(n int) {
@@ -217,7 +201,7 @@ func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func(n int) {
 			d.nextID++
 			rec.user = kintone.User{
 				ID: strconv.FormatUint(rec.id, 10), CTime: now, MTime: now,
-				Valid: true, Timezone: defaultTimezone, Locale: "auto",
+				Valid: true, Timezone: fields.DefaultTimezone, Locale: "auto",
 				CustomItemValues: []kintone.CustomItemValue{},
 			}
 			d.applyItem(rec, it)
@@ -227,24 +211,24 @@ func (d *Domain) checkAddUsers(parsed []parsedItem, errs *errList) func(n int) {
 }
 
 func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		raws := c.items("users", errs)
 		if raws == nil {
 			return nil
 		}
-		items := make([]*item, len(raws))
+		items := make([]*fields.Item, len(raws))
 		for i, raw := range raws {
-			at := path{}.field("users").at(i)
-			it := parseItem(raw, userRules, false, d.cfg.jaLimits, at, errs)
+			at := fields.Path{}.Field("users").At(i)
+			it := fields.ParseItem(raw, fields.UserRules, false, d.cfg.jaLimits, at, errs)
 			items[i] = it
 			if it == nil {
 				continue
 			}
 			d.checkCustomCodes(it, at, errs)
-			if code, ok := it.str("code"); ok {
+			if code, ok := it.Str("code"); ok {
 				rec, exists := d.users[code]
 				if !exists {
-					errs.add(at.field("code"), msgUserNotFound, code)
+					errs.Add(at.Field("code"), fields.MsgUserNotFound, code)
 				} else if rec.admin {
 					c.forbidden = c.forbidden || c.needsDangerousZone()
 				}
@@ -253,7 +237,7 @@ func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 		return func() {
 			now := d.now()
 			for _, it := range items {
-				code, _ := it.str("code")
+				code, _ := it.Str("code")
 				rec := d.users[code]
 				d.applyItem(rec, it)
 				rec.user.MTime = now
@@ -265,16 +249,16 @@ func (d *Domain) updateUsers(w http.ResponseWriter, _ *http.Request, c *call) {
 // applyItem copies the present fields of it onto rec. "" clears an optional
 // string; an empty time zone or locale falls back to the defaults, as the
 // CSV format documents for blanks (reference §7).
-func (d *Domain) applyItem(rec *record, it *item) {
+func (d *Domain) applyItem(rec *record, it *fields.Item) {
 	u := &rec.user
-	for name, v := range it.strs {
+	for name, v := range it.Strs {
 		switch name {
 		case "password":
 			rec.password = v
 			continue
 		case "timezone":
 			if v == "" {
-				v = defaultTimezone
+				v = fields.DefaultTimezone
 			}
 		case "locale":
 			if v == "" {
@@ -285,20 +269,20 @@ func (d *Domain) applyItem(rec *record, it *item) {
 			*p = v
 		}
 	}
-	if it.hasValid {
-		u.Valid = it.valid
+	if it.HasValid {
+		u.Valid = it.Valid
 	}
-	if it.hasSortOrder {
-		u.SortOrder = it.sortOrder
+	if it.HasSortOrder {
+		u.SortOrder = it.SortOrder
 	}
-	if it.hasCustom {
-		d.applyCustom(u, it.custom)
+	if it.HasCustom {
+		d.applyCustom(u, it.Custom)
 	}
 }
 
 // applyCustom sets the custom items of u named in cvs. The items not
 // named keep their values, or with WithCustomItemsReplace are cleared.
-func (d *Domain) applyCustom(u *kintone.User, cvs []customValue) {
+func (d *Domain) applyCustom(u *kintone.User, cvs []fields.CustomValue) {
 	if d.cfg.customReplace {
 		u.CustomItemValues = u.CustomItemValues[:0]
 	}
@@ -317,13 +301,13 @@ func (d *Domain) applyCustom(u *kintone.User, cvs []customValue) {
 
 // checkCustomCodes refuses custom item codes the domain does not define,
 // when WithCustomItems defined them.
-func (d *Domain) checkCustomCodes(it *item, at path, errs *errList) {
+func (d *Domain) checkCustomCodes(it *fields.Item, at fields.Path, errs *fields.Errors) {
 	if !d.customFixed {
 		return
 	}
-	for i, cv := range it.custom {
+	for i, cv := range it.Custom {
 		if !slices.Contains(d.customItems, cv.Code) {
-			errs.add(at.field("customItemValues").at(i).field("code"), msgCustomNotFound, cv.Code)
+			errs.Add(at.Field("customItemValues").At(i).Field("code"), fields.MsgCustomNotFound, cv.Code)
 		}
 	}
 }
@@ -364,14 +348,14 @@ var userStrings = map[string]func(*kintone.User) *string{
 // deleteUsers is Delete Users: {"codes":[...]}; the user's services and
 // departments go with it.
 func (d *Domain) deleteUsers(w http.ResponseWriter, _ *http.Request, c *call) {
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		codes := c.codes("codes", errs)
 		for i, code := range codes {
 			rec, ok := d.users[code]
 			switch {
 			case code == "":
 			case !ok:
-				errs.add(path{}.field("codes").at(i), msgUserNotFound, code)
+				errs.Add(fields.Path{}.Field("codes").At(i), fields.MsgUserNotFound, code)
 			case rec.admin:
 				c.forbidden = c.forbidden || c.needsDangerousZone()
 			}
@@ -388,13 +372,13 @@ type wireServices struct {
 // getServices is Get User Services: codes (≤100) or all, paged, sorted by
 // id, without the Administrator (reference §2).
 func (d *Domain) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
-	var errs errList
+	var errs fields.Errors
 	codes := c.list("codes", &errs)
 	offset, size := c.paging(&errs)
 	if len(codes) > kintone.MaxPerRequest {
-		errs.add(path{}.field("codes"), msgTooMany, kintone.MaxPerRequest)
+		errs.Add(fields.Path{}.Field("codes"), fields.MsgTooMany, kintone.MaxPerRequest)
 	}
-	if !errs.empty() {
+	if !errs.Empty() {
 		d.failValidation(w, c, &errs)
 		return
 	}
@@ -419,16 +403,14 @@ func (d *Domain) getServices(w http.ResponseWriter, _ *http.Request, c *call) {
 }
 
 func (d *Domain) updateServices(w http.ResponseWriter, _ *http.Request, c *call) {
-	d.commitWrite(w, c, func(errs *errList) func() {
+	d.commitWrite(w, c, func(errs *fields.Errors) func() {
 		raws := c.items("users", errs)
 		if raws == nil {
 			return nil
 		}
 		commit := d.validateServices(raws, errs)
-		for _, e := range errs.items {
-			if e.msg == msgUserNotFound {
-				c.rejectStatus = d.cfg.unknownUserStatus
-			}
+		if errs.Has(fields.MsgUserNotFound) {
+			c.rejectStatus = d.cfg.unknownUserStatus
 		}
 		return commit
 	})
@@ -439,49 +421,49 @@ func (d *Domain) updateServices(w http.ResponseWriter, _ *http.Request, c *call)
 // malformed item (and returns ok false), a missing code, or a code of no
 // user; the caller checks the item's other keys either way, as the
 // service reports every problem of a request at once.
-func (d *Domain) userItem(raw json.RawMessage, at path, errs *errList) (obj map[string]json.RawMessage, code string, ok bool) {
-	obj, ok = decodeObject(raw)
+func (d *Domain) userItem(raw json.RawMessage, at fields.Path, errs *fields.Errors) (obj map[string]json.RawMessage, code string, ok bool) {
+	obj, ok = fields.DecodeObject(raw)
 	if !ok {
-		errs.add(at, msgType)
+		errs.Add(at, fields.MsgType)
 		return nil, "", false
 	}
 	if json.Unmarshal(obj["code"], &code) != nil || code == "" {
-		errs.add(at.field("code"), msgRequired)
+		errs.Add(at.Field("code"), fields.MsgRequired)
 	} else if _, exists := d.users[code]; !exists {
-		errs.add(at.field("code"), msgUserNotFound, code)
+		errs.Add(at.Field("code"), fields.MsgUserNotFound, code)
 	}
 	return obj, code, true
 }
 
 // validateServices checks an Update User Services batch (caller holds
 // d.mu). Each item replaces the user's whole list; [] removes all.
-func (d *Domain) validateServices(raws []json.RawMessage, errs *errList) func() {
+func (d *Domain) validateServices(raws []json.RawMessage, errs *fields.Errors) func() {
 	type change struct {
 		code     string
 		services []string
 	}
 	changes := make([]change, 0, len(raws))
 	for i, raw := range raws {
-		at := path{}.field("users").at(i)
+		at := fields.Path{}.Field("users").At(i)
 		obj, code, ok := d.userItem(raw, at, errs)
 		if !ok {
 			continue
 		}
 		sraw, ok := obj["services"]
-		if !ok || isNull(sraw) {
-			errs.add(at.field("services"), msgRequired)
+		if !ok || fields.IsNull(sraw) {
+			errs.Add(at.Field("services"), fields.MsgRequired)
 			continue
 		}
 		var list []json.RawMessage
 		if json.Unmarshal(sraw, &list) != nil {
-			errs.add(at.field("services"), msgType)
+			errs.Add(at.Field("services"), fields.MsgType)
 			continue
 		}
 		services := make([]string, 0, len(list))
 		for j, e := range list {
 			var name string
-			if json.Unmarshal(e, &name) != nil || !slices.Contains(serviceNames, name) {
-				errs.add(at.field("services").at(j), msgEnum, "kintone, garoon, office, mailwise, secure_access")
+			if json.Unmarshal(e, &name) != nil || !slices.Contains(fields.ServiceNames, name) {
+				errs.Add(at.Field("services").At(j), fields.MsgEnum, "kintone, garoon, office, mailwise, secure_access")
 				continue
 			}
 			if !slices.Contains(services, name) {

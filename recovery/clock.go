@@ -1,4 +1,4 @@
-package importer
+package recovery
 
 import (
 	"net/http"
@@ -7,8 +7,8 @@ import (
 )
 
 // ServerClock learns the server's time from the Date header of the API's
-// responses. The send log records it before each create (Options.ServerTime)
-// so that a resume can tell a user created by that request from one that
+// responses. The send log records it before each create (Log.Sending) so
+// that a resume can tell a user created by that request from one that
 // existed before it: the user's creation time, set by the server's clock,
 // cannot be earlier than a Date the server sent before the request. The
 // local clock would not do: it may be minutes off the server's.
@@ -25,12 +25,13 @@ func (c *ServerClock) ServerTime() time.Time {
 	return time.Time{}
 }
 
-// Transport wraps rt (nil: a copy of http.DefaultTransport sized for
-// MaxConcurrency connections) so that every response's Date is seen.
+// Transport wraps rt (nil: a copy of http.DefaultTransport keeping up to
+// 100 idle connections to the host, the domain's cap of requests in
+// flight) so that every response's Date is seen.
 func (c *ServerClock) Transport(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = MaxConcurrency
+		t.MaxIdleConnsPerHost = 100
 		rt = t
 	}
 	return clockTransport{c: c, rt: rt}

@@ -1,4 +1,4 @@
-package kintonetest
+package fields
 
 import (
 	"bytes"
@@ -24,13 +24,13 @@ const (
 
 // check is an extra rule on a non-empty string value. It reports the message
 // and its arguments, or ok.
-type check func(v string) (m msgID, args []any, ok bool)
+type check func(v string) (m Msg, args []any, ok bool)
 
-// fieldRule is one row of the simulator's own copy of reference §3.1 (users)
+// Rule is one row of the simulator's own copy of reference §3.1 (users)
 // or §2 "Guests" (guests). It is deliberately not shared with the project's
 // validate package: the simulator stands for the server, and checking our
 // validation against itself would prove nothing.
-type fieldRule struct {
+type Rule struct {
 	name     string
 	kind     fieldKind
 	max      int  // maximum length in characters (runes); 0 = unlimited
@@ -46,27 +46,27 @@ var (
 	localNameLocales = []string{"ja", "en", "zh", "zh-TW", "es", "pt-BR", "th"}
 	userLocales      = []string{"ja", "en", "zh", "zh-TW", "es", "pt-BR", "th", "auto"}
 	guestLocales     = []string{"auto", "en", "zh", "ja"}
-	serviceNames     = []string{"kintone", "garoon", "office", "mailwise", "secure_access"}
+	ServiceNames     = []string{"kintone", "garoon", "office", "mailwise", "secure_access"}
 )
 
-// defaultTimezone is the time zone given to a user added without one; the
+// DefaultTimezone is the time zone given to a user added without one; the
 // CSV format documents "blank = system time zone" (reference §7) and the ja
 // Add Users page makes the field optional. The en page says a blank time
 // zone is an error; reference §11.6 lists the conflict. The simulator
 // follows the ja page.
-const defaultTimezone = "Asia/Tokyo"
+const DefaultTimezone = "Asia/Tokyo"
 
-// sortOrderMax is the documented upper bound of sortOrder (reference §3.1).
-const sortOrderMax = 99999999
+// SortOrderMax is the documented upper bound of sortOrder (reference §3.1).
+const SortOrderMax = 99999999
 
-// userRules is reference §3.1. Password: the en page allows 128 characters,
+// UserRules is reference §3.1. Password: the en page allows 128 characters,
 // the ja page and the help site 64 (reference §11.6); the simulator accepts
 // 128 unless WithJapaneseLimits is given. The same applies to the name parts
 // and their readings. Whitespace in passwords is allowed (the help site
 // allows single-byte spaces; the en page forbids whitespace), but the ja
 // page's "not empty" holds on Update Users too, where the field is
 // optional: "" would set an empty password.
-var userRules = []fieldRule{
+var UserRules = []Rule{
 	{name: "code", max: 128, required: true, notBlank: true, check: checkLoginName},
 	{name: "valid", kind: kindBool},
 	{name: "password", max: 128, maxJA: 64, required: true, notEmpty: true},
@@ -93,8 +93,8 @@ var userRules = []fieldRule{
 	{name: "customItemValues", kind: kindCustomItems},
 }
 
-// guestRules is reference §2 "Guests" (Add Guests).
-var guestRules = []fieldRule{
+// GuestRules is reference §2 "Guests" (Add Guests).
+var GuestRules = []Rule{
 	{name: "code", max: 256, required: true, notBlank: true, check: checkEmail},
 	{name: "password", max: 128, maxJA: 64, required: true},
 	{name: "timezone", max: 256, required: true, notBlank: true, check: checkTimezone},
@@ -109,37 +109,45 @@ var guestRules = []fieldRule{
 	{name: "callto", max: 256},
 }
 
+// CodeChangeRules are the two fields of an Update User Codes item
+// (reference §2): both required, at most 128 characters, not empty or
+// blank. newCode is a login name, so the login name rules apply to it.
+var CodeChangeRules = []Rule{
+	{name: "currentCode", max: 128, required: true, notBlank: true},
+	{name: "newCode", max: 128, required: true, notBlank: true, check: checkLoginName},
+}
+
 // customValueMax bounds a custom item value. The reference gives no limit;
 // 1000 (the description limit) keeps absurd values out.
 const customValueMax = 1000
 
-// forbiddenLoginChars are the characters a login name must not contain
+// ForbiddenLoginChars are the characters a login name must not contain
 // (reference §3.1).
-const forbiddenLoginChars = `\[]":;<>,/`
+const ForbiddenLoginChars = `\[]":;<>,/`
 
-func checkLoginName(v string) (msgID, []any, bool) {
-	if strings.ContainsAny(v, forbiddenLoginChars) {
-		return msgForbiddenChars, nil, false
+func checkLoginName(v string) (Msg, []any, bool) {
+	if strings.ContainsAny(v, ForbiddenLoginChars) {
+		return MsgForbiddenChars, nil, false
 	}
 	first, _ := utf8.DecodeRuneInString(v)
 	last, _ := utf8.DecodeLastRuneInString(v)
 	// unicode.IsSpace covers both the half-width space and the full-width
 	// U+3000 the reference names.
 	if unicode.IsSpace(first) || unicode.IsSpace(last) {
-		return msgEdgeSpace, nil, false
+		return MsgEdgeSpace, nil, false
 	}
 	return 0, nil, true
 }
 
 func enum(allowed []string) check {
 	list := strings.Join(allowed, ", ")
-	return func(v string) (msgID, []any, bool) {
+	return func(v string) (Msg, []any, bool) {
 		for _, a := range allowed {
 			if v == a {
 				return 0, nil, true
 			}
 		}
-		return msgEnum, []any{list}, false
+		return MsgEnum, []any{list}, false
 	}
 }
 
@@ -173,59 +181,60 @@ var zoneNames = sync.OnceValue(func() map[string]bool {
 // importer's validation warns about them instead.
 func validTimezone(v string) bool { return zoneNames()[v] }
 
-func checkTimezone(v string) (msgID, []any, bool) {
+func checkTimezone(v string) (Msg, []any, bool) {
 	if !validTimezone(v) {
-		return msgTimezone, []any{v}, false
+		return MsgTimezone, []any{v}, false
 	}
 	return 0, nil, true
 }
 
-func checkDate(v string) (msgID, []any, bool) {
+func checkDate(v string) (Msg, []any, bool) {
 	if _, err := time.Parse(time.DateOnly, v); err != nil || len(v) != len(time.DateOnly) {
-		return msgDate, nil, false
+		return MsgDate, nil, false
 	}
 	return 0, nil, true
 }
 
-func checkEmail(v string) (msgID, []any, bool) {
+func checkEmail(v string) (Msg, []any, bool) {
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Name != "" || a.Address != v {
-		return msgEmail, nil, false
+		return MsgEmail, nil, false
 	}
 	return 0, nil, true
 }
 
-// item is one decoded, validated user or guest of a write request. Only the
+// Item is one decoded, validated user or guest of a write request. Only the
 // fields present in the request are set, so Update Users changes exactly
 // them.
-type item struct {
-	strs         map[string]string // the string fields the request set
-	valid        bool
-	hasValid     bool
-	sortOrder    *int64 // nil with hasSortOrder: "" clears the sort order
-	hasSortOrder bool
-	custom       []customValue
-	hasCustom    bool
+type Item struct {
+	Strs         map[string]string // the string fields the request set
+	Valid        bool
+	HasValid     bool
+	SortOrder    *int64 // nil with HasSortOrder: "" clears the sort order
+	HasSortOrder bool
+	Custom       []CustomValue
+	HasCustom    bool
 }
 
-type customValue struct {
+// CustomValue is one entry of customItemValues.
+type CustomValue struct {
 	Code  string
 	Value string
 }
 
-// str returns the value of the string field name and whether the request
+// Str returns the value of the string field name and whether the request
 // set it.
-func (it *item) str(name string) (string, bool) {
-	v, ok := it.strs[name]
+func (it *Item) Str(name string) (string, bool) {
+	v, ok := it.Strs[name]
 	return v, ok
 }
 
-// get is str without the presence: "" for a field not sent.
-func (it *item) get(name string) string { return it.strs[name] }
+// Get is Str without the presence: "" for a field not sent.
+func (it *Item) Get(name string) string { return it.Strs[name] }
 
-// decodeObject decodes one JSON object into its members.
-func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
-	if !isJSONObject(raw) {
+// DecodeObject decodes one JSON object into its members.
+func DecodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	if !IsJSONObject(raw) {
 		return nil, false
 	}
 	var m map[string]json.RawMessage
@@ -235,8 +244,8 @@ func decodeObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	return m, true
 }
 
-// decodeArray decodes one JSON array into its elements.
-func decodeArray(raw json.RawMessage) ([]json.RawMessage, bool) {
+// DecodeArray decodes one JSON array into its elements.
+func DecodeArray(raw json.RawMessage) ([]json.RawMessage, bool) {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || t[0] != '[' {
 		return nil, false
@@ -248,68 +257,70 @@ func decodeArray(raw json.RawMessage) ([]json.RawMessage, bool) {
 	return a, true
 }
 
-// unmarshalString decodes a JSON string.
-func unmarshalString(v json.RawMessage) (string, error) {
+// UnmarshalString decodes a JSON string.
+func UnmarshalString(v json.RawMessage) (string, error) {
 	var s string
 	err := json.Unmarshal(v, &s)
 	return s, err
 }
 
-func isJSONObject(raw json.RawMessage) bool {
+// IsJSONObject reports whether raw is a JSON object (before decoding it).
+func IsJSONObject(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) > 0 && t[0] == '{'
 }
 
-func isNull(raw json.RawMessage) bool {
+// IsNull reports whether raw is the JSON null, which counts as absent.
+func IsNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
 }
 
-// parseItem checks one object against rules. add selects Add semantics
+// ParseItem checks one object against rules. add selects Add semantics
 // (required fields); otherwise only code is required and every other field
 // is checked only if present. Unknown keys are ignored, as JSON APIs
 // commonly do; null counts as absent. at is the item's path.
-func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at path, errs *errList) *item {
-	obj, ok := decodeObject(raw)
+func ParseItem(raw json.RawMessage, rules []Rule, add, jaLimits bool, at Path, errs *Errors) *Item {
+	obj, ok := DecodeObject(raw)
 	if !ok {
-		errs.add(at, msgType)
+		errs.Add(at, MsgType)
 		return nil
 	}
-	it := &item{strs: make(map[string]string, len(obj))}
+	it := &Item{Strs: make(map[string]string, len(obj))}
 	for i := range rules {
 		r := &rules[i]
 		v := obj[r.name]
-		present := v != nil && !isNull(v)
+		present := v != nil && !IsNull(v)
 		required := r.required && (add || r.name == "code")
 		if !present {
 			if required {
-				errs.add(at.field(r.name), msgRequired)
+				errs.Add(at.Field(r.name), MsgRequired)
 			}
 			continue
 		}
 		switch r.kind {
 		case kindBool:
-			if json.Unmarshal(v, &it.valid) != nil {
-				errs.add(at.field(r.name), msgType)
+			if json.Unmarshal(v, &it.Valid) != nil {
+				errs.Add(at.Field(r.name), MsgType)
 				continue
 			}
-			it.hasValid = true
+			it.HasValid = true
 		case kindSortOrder:
 			n, ok := parseSortOrder(v)
 			if !ok {
-				errs.add(at.field(r.name), msgRange, 0, sortOrderMax)
+				errs.Add(at.Field(r.name), MsgRange, 0, SortOrderMax)
 				continue
 			}
-			it.sortOrder, it.hasSortOrder = n, true
+			it.SortOrder, it.HasSortOrder = n, true
 		case kindCustomItems:
-			it.custom, it.hasCustom = parseCustom(v, at.field(r.name), errs), true
+			it.Custom, it.HasCustom = parseCustom(v, at.Field(r.name), errs), true
 		default:
-			s, err := unmarshalString(v)
+			s, err := UnmarshalString(v)
 			if err != nil {
-				errs.add(at.field(r.name), msgType)
+				errs.Add(at.Field(r.name), MsgType)
 				continue
 			}
 			if checkString(s, r, required || r.notBlank || r.notEmpty, jaLimits, at, errs) {
-				it.strs[r.name] = s
+				it.Strs[r.name] = s
 			}
 		}
 	}
@@ -319,16 +330,16 @@ func parseItem(raw json.RawMessage, rules []fieldRule, add, jaLimits bool, at pa
 // checkString applies length, emptiness and the extra rule to s, the value
 // of r in the item at, and reports whether it passed. Empty optional
 // strings pass: "" clears a field.
-func checkString(s string, r *fieldRule, nonEmpty, jaLimits bool, at path, errs *errList) bool {
+func checkString(s string, r *Rule, nonEmpty, jaLimits bool, at Path, errs *Errors) bool {
 	if s == "" {
 		if nonEmpty {
-			errs.add(at.field(r.name), msgRequired)
+			errs.Add(at.Field(r.name), MsgRequired)
 			return false
 		}
 		return true
 	}
 	if r.notBlank && strings.TrimSpace(s) == "" {
-		errs.add(at.field(r.name), msgBlank)
+		errs.Add(at.Field(r.name), MsgBlank)
 		return false
 	}
 	max := r.max
@@ -336,12 +347,12 @@ func checkString(s string, r *fieldRule, nonEmpty, jaLimits bool, at path, errs 
 		max = r.maxJA
 	}
 	if max > 0 && utf8.RuneCountInString(s) > max {
-		errs.add(at.field(r.name), msgTooLong, max)
+		errs.Add(at.Field(r.name), MsgTooLong, max)
 		return false
 	}
 	if r.check != nil {
 		if m, args, ok := r.check(s); !ok {
-			errs.add(at.field(r.name), m, args...)
+			errs.Add(at.Field(r.name), m, args...)
 			return false
 		}
 	}
@@ -362,44 +373,44 @@ func parseSortOrder(v json.RawMessage) (*int64, bool) {
 		return nil, false
 	}
 	i, err := n.Int64()
-	if err != nil || i < 0 || i > sortOrderMax {
+	if err != nil || i < 0 || i > SortOrderMax {
 		return nil, false
 	}
 	return &i, true
 }
 
 // parseCustom checks the customItemValues array v at path at.
-func parseCustom(v json.RawMessage, at path, errs *errList) []customValue {
-	arr, ok := decodeArray(v)
+func parseCustom(v json.RawMessage, at Path, errs *Errors) []CustomValue {
+	arr, ok := DecodeArray(v)
 	if !ok {
-		errs.add(at, msgType)
+		errs.Add(at, MsgType)
 		return nil
 	}
-	out := make([]customValue, 0, len(arr))
+	out := make([]CustomValue, 0, len(arr))
 	for i, raw := range arr {
-		obj, ok := decodeObject(raw)
+		obj, ok := DecodeObject(raw)
 		if !ok {
-			errs.add(at.at(i), msgType)
+			errs.Add(at.At(i), MsgType)
 			continue
 		}
-		var cv customValue
-		if c, err := unmarshalString(obj["code"]); err == nil {
+		var cv CustomValue
+		if c, err := UnmarshalString(obj["code"]); err == nil {
 			cv.Code = c
 		}
 		if cv.Code == "" {
-			errs.add(at.at(i).field("code"), msgRequired)
+			errs.Add(at.At(i).Field("code"), MsgRequired)
 			continue
 		}
-		if value := obj["value"]; value != nil && !isNull(value) {
-			s, err := unmarshalString(value)
+		if value := obj["value"]; value != nil && !IsNull(value) {
+			s, err := UnmarshalString(value)
 			if err != nil {
-				errs.add(at.at(i).field("value"), msgType)
+				errs.Add(at.At(i).Field("value"), MsgType)
 				continue
 			}
 			cv.Value = s
 		}
 		if utf8.RuneCountInString(cv.Value) > customValueMax {
-			errs.add(at.at(i).field("value"), msgTooLong, customValueMax)
+			errs.Add(at.At(i).Field("value"), MsgTooLong, customValueMax)
 			continue
 		}
 		out = append(out, cv)

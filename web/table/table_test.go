@@ -1,4 +1,4 @@
-package web
+package table
 
 import (
 	"fmt"
@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/userimport/userimport/sheet"
+	"github.com/userimport/userimport/validate"
 )
 
 // TestRecheckMatchesFullCheck edits random cells of a file full of near
@@ -21,28 +23,28 @@ func TestRecheckMatchesFullCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	header := []string{"code", "name", "email", "password"}
-	tbl := &Table{Header: header, Unreadable: map[int]Finding{}}
+	tbl := &File{Header: header, Unreadable: map[int]Finding{}}
 	for i := range 60 {
 		tbl.Lines = append(tbl.Lines, i+2)
 		tbl.Cells = append(tbl.Cells, []string{pick(codes), pick(names), pick(emails), "Pass-word-1"})
 	}
 	for _, mode := range []string{"create", "upsert"} {
 		t.Run(mode, func(t *testing.T) {
-			c, err := NewChecker(header, KindUsers, "")
+			c, err := NewChecker(header, validate.Users, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c.SetUpdate(mode != "create")
-			g := &grid{t: tbl, checker: c}
+			g := &Grid{t: tbl, checker: c}
 			g.findings = c.CheckAll(tbl)
 			g.recount()
 			for step := range 300 {
 				row, col := rng.IntN(len(tbl.Cells)), rng.IntN(3)
 				val := pick([][]string{codes, names, emails}[col])
-				if _, err := g.edit(row, col, val); err != nil {
+				if _, err := g.Edit(row, col, val); err != nil {
 					t.Fatal(err)
 				}
-				fresh, _ := NewChecker(header, KindUsers, "")
+				fresh, _ := NewChecker(header, validate.Users, nil)
 				fresh.SetUpdate(mode != "create")
 				want := fresh.CheckAll(tbl)
 				for i := range want {
@@ -50,7 +52,7 @@ func TestRecheckMatchesFullCheck(t *testing.T) {
 						t.Fatalf("step %d (row %d col %d = %q): row %d\n got %v\nwant %v", step, row, col, val, i, g.findings[i], want[i])
 					}
 				}
-				wantCounts := (&grid{t: tbl, checker: fresh, findings: want})
+				wantCounts := (&Grid{t: tbl, checker: fresh, findings: want})
 				wantCounts.recount()
 				if !reflect.DeepEqual(g.counts, wantCounts.counts) {
 					t.Fatalf("step %d: counts %+v, want %+v", step, g.counts, wantCounts.counts)
@@ -62,16 +64,16 @@ func TestRecheckMatchesFullCheck(t *testing.T) {
 
 func TestEditRefusesBadCells(t *testing.T) {
 	t.Parallel()
-	tbl := &Table{Header: []string{"code", "name"}, Lines: []int{2, 3}, Cells: [][]string{{"a", "A"}, nil},
+	tbl := &File{Header: []string{"code", "name"}, Lines: []int{2, 3}, Cells: [][]string{{"a", "A"}, nil},
 		Unreadable: map[int]Finding{1: {Col: -1, Rule: "file.unreadable_row", Severity: SevError, Message: "wrong number of cells"}}}
-	c, err := NewChecker(tbl.Header, KindUsers, "")
+	c, err := NewChecker(tbl.Header, validate.Users, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &grid{t: tbl, checker: c}
+	g := &Grid{t: tbl, checker: c}
 	g.findings = c.CheckAll(tbl)
 	for _, tt := range []struct{ row, col int }{{-1, 0}, {2, 0}, {0, 2}, {0, -1}, {1, 0}} {
-		if _, err := g.edit(tt.row, tt.col, "x"); err == nil {
+		if _, err := g.Edit(tt.row, tt.col, "x"); err == nil {
 			t.Errorf("edit(%d, %d) succeeded", tt.row, tt.col)
 		}
 	}
@@ -80,36 +82,18 @@ func TestEditRefusesBadCells(t *testing.T) {
 	}
 }
 
-// TestUnreadableRowIsKept: a row the reader cannot read stays in the
-// grid with its reason and reaches the import as an invalid row.
-func TestUnreadableRowIsKept(t *testing.T) {
-	t.Parallel()
-	a := newTestApp(t, nil, Config{})
-	data := []byte(usersHeader + "alice,Alice,alice@example.com,Pass-word-1,true,en,Asia/Tokyo\nbob,Bob,extra,cells,x,y,z,w,v\n")
-	id := a.check("r.csv", data, "create")
-	_, body := a.get("/jobs/" + id + "/check?show=errors")
-	if !strings.Contains(body, "wrong number of cells") {
-		t.Fatal("the unreadable row is not shown")
-	}
-	a.post("/jobs/"+id+"/import", map[string][]string{"validOnly": {"on"}})
-	p := a.waitRun(id, "import")
-	if p.Counts["created"] != 1 || p.Counts["invalid"] != 1 {
-		t.Errorf("counts %v: the unreadable row must end invalid", p.Counts)
-	}
-}
-
 func TestColumnLetters(t *testing.T) {
 	t.Parallel()
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
-		if got := columnLetters(i); got != want {
-			t.Errorf("columnLetters(%d) = %q, want %q", i, got, want)
+		if got := ColumnLetters(i); got != want {
+			t.Errorf("ColumnLetters(%d) = %q, want %q", i, got, want)
 		}
 	}
 }
 
 func TestWriteCSVLinesFollowMultilineCells(t *testing.T) {
 	t.Parallel()
-	tbl := &Table{Header: []string{"code", "description"}, Lines: []int{3, 4, 9}, Cells: [][]string{{"a", "one\ntwo\nthree"}, {"b", "x"}, nil}}
+	tbl := &File{Header: []string{"code", "description"}, Lines: []int{3, 4, 9}, Cells: [][]string{{"a", "one\ntwo\nthree"}, {"b", "x"}, nil}}
 	path := filepath.Join(t.TempDir(), "c.csv")
 	lines, err := WriteCSV(path, tbl)
 	if err != nil {
@@ -120,7 +104,7 @@ func TestWriteCSVLinesFollowMultilineCells(t *testing.T) {
 	if fmt.Sprint(lines) != "[3 4 9]" {
 		t.Errorf("lines %v, want [3 4 9]", lines)
 	}
-	back, err := LoadTable(path, ReadOptions{HeaderRow: 1})
+	back, err := Load(path, sheet.Options{HeaderRow: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,16 +122,16 @@ func TestWriteCSVLinesFollowMultilineCells(t *testing.T) {
 func TestRecheckFallsBackOnHugeGroups(t *testing.T) {
 	t.Parallel()
 	header := []string{"code", "name", "email", "password"}
-	tbl := &Table{Header: header, Unreadable: map[int]Finding{}}
+	tbl := &File{Header: header, Unreadable: map[int]Finding{}}
 	for i := range 3000 {
 		tbl.Lines = append(tbl.Lines, i+2)
 		tbl.Cells = append(tbl.Cells, []string{"same", fmt.Sprintf("User %d", i), "same@example.com", "Pass-word-1"})
 	}
-	c, err := NewChecker(header, KindUsers, "")
+	c, err := NewChecker(header, validate.Users, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &grid{t: tbl, checker: c}
+	g := &Grid{t: tbl, checker: c}
 	g.findings = c.CheckAll(tbl)
 	g.recount()
 	tbl.Cells[0][0] = "other"
@@ -156,10 +140,10 @@ func TestRecheckFallsBackOnHugeGroups(t *testing.T) {
 	}
 	tbl.Cells[0][0] = "same"
 	c.Recheck(tbl, 0)
-	if _, err := g.edit(0, 0, "first"); err != nil {
+	if _, err := g.Edit(0, 0, "first"); err != nil {
 		t.Fatal(err)
 	}
-	fresh, _ := NewChecker(header, KindUsers, "")
+	fresh, _ := NewChecker(header, validate.Users, nil)
 	want := fresh.CheckAll(tbl)
 	if !reflect.DeepEqual(g.findings, want) {
 		t.Error("the fallback's findings differ from a full check")

@@ -1,4 +1,4 @@
-package web
+package table
 
 import (
 	"fmt"
@@ -7,19 +7,17 @@ import (
 	"strings"
 )
 
-// grid is a job's file in memory with its findings: what the Check step
-// pages, filters and edits. It lives as long as the server does and is
-// rebuilt from the job's files (input, options, mapping, edits) after a
-// restart.
-type grid struct {
-	t        *Table
+// Grid is a file in memory with its findings: what the Check step pages,
+// filters and edits. It is not safe for concurrent use.
+type Grid struct {
+	t        *File
 	findings [][]Finding
 	checker  *Checker
-	counts   gridCounts
+	counts   Counts
 }
 
-// gridCounts are the numbers the Check step shows.
-type gridCounts struct {
+// Counts are the numbers the Check step shows.
+type Counts struct {
 	Rows     int
 	Errors   int // rows with an error
 	Warnings int // rows with a warning and no error
@@ -27,59 +25,37 @@ type gridCounts struct {
 	Severity map[string]string // rule -> severity
 }
 
-// buildGrid reads the job's file, applies its edits and checks every row.
-func (j *Job) buildGrid() (*grid, error) {
-	t, err := LoadTable(j.path(j.Input), j.Read)
-	if err != nil {
-		return nil, err
-	}
-	c, err := NewChecker(t.Header, j.Kind, j.MappingYAML)
-	if err != nil {
-		return nil, err
-	}
-	c.SetUpdate(j.Mode != "create")
-	for k, v := range j.Edits {
-		var row, col int
-		if _, err := fmt.Sscanf(k, "%d:%d", &row, &col); err != nil {
-			continue
-		}
-		if row >= 0 && row < len(t.Cells) && t.Cells[row] != nil && col >= 0 && col < len(t.Cells[row]) {
-			t.Cells[row][col] = v
-		}
-	}
-	g := &grid{t: t, checker: c}
+// NewGrid checks every row of t with c and counts the findings.
+func NewGrid(t *File, c *Checker) *Grid {
+	g := &Grid{t: t, checker: c}
 	g.findings = c.CheckAll(t)
 	g.recount()
-	return g, nil
+	return g
 }
 
-// loadGrid returns the job's grid, building it on first use. j.mu must be
-// held.
-func (j *Job) loadGrid() (*grid, error) {
-	if j.g != nil {
-		return j.g, nil
-	}
-	g, err := j.buildGrid()
-	if err != nil {
-		return nil, err
-	}
-	j.g = g
-	if j.st != nil {
-		j.st.keepGrid(j)
-	}
-	return g, nil
-}
+// File is the grid's file, edits included.
+func (g *Grid) File() *File { return g.t }
 
-func (g *grid) recount() {
-	g.counts = gridCounts{Rows: len(g.t.Cells), Rules: map[string]int{}, Severity: map[string]string{}}
+// Findings are row i's findings.
+func (g *Grid) Findings(i int) []Finding { return g.findings[i] }
+
+// Counts are the numbers the Check step shows; the maps are the grid's
+// own, to be read, not kept across an edit.
+func (g *Grid) Counts() Counts { return g.counts }
+
+// PasswordCol is the column that feeds the password, or -1.
+func (g *Grid) PasswordCol() int { return g.checker.PasswordCol }
+
+func (g *Grid) recount() {
+	g.counts = Counts{Rows: len(g.t.Cells), Rules: map[string]int{}, Severity: map[string]string{}}
 	for _, fs := range g.findings {
 		g.count(fs, 1)
 	}
 }
 
 // count adds (d = 1) or removes (d = -1) one row's findings.
-func (g *grid) count(fs []Finding, d int) {
-	sev := rowSeverity(fs)
+func (g *Grid) count(fs []Finding, d int) {
+	sev := RowSeverity(fs)
 	switch sev {
 	case SevError:
 		g.counts.Errors += d
@@ -99,8 +75,8 @@ func (g *grid) count(fs []Finding, d int) {
 	}
 }
 
-// rowSeverity is the worst severity of a row's findings, or "".
-func rowSeverity(fs []Finding) string {
+// RowSeverity is the worst severity of a row's findings, or "".
+func RowSeverity(fs []Finding) string {
 	sev := ""
 	for _, f := range fs {
 		if f.Severity == SevError {
@@ -118,19 +94,21 @@ type Filter struct {
 	Page int    // 1-based
 }
 
-const pageSize = 50
+// PageSize is how many rows a page of the grid or of a result table
+// shows.
+const PageSize = 50
 
-// rows returns the indexes of the rows the filter shows on its page, and
+// Rows returns the indexes of the rows the filter shows on its page, and
 // how many rows it shows in all.
-func (g *grid) rows(f Filter) ([]int, int) {
+func (g *Grid) Rows(f Filter) ([]int, int) {
 	var out []int
 	total := 0
-	first := (max(f.Page, 1) - 1) * pageSize
+	first := (max(f.Page, 1) - 1) * PageSize
 	for i, fs := range g.findings {
 		if !g.matches(fs, f) {
 			continue
 		}
-		if total >= first && total < first+pageSize {
+		if total >= first && total < first+PageSize {
 			out = append(out, i)
 		}
 		total++
@@ -138,14 +116,14 @@ func (g *grid) rows(f Filter) ([]int, int) {
 	return out, total
 }
 
-func (g *grid) matches(fs []Finding, f Filter) bool {
+func (g *Grid) matches(fs []Finding, f Filter) bool {
 	switch f.Show {
 	case "errors":
-		if rowSeverity(fs) != SevError {
+		if RowSeverity(fs) != SevError {
 			return false
 		}
 	case "warnings":
-		if rowSeverity(fs) != SevWarning {
+		if RowSeverity(fs) != SevWarning {
 			return false
 		}
 	}
@@ -155,9 +133,9 @@ func (g *grid) matches(fs []Finding, f Filter) bool {
 	return true
 }
 
-// edit sets one cell and re-checks what it affects. It returns the rows
+// Edit sets one cell and re-checks what it affects. It returns the rows
 // whose findings were recomputed.
-func (g *grid) edit(row, col int, value string) ([]int, error) {
+func (g *Grid) Edit(row, col int, value string) ([]int, error) {
 	if row < 0 || row >= len(g.t.Cells) {
 		return nil, fmt.Errorf("no row %d", row)
 	}
@@ -190,16 +168,16 @@ func (g *grid) edit(row, col int, value string) ([]int, error) {
 
 // cellRef names a cell as the person's spreadsheet does ("C7"), or the
 // row and column of a CSV file.
-func (g *grid) cellRef(row, col int) string {
+func (g *Grid) cellRef(row, col int) string {
 	line := g.t.Lines[row]
 	if col < 0 {
 		return strconv.Itoa(line)
 	}
-	return columnLetters(col) + strconv.Itoa(line)
+	return ColumnLetters(col) + strconv.Itoa(line)
 }
 
-// columnLetters turns a 0-based column index into A, B, ..., Z, AA, ...
-func columnLetters(i int) string {
+// ColumnLetters turns a 0-based column index into A, B, ..., Z, AA, ...
+func ColumnLetters(i int) string {
 	var b []byte
 	for i++; i > 0; i = (i - 1) / 26 {
 		b = append(b, byte('A'+(i-1)%26))
@@ -208,9 +186,9 @@ func columnLetters(i int) string {
 	return string(b)
 }
 
-// cellView is one cell as the Check step shows it. A password cell never
+// CellView is one cell as the Check step shows it. A password cell never
 // carries its value: only whether there is one.
-type cellView struct {
+type CellView struct {
 	Col      int    `json:"col"`
 	Value    string `json:"value"`
 	Password bool   `json:"password,omitempty"`
@@ -220,18 +198,19 @@ type cellView struct {
 	Ref      string `json:"ref"`
 }
 
-// rowView is one row of the Check step.
-type rowView struct {
+// RowView is one row of the Check step.
+type RowView struct {
 	Index    int        `json:"index"`
 	Line     int        `json:"line"`
 	Severity string     `json:"severity,omitempty"`
-	Cells    []cellView `json:"cells"`
+	Cells    []CellView `json:"cells"`
 	RowMsgs  []string   `json:"rowMessages,omitempty"` // findings not tied to a cell
 }
 
-func (g *grid) view(i int) rowView {
+// View is row i as the Check step shows it.
+func (g *Grid) View(i int) RowView {
 	fs := g.findings[i]
-	rv := rowView{Index: i, Line: g.t.Lines[i], Severity: rowSeverity(fs)}
+	rv := RowView{Index: i, Line: g.t.Lines[i], Severity: RowSeverity(fs)}
 	byCol := map[int][]Finding{}
 	for _, f := range fs {
 		if f.Col < 0 {
@@ -241,7 +220,7 @@ func (g *grid) view(i int) rowView {
 		byCol[f.Col] = append(byCol[f.Col], f)
 	}
 	for c := range g.t.Header {
-		cv := cellView{Col: c, Ref: g.cellRef(i, c)}
+		cv := CellView{Col: c, Ref: g.cellRef(i, c)}
 		if cells := g.t.Cells[i]; c < len(cells) {
 			cv.Value = cells[c]
 		}
@@ -252,7 +231,7 @@ func (g *grid) view(i int) rowView {
 		for _, f := range byCol[c] {
 			msgs = append(msgs, f.Message)
 		}
-		cv.Severity = rowSeverity(byCol[c])
+		cv.Severity = RowSeverity(byCol[c])
 		cv.Messages = strings.Join(msgs, "\n")
 		rv.Cells = append(rv.Cells, cv)
 	}
