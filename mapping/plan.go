@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"text/template"
 	"unicode"
@@ -191,6 +192,9 @@ func (mp *Mapper) plan(m *File) error {
 	if err := mp.applyMapping(m, parsed, auto); err != nil {
 		return err
 	}
+	if err := mp.checkPasswordReads(m, parsed); err != nil {
+		return err
+	}
 	if usesDot {
 		mp.data = make(map[string]string, len(mp.dotCols))
 	}
@@ -218,6 +222,35 @@ func (mp *Mapper) missingColumn(m *File, key, col string) error {
 func isPasswordColumn(h string) bool {
 	t, ok := lookupLabel(h)
 	return ok && t == target{field: validate.Password}
+}
+
+// checkPasswordReads refuses a template that builds any field but the
+// password from the password column: the value would show in reports. The
+// password columns are those the password is read or built from (however
+// they are named, say "Geheim" under columns:) and any whose header says
+// password.
+func (mp *Mapper) checkPasswordReads(m *File, parsed []parsedTmpl) error {
+	pw := target{field: validate.Password}
+	secret := map[int]bool{}
+	if p := mp.fields[validate.Password]; p != nil && p.tmpl == nil && p.constant == nil && p.col >= 0 {
+		secret[p.col] = true
+	}
+	for _, pt := range parsed {
+		if pt.t == pw {
+			maps.Copy(secret, pt.refs)
+		}
+	}
+	for _, pt := range parsed {
+		if pt.t == pw {
+			continue
+		}
+		for i := range pt.refs {
+			if secret[i] || isPasswordColumn(mp.header[i]) {
+				return m.errorf(pt.key, "the template reads column %q, which holds passwords; only password may be built from it (anything else would show the password in reports)", mp.header[i])
+			}
+		}
+	}
+	return nil
 }
 
 // parsedTmpl is one fields: entry of a mapping file, parsed.
@@ -255,13 +288,6 @@ func (mp *Mapper) parseTemplates(m *File) (parsed []parsedTmpl, used map[int]boo
 			}
 			refs[i], used[i] = true, true
 			usesDot = true
-		}
-		if t != (target{field: validate.Password}) {
-			for i := range refs {
-				if isPasswordColumn(mp.header[i]) {
-					return nil, nil, false, m.errorf(key, "the template reads column %q, which holds passwords; only password may be built from it (anything else would show the password in reports)", mp.header[i])
-				}
-			}
 		}
 		parsed = append(parsed, parsedTmpl{key, t, tmpl, refs})
 	}

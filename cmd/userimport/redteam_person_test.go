@@ -247,3 +247,34 @@ func TestDataRowAsHeaderQuiet(t *testing.T) {
 		t.Errorf("part of the header row's password is shown")
 	}
 }
+
+// TestRenamedPasswordColumnStaysSecret: finding 8. A mapping that renames a
+// column to password (its header, "Geheim", does not say password) and
+// also builds the name from it is refused before anything is sent, and
+// the password shows nowhere.
+func TestRenamedPasswordColumnStaysSecret(t *testing.T) {
+	srv := kintonetest.NewServer()
+	defer srv.Close()
+	useServer(t, srv, srv.URL)
+	dir := t.TempDir()
+	in := writeFile(t, dir, "users.csv", "login,Geheim\nk.user,Zz-Secret-991\n")
+	m := writeFile(t, dir, "map.yaml", "columns: {login: code, Geheim: password}\nfields:\n  name: '{{col \"Geheim\"}}'\n")
+	rep := filepath.Join(dir, "r.csv")
+	code, stdout, stderr := runCmd(t, t.Context(), "import", in, "--mapping", m, "--report", rep)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+	if !strings.Contains(stderr, "map.yaml:3: fields.name") {
+		t.Errorf("the error does not name the mapping line:\n%s", stderr)
+	}
+	out := stdout + stderr
+	if b, err := os.ReadFile(rep); err == nil {
+		out += string(b)
+	}
+	if strings.Contains(out, "Zz-Secret-991") {
+		t.Errorf("the password is shown:\n%s", out)
+	}
+	if got := len(srv.Users()); got != 1 {
+		t.Errorf("the server has %d users, want only the Administrator", got)
+	}
+}
