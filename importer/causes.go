@@ -29,6 +29,8 @@ func (c *causes) add(r *report.Row) {
 	switch r.Status {
 	case report.Invalid, report.Failed:
 		c.count(r.ErrorCode, report.SeverityError, r.Row, r.Message)
+	case report.OutcomeUnknown:
+		c.count(string(report.OutcomeUnknown), report.SeverityError, r.Row, r.Message)
 	case report.NotAttempted:
 		c.count(string(report.NotAttempted), report.SeverityError, r.Row, r.Message)
 	}

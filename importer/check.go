@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
@@ -24,10 +25,41 @@ type item struct {
 	prev   *report.Row
 	// existing is the user the row names, when there is one.
 	existing *kintone.User
+	// absent is set once the user was seen not to exist before any create
+	// of this run that could have made it: if it exists later, this run
+	// created it.
+	absent bool
+	// firstSent is the server's time logged before the first create
+	// request of this run that held the row (zero if none, or if the
+	// server's time is unknown). A user whose creation time is not
+	// earlier than it may have been created by this run; values that
+	// match the row are no such evidence.
+	firstSent time.Time
+	// rejected says what an earlier rejected Add Guests request that held
+	// the row, without naming it, may have done (see guestPast).
+	rejected guestPast
 	// renamed marks a row whose user was renamed (or, in a dry run,
 	// would be) before its other changes.
 	renamed bool
 }
+
+// guestPast is what a rejected Add Guests request that did not name a row
+// says about it. No public source says such a rejection is atomic: the
+// rows it did not name may have been created.
+type guestPast int
+
+const (
+	// notRejected: no rejected request held the row without naming it.
+	notRejected guestPast = iota
+	// rejectedOthers: a request was rejected for other rows and none of
+	// its messages said "already exists": if the guest exists later, that
+	// request created it.
+	rejectedOthers
+	// rejectedUnattributed: a request was rejected with an "already
+	// exists" it did not attribute to a row: a later "already exists" for
+	// this row cannot say whether the guest was there before.
+	rejectedUnattributed
+)
 
 func (it *item) code() string { return it.rec.Values[validate.Code] }
 

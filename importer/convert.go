@@ -40,9 +40,14 @@ func newUserInput(rec *validate.Record) kintone.UserInput {
 // the report. Only columns present in the file are compared: a missing
 // column or a "*" cell means "leave as is", an empty cell means "clear".
 // The password is never sent on update: an upsert that re-runs the same HR
-// file must not reset every user's password. valid and locale are always
-// sent because the Update Users page documents that omitting them resets
-// them to their defaults (§2 Update Users, an open question).
+// file must not reset every user's password. valid is always sent because
+// the Update Users page documents that omitting it resets it to its
+// default (§2 Update Users, an open question); locale is sent only when it
+// changes, since the API no longer resets an omitted locale and sending
+// the current one back could turn "auto" into a fixed language on a
+// server that reports it differently. Custom items are sent as the user's
+// whole list with the row's changes merged in (customInput), which is
+// right whether the server merges a partial list or replaces the whole.
 func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool, []string) {
 	u := kintone.UserInput{Code: cur.Code}
 	var changes []string
@@ -64,9 +69,6 @@ func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bo
 		differ("valid", strconv.FormatBool(cur.Valid), v)
 	}
 	u.Valid = &valid
-	if u.Locale == nil {
-		u.Locale = ptr(cur.Locale)
-	}
 	if rec.Set[validate.SortOrder] && !rec.Keep[validate.SortOrder] {
 		if n, ok := sortOrder(rec); ok && (cur.SortOrder == nil || *cur.SortOrder != n) {
 			u.SortOrder = &n
@@ -78,9 +80,7 @@ func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bo
 		}
 	}
 	if diffs := customDiffers(rec.Custom, cur.CustomItemValues); len(diffs) > 0 {
-		for _, c := range rec.Custom {
-			u.CustomItemValues = append(u.CustomItemValues, kintone.CustomItemValue{Code: c.Code, Value: c.Value})
-		}
+		u.CustomItemValues = customInput(rec.Custom, cur.CustomItemValues)
 		changes = append(changes, diffs...)
 	}
 	return u, len(changes) > 0, changes
@@ -110,6 +110,27 @@ func customDiffers(want []validate.CustomValue, have []kintone.CustomItemValue) 
 		}
 	}
 	return diffs
+}
+
+// customInput is the user's whole custom item list (have, from Get Users)
+// with the row's values (want) put in: the items the row does not name
+// keep their current values, and an item new to the user is added.
+func customInput(want []validate.CustomValue, have []kintone.CustomItemValue) []kintone.CustomItemValue {
+	out := make([]kintone.CustomItemValue, 0, len(have)+len(want))
+	at := make(map[string]int, len(have))
+	for _, h := range have {
+		at[h.Code] = len(out)
+		out = append(out, h)
+	}
+	for _, c := range want {
+		if i, ok := at[c.Code]; ok {
+			out[i].Value = c.Value
+			continue
+		}
+		at[c.Code] = len(out)
+		out = append(out, kintone.CustomItemValue{Code: c.Code, Value: c.Value})
+	}
+	return out
 }
 
 func sortOrder(rec *validate.Record) (int64, bool) {

@@ -61,7 +61,7 @@ func (s *Summary) OK() bool {
 			continue
 		}
 		switch st {
-		case report.Invalid, report.Failed, report.NotAttempted:
+		case report.Invalid, report.Failed, report.NotAttempted, report.OutcomeUnknown:
 			return false
 		}
 	}
@@ -74,8 +74,18 @@ func (s *Summary) String() string {
 	if s.Warned > 0 {
 		w = fmt.Sprintf("; %s with warnings", plural(s.Warned, "row"))
 	}
+	for _, f := range s.FileFindings {
+		if f.Rule == RuleRightsUnknown {
+			w += "; the account's rights could not be checked before sending (see the warning above)"
+		}
+	}
 	return fmt.Sprintf("%s%s; %d requests in %s", s.Summary.String(), w, s.Requests, s.Elapsed.Round(time.Millisecond))
 }
+
+// RuleRightsUnknown is the rule of the file finding (Summary.FileFindings)
+// of a run whose pre-flight could not tell whether the account may write
+// users: the rights probe got an answer nobody documented.
+const RuleRightsUnknown = "preflight.rights_unknown"
 
 func plural(n int, what string) string {
 	if n == 1 {
@@ -242,8 +252,13 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 		s.resume.Close()
 		return nil, err
 	}
-	if err := preflight(snd, o.Kind); err != nil && ctx.Err() == nil {
+	warning, err := preflight(snd, o.Kind)
+	if err != nil && ctx.Err() == nil {
 		return fail(err)
+	}
+	if warning != "" {
+		fmt.Fprintln(o.Log, "warning: "+warning)
+		in.fileFindings = append(in.fileFindings, report.Finding{Rule: RuleRightsUnknown, Severity: report.SeverityWarning, Message: warning})
 	}
 	if o.Kind == validate.Users && o.MatchOn != MatchCode && ctx.Err() == nil {
 		if s.index, err = loadIndex(snd); err != nil && ctx.Err() == nil {
@@ -380,16 +395,21 @@ func (s *importSink) process(items []*item) {
 // sent. A create that cannot be logged is not sent, and the run stops: a
 // crash after it would leave no evidence of what was created.
 func (s *importSink) logSend(g []*item) error {
+	var at time.Time
+	if s.o.ServerTime != nil {
+		at = s.o.ServerTime()
+	}
+	for _, it := range g {
+		if it.firstSent.IsZero() {
+			it.firstSent = at
+		}
+	}
 	if s.log == nil {
 		return nil
 	}
 	entries := make([]recovery.Entry, len(g))
 	for i, it := range g {
 		entries[i] = recovery.Entry{Row: it.rec.Row, Code: it.code()}
-	}
-	var at time.Time
-	if s.o.ServerTime != nil {
-		at = s.o.ServerTime()
 	}
 	if err := s.log.Sending(at, entries); err != nil {
 		s.logErr.CompareAndSwap(nil, &err)

@@ -163,11 +163,12 @@ func TestImportTenThousand(t *testing.T) {
 	if got := sum.Counts[report.Invalid]; got != len(invalid) {
 		t.Errorf("summary: %d invalid, want %d", got, len(invalid))
 	}
-	// Clean data needs exactly ceil(valid/100) requests per step (lookup,
-	// add, services), plus the two pre-flight calls.
+	// Clean data needs exactly ceil(valid/100) requests per step (add,
+	// services: in create mode the server's answer is the lookup), plus
+	// the two pre-flight calls.
 	batches := (n - len(invalid) + 99) / 100
-	if want := int64(3*batches + 2); sum.Requests != want {
-		t.Errorf("sent %d requests, want %d", sum.Requests, want)
+	if want := int64(2*batches + 2); sum.Requests != want {
+		t.Errorf("sent %d requests, want %d: %v", sum.Requests, want, srv.Requests().ByEndpoint)
 	}
 	if mc := srv.MaxConcurrency(); mc > 8 {
 		t.Errorf("saw %d requests in flight, want ≤ 8", mc)
@@ -357,63 +358,87 @@ func TestBatchIsolation(t *testing.T) {
 	}
 }
 
-// TestRejectedAddIsolated: rows the server rejects on Add Users (a
-// duplicate created behind our back, between lookup and add, is the only
-// realistic case; here a user preloaded in a way our lookup cannot see is
-// simulated by a name the server refuses) fail alone.
+// TestRejectedAddIsolated: users another administrator creates just
+// before the importer's request (after its lookup, in upsert mode) are
+// rejected by Add Users; only they fail, whether the server names their
+// rows or not, and they are left untouched.
 func TestRejectedAddIsolated(t *testing.T) {
-	for _, unindexed := range []bool{false, true} {
-		t.Run(fmt.Sprintf("unindexed=%v", unindexed), func(t *testing.T) {
-			var b strings.Builder
-			b.WriteString("code,name,password,timezone\n")
-			for i := range 120 {
-				tz := "Asia/Tokyo"
-				fmt.Fprintf(&b, "v%03d,User %d,Pass-%d-word,%s\n", i, i, i, tz)
-			}
-			path := writeFile(t, "users.csv", b.String())
-			var opts []kintonetest.Option
-			if unindexed {
-				opts = append(opts, kintonetest.WithUnindexedErrors())
-			}
-			srv := kintonetest.NewServer(opts...)
-			defer srv.Close()
-			api := &racingAPI{API: client(t, srv), srv: srv, steal: map[string]bool{"v005": true, "v050": true, "v110": true}}
-			rep := &memReport{}
-			if _, err := importer.Import(t.Context(), api, baseOptions(path, rep)); err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range rep.rows {
-				want := report.Created
-				if api.steal[r.Code] {
-					want = report.Failed
+	for _, mode := range []importer.Mode{importer.Create, importer.Upsert} {
+		for _, unindexed := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/unindexed=%v", mode, unindexed), func(t *testing.T) {
+				var b strings.Builder
+				b.WriteString("code,name,password,timezone\n")
+				for i := range 120 {
+					fmt.Fprintf(&b, "v%03d,User %d,Pass-%d-word,Asia/Tokyo\n", i, i, i)
 				}
-				if r.Status != want {
-					t.Errorf("%s: %s (%s), want %s", r.Code, r.Status, r.Message, want)
+				path := writeFile(t, "users.csv", b.String())
+				// The other administrator's users were made a minute
+				// before the request: their creation time says so.
+				var past atomic.Bool
+				opts := []kintonetest.Option{kintonetest.WithClock(func() time.Time {
+					if past.Load() {
+						return time.Now().Add(-time.Minute)
+					}
+					return time.Now()
+				})}
+				if unindexed {
+					opts = append(opts, kintonetest.WithUnindexedErrors())
 				}
-			}
-		})
+				srv := kintonetest.NewServer(opts...)
+				defer srv.Close()
+				api := &racingAPI{clocked: client(t, srv), srv: srv, past: &past, steal: map[string]bool{"v005": true, "v050": true, "v110": true}}
+				rep := &memReport{}
+				o := baseOptions(path, rep)
+				o.Mode = mode
+				if _, err := importer.Import(t.Context(), api, o); err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rep.rows {
+					want := report.Created
+					if api.steal[r.Code] {
+						want = report.Failed
+						if mode == importer.Upsert && r.Status == report.Updated {
+							// Its batch was looked up after the other
+							// administrator made it: an upsert updates it.
+							want = report.Updated
+						}
+						if len(srv.Services(r.Code)) != 0 {
+							t.Errorf("%s: the other administrator's user was given services %v", r.Code, srv.Services(r.Code))
+						}
+					}
+					if r.Status != want {
+						t.Errorf("%s: %s (%s), want %s", r.Code, r.Status, r.Message, want)
+					}
+				}
+				if n := len(srv.Users()); n != 121 {
+					t.Errorf("%d users on the server, want 121", n)
+				}
+			})
+		}
 	}
 }
 
-// racingAPI creates some users behind the importer's back right after its
-// lookup, as another admin might: Add Users then rejects them.
+// racingAPI creates some users behind the importer's back right before its
+// first Add Users request, as another administrator might.
 type racingAPI struct {
-	importer.API
+	clocked
 	srv   *kintonetest.Server
+	past  *atomic.Bool
 	steal map[string]bool
 	done  atomic.Bool
 }
 
-func (a *racingAPI) GetUsers(ctx context.Context, o kintone.GetUsersOptions) ([]kintone.User, error) {
-	us, err := a.API.GetUsers(ctx, o)
-	if len(o.Codes) > 0 && a.done.CompareAndSwap(false, true) {
-		var in []kintone.UserInput
+func (a *racingAPI) AddUsers(ctx context.Context, in []kintone.UserInput) error {
+	if a.done.CompareAndSwap(false, true) {
+		var us []kintone.UserInput
 		for c := range a.steal {
-			in = append(in, kintone.UserInput{Code: c, Name: ptr("Other"), Password: ptr(kintone.Secret("Other-pass-1"))})
+			us = append(us, kintone.UserInput{Code: c, Name: ptr("Other"), Password: ptr(kintone.Secret("Other-pass-1"))})
 		}
-		a.srv.AddUsers(in...)
+		a.past.Store(true)
+		a.srv.AddUsers(us...)
+		a.past.Store(false)
 	}
-	return us, err
+	return a.clocked.AddUsers(ctx, in)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -505,6 +530,20 @@ func TestDryRunWritesNothing(t *testing.T) {
 	}
 	if st := srv.Requests(); st.ByEndpoint["POST /v1/users.json"]+st.ByEndpoint["PUT /v1/users.json"] != 0 {
 		t.Errorf("dry run sent writes: %v", st.ByEndpoint)
+	}
+	// In create mode a real run learns that alice exists from Add Users;
+	// a dry run, which sends none, looks the users up.
+	rep = &memReport{}
+	opts = baseOptions(path, rep)
+	opts.DryRun = true
+	if _, err := importer.Import(t.Context(), client(t, srv), opts); err != nil {
+		t.Fatal(err)
+	}
+	want = []report.Status{report.Invalid, report.WouldCreate, report.Invalid}
+	for i, r := range rep.rows {
+		if r.Status != want[i] {
+			t.Errorf("create mode: row %d: %s (%s), want %s", r.Row, r.Status, r.Message, want[i])
+		}
 	}
 }
 

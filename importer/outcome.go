@@ -80,6 +80,14 @@ func (o *outcome) fail(code, msg string) {
 	o.note(msg)
 }
 
+// unknown sets the outcome_unknown status: a create was sent and the
+// server's answers cannot say whether it was applied. The send log keeps
+// its evidence, so --resume checks it again.
+func (o *outcome) unknown(msg string) {
+	o.status, o.errCode, o.uncertain = report.OutcomeUnknown, "outcome_unknown", true
+	o.note(msg)
+}
+
 // warn adds a warning finding about the whole row.
 func (o *outcome) warn(rule, msg string) {
 	o.findings = append(o.findings, report.Finding{Rule: rule, Severity: report.SeverityWarning, Message: msg})

@@ -22,7 +22,15 @@ const probeCode = "userimport:preflight/probe"
 // calls are independent (the probe cannot change anything), so they run at
 // the same time; the read's failure is the one explained when both fail,
 // since it is the more basic one.
-func preflight(r *sender, kind validate.Kind) error {
+//
+// The answer to the rights probe is not documented. A 400 (the expected
+// "no such user") or a 2xx says the rights are there. Any other JSON
+// answer that is not a refusal of the login or the rights (a 404 or 520
+// for the unknown login name, say) leaves them unknown: the read already
+// proved the address and the login, so the run goes on and the returned
+// warning says so; a batch refused later for want of rights stops the run
+// then.
+func preflight(r *sender, kind validate.Kind) (warning string, err error) {
 	readErr := make(chan error, 1)
 	go func() {
 		readErr <- r.call(func(ctx context.Context) error {
@@ -30,23 +38,27 @@ func preflight(r *sender, kind validate.Kind) error {
 			return err
 		})
 	}()
-	err := r.call(func(ctx context.Context) error {
+	err = r.call(func(ctx context.Context) error {
 		if kind == validate.Guests {
 			return r.api.DeleteGuests(ctx, []string{probeCode})
 		}
 		return r.api.UpdateUserServices(ctx, []kintone.UserServices{{Code: probeCode, Services: []string{}}})
 	})
 	if rerr := <-readErr; rerr != nil {
-		return explain(rerr)
+		return "", explain(rerr)
 	}
 	var e *kintone.APIError
+	_, redirected := kintone.IsRedirect(err)
 	switch {
 	case err == nil:
-		return nil
+		return "", nil
 	case errors.As(err, &e) && e.Status == 400 && !e.HTML:
-		return nil // the expected "not found / invalid": rights are fine
+		return "", nil // the expected "not found / invalid": rights are fine
+	case kintone.IsAuth(err) || kintone.IsPermission(err) || redirected:
+	case errors.As(err, &e) && !e.HTML && e.Status >= 400:
+		return fmt.Sprintf("the account's rights could not be checked before sending: the rights probe (a write for a login name no user can have) was answered %d %s %q instead of the expected 400; the run goes on, and stops if the server refuses a batch for want of rights", e.Status, e.Code, e.Message), nil
 	}
-	return explain(err)
+	return "", explain(err)
 }
 
 // explain turns a pre-flight failure into an error that says what to fix.
@@ -56,8 +68,13 @@ func explain(err error) error {
 	switch {
 	case kintone.IsAuth(err):
 		return &FatalError{Err: fmt.Errorf("the server refused the login: check KINTONE_USERNAME and KINTONE_PASSWORD (or KINTONE_API_TOKEN); accounts with two-factor authentication cannot use the API: %w", err)}
+	case kintone.IsPermission(err) && kintone.Refusal(err) == kintone.RefusedTokenScope:
+		return &FatalError{Err: fmt.Errorf("the API token may not write users: it needs the Read and Write scope (and the Dangerous Zone scope to change members of the Administrators group): %w", err)}
 	case kintone.IsPermission(err):
 		return &FatalError{Err: fmt.Errorf("the account is not allowed to add users: it must be a cybozu.com administrator (or an API token with the Read and Write scope): %w", err)}
+	case isRedirect(err):
+		loc, _ := kintone.IsRedirect(err)
+		return &FatalError{Err: fmt.Errorf("the server answered with a redirect to %q, which the User API never does: KINTONE_BASE_URL must be the domain itself, like https://example.cybozu.com: %w", loc, err)}
 	case errors.As(err, &e) && e.HTML:
 		return &FatalError{Err: fmt.Errorf("the server answered with a web page instead of the API: the domain probably restricts access by IP address or requires Basic authentication; run from an allowed network or set KINTONE_BASIC_AUTH_USERNAME and KINTONE_BASIC_AUTH_PASSWORD: %w", err)}
 	case errors.As(err, &e) && (e.Status == 404 || e.Status == 405):
@@ -67,6 +84,11 @@ func explain(err error) error {
 		return fmt.Errorf("the domain in KINTONE_BASE_URL does not resolve; check its spelling: %w", err)
 	}
 	return fmt.Errorf("cannot reach the User API: %w", err)
+}
+
+func isRedirect(err error) bool {
+	_, ok := kintone.IsRedirect(err)
+	return ok
 }
 
 // userIndex holds every user of the domain, for matching rows by employee

@@ -101,14 +101,17 @@ type step struct {
 	send func(ctx context.Context, items []*item) error
 	ok   func(it *item)
 	fail func(it *item, code, msg string)
-	// reconcile asks the server what an outcome-unknown request committed
-	// and returns the items still to send. Nil means the write is
-	// idempotent (a PUT that replaces state) and is simply sent again.
-	reconcile func(items []*item) (rest []*item, err error)
-	// existsMeansDone, for writes that cannot be read back (Add Guests),
-	// accepts an "already exists" rejection of an item whose earlier
-	// attempt had an unknown outcome: that attempt created it.
-	existsMeansDone bool
+	// settle asks the server what a create request committed, after its
+	// answer was lost (rej == nil) or it was rejected (rej: a 400, or a
+	// 403 for the API token's scope), and returns the groups of items
+	// still to send. No public source says a rejected batch is atomic, so
+	// a rejection is no proof that nothing was created. Nil means the
+	// write is idempotent (a PUT that replaces state) and is simply sent
+	// again, or cannot be read back (Add Guests).
+	settle func(group []*item, rej *kintone.APIError) ([][]*item, error)
+	// guests marks Add Guests, whose result cannot be read back: the
+	// server's "already exists" answer is all there is to go on.
+	guests bool
 	// primary marks the write that creates or changes the rows' users
 	// (Add Users, Update Users, Add Guests). Once the run is stopping no
 	// group of it is sent any more, not even the rest of a group split by
@@ -120,14 +123,17 @@ type step struct {
 
 // creates reports whether the step creates users or guests: only then can
 // a lost answer leave a user that may or may not exist.
-func (s *step) creates() bool { return s.reconcile != nil || s.existsMeansDone }
+func (s *step) creates() bool { return s.settle != nil || s.guests }
 
 // runStep sends items in one request, then handles the answer:
-//   - rejected with indexed field errors: those rows fail with the server's
-//     message, the rest are sent again;
+//   - rejected (a 400, or a 403 for an API token's scope) with indexed
+//     field errors: those rows fail with the server's message, the rest
+//     are sent again;
 //   - rejected without an index (users.code): the group is halved until the
 //     bad rows are alone, so one bad row never fails the other 99;
-//   - outcome unknown: reconcile, then send only what is missing;
+//   - a create rejected or whose outcome is unknown: settle (look the
+//     group up), then send only what is missing;
+//   - a redirect, or refused credentials or rights: the run stops;
 //   - transient failure after the retry budget: the group fails, resumable.
 func (r *sender) runStep(s *step, items []*item) {
 	queue := [][]*item{items}
@@ -151,27 +157,45 @@ func (r *sender) runStep(s *step, items []*item) {
 			send = r.callUnlessStopping
 		}
 		err := send(func(ctx context.Context) error { return s.send(ctx, group) })
-		var apiErr *kintone.APIError
-		switch {
-		case err == nil:
-			for _, it := range group {
-				s.ok(it)
-				it.out.uncertain = false
-			}
-		case kintone.IsOutcomeUnknown(err):
-			unknown++
-			queue = append(queue, r.lostAnswer(s, group, err, unknown)...)
-		case kintone.IsAuth(err) || kintone.IsPermission(err):
-			r.setFatal(err)
-			r.stopGroup(s, group, "not sent: "+err.Error())
-		case errors.Is(err, errInterrupted):
-			r.stopGroup(s, group, "not sent: the run was interrupted")
-		case errors.As(err, &apiErr) && apiErr.Status == 400 && !apiErr.HTML:
-			queue = append(queue, r.isolate(s, group, apiErr)...)
-		default:
-			r.failGroup(s, group, errorCode(err), err.Error())
-		}
+		queue = append(queue, r.answered(s, group, err, &unknown)...)
 	}
+}
+
+// answered handles the answer to one group and returns the groups to send
+// again.
+func (r *sender) answered(s *step, group []*item, err error, unknown *int) [][]*item {
+	var apiErr *kintone.APIError
+	loc, redirected := kintone.IsRedirect(err)
+	switch {
+	case err == nil:
+		for _, it := range group {
+			s.ok(it)
+			it.out.uncertain = false
+		}
+	case redirected:
+		// The User API does not redirect: every request would be sent
+		// to the same place, so nothing more is sent anywhere.
+		r.setFatal(fmt.Errorf("the server answered with a redirect to %q, which the User API never does: check KINTONE_BASE_URL (https://<subdomain>.cybozu.com): %w", loc, err))
+		r.stopGroup(s, group, "not sent: "+r.fatal.Load().Error())
+	case kintone.IsOutcomeUnknown(err):
+		*unknown++
+		return r.lostAnswer(s, group, err, *unknown)
+	case kintone.Refusal(err) == kintone.RefusedTokenScope && errors.As(err, &apiErr):
+		// The pre-flight showed the token may write; a refusal now is
+		// about these rows (a member of the Administrators group needs
+		// the Dangerous Zone scope), so only they fail.
+		return r.isolate(s, group, apiErr)
+	case kintone.IsAuth(err) || kintone.IsPermission(err):
+		r.setFatal(err)
+		r.stopGroup(s, group, "not sent: "+err.Error())
+	case errors.Is(err, errInterrupted):
+		r.stopGroup(s, group, "not sent: the run was interrupted")
+	case errors.As(err, &apiErr) && apiErr.Status == 400 && !apiErr.HTML:
+		return r.isolate(s, group, apiErr)
+	default:
+		r.failGroup(s, group, errorCode(err), err.Error())
+	}
+	return nil
 }
 
 // lostAnswer handles a group whose answer was lost (the unknown-th time in
@@ -195,54 +219,89 @@ func (r *sender) lostAnswer(s *step, group []*item, err error, unknown int) [][]
 		r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost repeatedly (the last time: "+err.Error()+"); the change may have been applied: run again with --resume to check")
 		return nil
 	}
-	if s.reconcile == nil {
+	if s.settle == nil {
 		return [][]*item{group}
 	}
-	rest, rerr := s.reconcile(group)
+	rest, rerr := s.settle(group, nil)
 	if rerr != nil {
 		r.failGroup(s, group, "outcome_unknown", "the answer to the request was lost ("+err.Error()+") and the server could not be asked what it applied ("+rerr.Error()+"); run again with --resume to check")
 		return nil
 	}
-	if len(rest) > 0 {
+	if n := countItems(rest); n > 0 {
 		// A server failure (a database lock) may last a moment: back off
 		// before sending the rest, as for any retry.
 		if r.retry.Sleep(r.stop, r.retry.Backoff(unknown, err)) != nil {
-			r.stopGroup(s, rest, "not sent: the run was interrupted")
+			for _, g := range rest {
+				r.stopGroup(s, g, "not sent: the run was interrupted")
+			}
 			return nil
 		}
 	}
-	return [][]*item{rest}
+	return rest
 }
 
-// isolate handles a rejected group and returns the groups to send again.
+func countItems(groups [][]*item) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	return n
+}
+
+// isolate handles a rejected group (a 400, or a 403 for the API token's
+// scope) and returns the groups to send again: rows the server names
+// fail with its message, the others are sent again; without an index the
+// group is halved until the bad rows are alone. A create is first
+// settled: the server may have committed part of the group.
 func (r *sender) isolate(s *step, group []*item, e *kintone.APIError) [][]*item {
-	byIndex := map[int][]string{}
-	for _, fe := range e.Errors {
-		if fe.Index >= 0 && fe.Index < len(group) {
-			byIndex[fe.Index] = append(byIndex[fe.Index], fieldMessage(fe))
+	if s.settle != nil {
+		rest, err := s.settle(group, e)
+		if err != nil {
+			for _, it := range group {
+				it.out.uncertain = true
+			}
+			r.failGroup(s, group, "outcome_unknown", "the server rejected the request ("+rejection(e)+"), which may still have created some of its users, and it could not be asked which ("+err.Error()+"); run again with --resume to check")
+			return nil
 		}
+		return rest
+	}
+	byIndex := indexedMessages(e, len(group))
+	if s.guests {
+		return r.isolateGuests(s, group, e, byIndex)
 	}
 	if len(byIndex) > 0 {
 		var rest []*item
 		for i, it := range group {
-			msgs, bad := byIndex[i]
-			switch {
-			case !bad:
+			if msgs, bad := byIndex[i]; bad {
+				s.fail(it, e.Code, rejectedRow(e, msgs))
+			} else {
 				rest = append(rest, it)
-			case s.existsMeansDone && it.out.uncertain && mentionsExists(msgs):
-				it.out.note("confirmed: the request whose answer was lost had created it")
-				s.ok(it)
-			default:
-				s.fail(it, e.Code, "the server rejected this row: "+strings.Join(msgs, "; "))
 			}
 		}
 		return [][]*item{rest}
 	}
 	if len(group) > 1 {
-		half := len(group) / 2
-		return [][]*item{group[:half], group[half:]}
+		return halves(group)
 	}
-	it := group[0]
+	s.fail(group[0], e.Code, rejectedRow(e, allMessages(e)))
+	return nil
+}
+
+// indexedMessages returns the field errors of a rejection by the index of
+// the item they name (users[3].code), for a group of n items.
+func indexedMessages(e *kintone.APIError, n int) map[int][]string {
+	byIndex := map[int][]string{}
+	for _, fe := range e.Errors {
+		if fe.Index >= 0 && fe.Index < n {
+			byIndex[fe.Index] = append(byIndex[fe.Index], fieldMessage(fe))
+		}
+	}
+	return byIndex
+}
+
+// allMessages returns the field errors of a rejection, or its message
+// when it has none.
+func allMessages(e *kintone.APIError) []string {
 	var msgs []string
 	for _, fe := range e.Errors {
 		msgs = append(msgs, fieldMessage(fe))
@@ -250,13 +309,27 @@ func (r *sender) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 	if len(msgs) == 0 {
 		msgs = []string{e.Message}
 	}
-	if s.existsMeansDone && it.out.uncertain && mentionsExists(msgs) {
-		it.out.note("confirmed: the request whose answer was lost had created it")
-		s.ok(it)
-		return nil
+	return msgs
+}
+
+// rejectedRow is the message of a row the server rejected; a refusal for
+// the API token's scope says which scope the row needs.
+func rejectedRow(e *kintone.APIError, msgs []string) string {
+	msg := "the server rejected this row: " + strings.Join(msgs, "; ")
+	if kintone.Refusal(e) == kintone.RefusedTokenScope {
+		msg = "the API token may not write this row (403 " + e.Code + "): a member of the Administrators group can only be changed with a token that has the Dangerous Zone scope, or with a password login; " + strings.Join(msgs, "; ")
 	}
-	s.fail(it, e.Code, "the server rejected this row: "+strings.Join(msgs, "; "))
-	return nil
+	return msg
+}
+
+// rejection describes a rejection in a few words.
+func rejection(e *kintone.APIError) string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, strings.Join(allMessages(e), "; "))
+}
+
+func halves(group []*item) [][]*item {
+	half := len(group) / 2
+	return [][]*item{group[:half], group[half:]}
 }
 
 func fieldMessage(fe kintone.FieldError) string {
@@ -265,16 +338,6 @@ func fieldMessage(fe kintone.FieldError) string {
 		f = fe.Key
 	}
 	return f + ": " + strings.Join(fe.Messages, ", ")
-}
-
-func mentionsExists(msgs []string) bool {
-	for _, m := range msgs {
-		l := strings.ToLower(m)
-		if strings.Contains(l, "already exists") || strings.Contains(m, "すでに") || strings.Contains(m, "已存在") {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *sender) failGroup(s *step, group []*item, code, msg string) {

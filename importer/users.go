@@ -11,13 +11,17 @@ import (
 	"github.com/userimport/userimport/validate"
 )
 
-// processUsers runs a batch of users: look them up, decide each row's
-// write, send the creates and the updates, then the services and
+// processUsers runs a batch of users: look up those that need it, decide
+// each row's write, send the creates and the updates, then the services and
 // departments steps.
 func (s *importSink) processUsers(items []*item) {
-	if err := s.lookup(items); err != nil {
+	ask := s.toLookUp(items)
+	if err := s.lookup(ask); err != nil {
 		s.lookupFailed(items, err)
 		return
+	}
+	for _, it := range ask {
+		it.absent = it.existing == nil
 	}
 	create, update, inputs := s.classify(items)
 	defer s.life.finishRenames(items)
@@ -46,8 +50,8 @@ func (s *importSink) processUsers(items []*item) {
 			s.refused(it, code)
 			it.out.fail(code, msg)
 		},
-		reconcile: s.reconcileAdds,
-		primary:   true,
+		settle:  s.settleAdds,
+		primary: true,
 	}, create)
 	s.snd.runStep(&step{
 		send: func(ctx context.Context, g []*item) error {
@@ -192,6 +196,9 @@ func (s *importSink) lookupFailed(items []*item, err error) {
 // request per batch, or from the index of all users for --match-on
 // employeeNumber|email.
 func (s *importSink) lookup(items []*item) error {
+	if len(items) == 0 {
+		return nil
+	}
 	if s.index != nil {
 		for _, it := range items {
 			it.existing = s.index.find(s.o.MatchOn, &it.rec)
@@ -231,26 +238,154 @@ func (s *importSink) getByCodes(items []*item) (map[string]kintone.User, error) 
 	return found, nil
 }
 
-// reconcileAdds asks the server which users of an Add Users request whose
-// answer was lost exist now. They were created by that request (the batch
-// was checked for existing users before it was sent), so they are done;
-// only the rest is sent again. This is what keeps a dropped connection from
-// creating a user twice or misreporting it as "exists".
-func (s *importSink) reconcileAdds(group []*item) ([]*item, error) {
+// toLookUp returns the rows to look up before anything is sent. In create
+// mode none: the server's own "already exists" answer is the lookup, and a
+// rejected or lost request is settled by looking its rows up then
+// (settleAdds). Other modes must know which users exist to choose between
+// create and update, and a dry run, which sends no create, to say which
+// rows would fail; a resumed row may name a user an earlier run created.
+func (s *importSink) toLookUp(items []*item) []*item {
+	if s.o.Mode != Create || s.o.DryRun || s.index != nil || s.o.ServerTime == nil {
+		// Without the server's time a user found after a rejected
+		// request could not be told from one that was there before.
+		return items
+	}
+	var ask []*item
+	for _, it := range items {
+		if it.resume != recovery.Again || it.out.uncertain {
+			ask = append(ask, it)
+		}
+	}
+	return ask
+}
+
+// settleAdds finds out what an Add Users request committed after it was
+// rejected (rej: a 400, or a 403 for the token's scope) or its answer was
+// lost (rej nil), and returns the groups still to send. The group is
+// looked up: a user that exists now was created by this run when it was
+// seen absent before, or when its creation time is not earlier than the
+// server's time logged before this run first sent it (addedBy); it is
+// then reported created and gets its services and departments. A user
+// that existed before fails as "exists" and is left untouched. Rows the
+// rejection names fail with its message; the rest are sent again, halved
+// when the rejection names no row.
+func (s *importSink) settleAdds(group []*item, rej *kintone.APIError) ([][]*item, error) {
+	var byIndex map[int][]string
+	unattributed := false
+	if rej != nil {
+		byIndex = indexedMessages(rej, len(group))
+		unattributed = len(byIndex) == 0 && kintone.ClassifyExists(allMessages(rej)...) == kintone.AlreadyExists
+	}
 	found, err := s.getByCodes(group)
 	if err != nil {
 		return nil, err
 	}
 	var rest []*item
-	for _, it := range group {
-		if _, ok := found[it.code()]; ok {
-			it.out.status, it.out.uncertain = report.Created, false
-			it.out.note("confirmed on the server after the answer to the request was lost")
+	for i, it := range group {
+		msgs, named := byIndex[i]
+		u, exists := found[it.code()]
+		if !exists {
+			it.absent = true
+			if named {
+				s.addRefused(it, rej, msgs)
+			} else {
+				rest = append(rest, it)
+			}
 			continue
 		}
-		rest = append(rest, it)
+		namedExists := named && kintone.ClassifyExists(msgs...) == kintone.AlreadyExists
+		s.existsAfterAdd(it, &u, addedBy(it, &u, namedExists, unattributed), rej)
 	}
-	return rest, nil
+	switch {
+	case rej == nil || len(byIndex) > 0:
+		return [][]*item{rest}, nil
+	case len(rest) > 1:
+		return halves(rest), nil
+	case len(rest) == 1 && len(group) == 1:
+		s.addRefused(rest[0], rej, allMessages(rej))
+		return nil, nil
+	}
+	return [][]*item{rest}, nil
+}
+
+// addRefused fails a row Add Users refused, with the server's words.
+func (s *importSink) addRefused(it *item, rej *kintone.APIError, msgs []string) {
+	code := rej.Code
+	if kintone.ClassifyExists(msgs...) == kintone.AlreadyExists {
+		code = "exists"
+	}
+	s.refused(it, code)
+	it.out.fail(code, rejectedRow(rej, msgs))
+}
+
+// origin is who made a user found after an Add Users request.
+type origin int
+
+const (
+	existedBefore origin = iota
+	createdByRun
+	cannotTell
+)
+
+// addedBy decides whether this run created a user that exists after one of
+// its Add Users requests was rejected or lost. Named by the rejection as
+// existing: only if an earlier request of this run, whose answer was lost,
+// may have made it. Seen absent before, and the rejection said nothing of
+// an existing user it did not place: yes. Otherwise the evidence is the
+// user's creation time against the server's time logged (and synced to
+// the send log) before this run first sent it: not earlier means this
+// run made it. Both clocks count whole seconds, so a user another program
+// made in that very second before the request would be taken for this
+// run's; values that match the row are never evidence.
+func addedBy(it *item, u *kintone.User, namedExists, unattributed bool) origin {
+	switch {
+	case namedExists && !it.out.uncertain:
+		// Another program made it after this run looked, if it was
+		// seen absent.
+		return existedBefore
+	case it.absent && !unattributed:
+		return createdByRun
+	case it.firstSent.IsZero() || u.CTime.IsZero():
+		if it.absent {
+			return cannotTell
+		}
+		return existedBefore
+	}
+	if u.CTime.Unix() < it.firstSent.Unix() {
+		return existedBefore
+	}
+	return createdByRun
+}
+
+// existsAfterAdd reports a row whose user exists after its Add Users
+// request was rejected (rej) or lost (rej nil).
+func (s *importSink) existsAfterAdd(it *item, u *kintone.User, by origin, rej *kintone.APIError) {
+	o := &it.out
+	switch by {
+	case createdByRun:
+		o.status, o.uncertain = report.Created, false
+		if rej == nil {
+			o.note("confirmed on the server after the answer to the request was lost")
+		} else {
+			o.note("confirmed on the server: created by this run although the server rejected the request (" + rejection(rej) + ")")
+		}
+	case cannotTell:
+		why := "the answer to the request was lost"
+		if rej != nil {
+			why = "the server's rejection (" + rejection(rej) + ") does not say whether it existed before this run's request"
+		}
+		o.unknown(fmt.Sprintf("user %q exists, and %s; check the user on cybozu.com, or run again with --resume", u.Code, why))
+	default:
+		s.refused(it, "exists")
+		it.existing = u
+		switch s.o.Mode {
+		case SkipExisting:
+			o.status = report.Skipped
+			o.note(fmt.Sprintf("user %q already exists", u.Code))
+		default:
+			o.fail("exists", fmt.Sprintf("user %q already exists; use --mode upsert to update it or --mode skip-existing to leave it", u.Code))
+		}
+	}
 }
 
 // plan fills in the dry-run outcome of a batch.

@@ -151,7 +151,8 @@ func scanReport(path string) (reportScan, error) {
 }
 
 func mayBeOpen(r *report.Row) bool {
-	return r.Status == report.NotAttempted || r.Status == report.Failed && r.ErrorCode == "outcome_unknown"
+	return r.Status == report.NotAttempted || r.Status == report.OutcomeUnknown ||
+		r.Status == report.Failed && r.ErrorCode == "outcome_unknown"
 }
 
 // readLog reads the send log at path, keeping the entries for rows after
@@ -304,7 +305,7 @@ func (rs *Resume) MaySent(code string, prev *report.Row) bool {
 		return false
 	}
 	_, ok := rs.evidence[code]
-	return ok || prev != nil && prev.ErrorCode == "outcome_unknown"
+	return ok || prev != nil && (prev.ErrorCode == "outcome_unknown" || prev.Status == report.OutcomeUnknown)
 }
 
 // CreatedBefore decides whether the existing user with this login name,

@@ -27,6 +27,10 @@ const (
 	Invalid      Status = "invalid"
 	Failed       Status = "failed"
 	NotAttempted Status = "not_attempted"
+	// OutcomeUnknown: a create was sent and nothing the server said tells
+	// whether it was applied (an answer no wording known can classify);
+	// --resume checks it again.
+	OutcomeUnknown Status = "outcome_unknown"
 )
 
 // Statuses of the lifecycle operations (deletion, renames, leavers) and

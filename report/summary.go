@@ -11,7 +11,7 @@ import (
 var statusOrder = []Status{
 	Created, Updated, Renamed, Deleted, Deactivated,
 	WouldCreate, WouldUpdate, WouldRename, WouldDelete, WouldDeactivate,
-	Valid, Unchanged, Skipped, Invalid, Failed, NotAttempted,
+	Valid, Unchanged, Skipped, Invalid, Failed, OutcomeUnknown, NotAttempted,
 }
 
 // Known reports whether s is one of the statuses this package defines.

@@ -183,7 +183,7 @@ func (w *xlsxWriter) Write(r *Row) error {
 	switch r.Status {
 	case Failed, Invalid:
 		opts = []excelize.RowOpts{{StyleID: w.styleBad}}
-	case NotAttempted:
+	case NotAttempted, OutcomeUnknown:
 		opts = []excelize.RowOpts{{StyleID: w.styleNotAttempted}}
 	}
 	w.ref = strconv.AppendInt(append(w.ref[:0], 'A'), int64(w.row+1), 10)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet/textenc"
 )
 
 // The CSV reader is encoding/csv with our own header map, not gocsv: the
@@ -83,18 +84,21 @@ func newCSVReader(name string, in io.Reader, opts Options, ext string) (*csvSour
 		return nil, &FileError{File: name, Err: err}
 	}
 	atEOF := len(sample) < sniffSize
-	forced, err := normaliseEncoding(opts.Encoding)
+	forced, err := textenc.Normalise(opts.Encoding)
 	if err != nil {
 		return nil, &FileError{File: name, Err: err}
 	}
-	ch, err := detectEncoding(sample, atEOF, opts.Encoding)
+	ch, err := textenc.Detect(sample, atEOF, opts.Encoding)
+	if nt := (*textenc.NotTextError)(nil); errors.As(err, &nt) {
+		err = fmt.Errorf("%w: %s", ErrNotTabular, nt.Reason)
+	}
 	if err != nil {
 		return nil, &FileError{File: name, Err: err}
 	}
-	s.enc, s.detected = ch.name, forced == ""
-	br.Discard(ch.bom)
+	s.enc, s.detected = ch.Name, forced == ""
+	br.Discard(ch.BOM)
 	text := br
-	if dec := ch.decodeReader(br); dec != io.Reader(br) {
+	if dec := ch.Reader(br); dec != io.Reader(br) {
 		s.decoded = true
 		text = bufio.NewReaderSize(dec, sniffSize)
 	}
@@ -339,7 +343,7 @@ func (s *csvSource) badText(c string) bool {
 }
 
 func (s *csvSource) encodingErr(line, col int) *FileError {
-	return &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, col), Err: fmt.Errorf("%w: %s", ErrEncoding, invalidBytesHint(s.enc, s.detected))}
+	return &FileError{File: s.file, Row: line, Column: ColumnLabel(s.header, col), Err: fmt.Errorf("%w: %s", ErrEncoding, textenc.InvalidBytesHint(s.enc, s.detected))}
 }
 
 // readError turns an error of encoding/csv into a *FileError: a syntax
@@ -427,14 +431,14 @@ func (s *csvSource) Next() (Row, error) {
 		row := Row{Line: raw.line, FileLine: raw.fileLine, Cells: rec}
 		bad := -1
 		for i, c := range rec {
-			if c == "" || !hasHighByte(c) {
+			if c == "" || !textenc.HasHighByte(c) {
 				continue
 			}
 			if s.badText(c) {
 				bad = i
 				break
 			}
-			if looksDoubleEncoded(c) {
+			if textenc.LooksDoubleEncoded(c) {
 				row.Findings = append(row.Findings, mojibakeFinding("", s.header, raw.line, i))
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -99,27 +98,6 @@ func FuzzCSVSource(f *testing.F) {
 	})
 }
 
-// FuzzDetectEncoding: detection never panics, a BOM or valid UTF-8
-// decides, and a failure names every candidate.
-func FuzzDetectEncoding(f *testing.F) {
-	for _, s := range []string{"Fran\xe7ois", "\x83\x8d\x83O\x83C\x83\x93\x96\xbc", "\xb6\xc0\xb6\xc5", "caf\xe9,M\xfcller", "\x81\x81\x81\x81", "\xef\xbb\xbfa", "plain"} {
-		f.Add([]byte(s), false)
-	}
-	f.Fuzz(func(t *testing.T, sample []byte, atEOF bool) {
-		ch, err := detectEncoding(sample, true, "")
-		if err != nil {
-			if errors.Is(err, ErrEncoding) && strings.Contains(err.Error(), "could not be detected") &&
-				!(strings.Contains(err.Error(), "UTF-8") && strings.Contains(err.Error(), "Shift_JIS") && strings.Contains(err.Error(), "Windows-1252")) {
-				t.Fatalf("a failed detection must say what each candidate failed on: %v", err)
-			}
-			return
-		}
-		if utf8.Valid(sample) && bytes.IndexByte(sample, 0) < 0 && ch.bom == 0 && ch.name != encUTF8 {
-			t.Fatalf("valid UTF-8 detected as %s", ch.name)
-		}
-	})
-}
-
 func FuzzSniffDelimiter(f *testing.F) {
 	for _, s := range []string{"a;b;c\n1;2,5;3\n", "a\tb\n1\t2\n", "\"a,b\";c\n", "a,b\rc,d\r"} {
 		f.Add([]byte(s))
@@ -127,20 +105,6 @@ func FuzzSniffDelimiter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, sample []byte) {
 		if d := sniffDelimiter(sample, ','); d != ',' && d != ';' && d != '\t' {
 			t.Fatalf("delimiter %q", d)
-		}
-	})
-}
-
-// FuzzLooksDoubleEncoded: the check never panics, and text without any
-// non-ASCII character is never double-encoded.
-func FuzzLooksDoubleEncoded(f *testing.F) {
-	for _, s := range []string{"MÃ¼ller", "ç”°ä¸­", "螻ｱ逕ｰ", "Zoë 山田", "縺", "Ã", "\u00e2\u20ac"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := hasHighByte(s) && looksDoubleEncoded(s)
-		if got && !hasHighByte(s) {
-			t.Fatal("ASCII text flagged")
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet/textenc"
 )
 
 // Limits that keep a hostile or broken file from exhausting memory. A cell
@@ -39,7 +40,8 @@ const (
 var (
 	// ErrEncoding: the bytes are not valid in the file's encoding (or the
 	// file is in an encoding that is not supported at all, such as UTF-32).
-	ErrEncoding = errors.New("invalid text encoding")
+	// It is textenc's, so that detection's errors match it.
+	ErrEncoding = textenc.ErrEncoding
 	// ErrRaggedRow: a row has a different number of cells than the header.
 	ErrRaggedRow = errors.New("wrong number of cells")
 	// ErrDuplicateHeader: two header cells have the same name.
@@ -65,6 +67,10 @@ var (
 	// cost more memory or time than the file justifies.
 	ErrTooLarge = errors.New("workbook beyond Excel's limits")
 )
+
+// Encodings lists the values Options.Encoding accepts besides "" and
+// "auto", for flag help and error messages.
+var Encodings = textenc.Names
 
 // Options says how to read an input file (the --encoding, --delimiter,
 // --sheet, --header-row and --skip-hidden flags, and what the caller knows

@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/userimport/userimport/sheet/textenc"
 )
 
 // Why the worksheet is not read through excelize's Rows iterator: its
@@ -198,7 +200,7 @@ func notAWorkbook(r io.ReaderAt, size int64, zerr error) error {
 		return fmt.Errorf("%w: this is a password-protected workbook or a legacy .xls file, not an .xlsx package; save it as .xlsx without a password", ErrNotTabular)
 	case len(head) == 0:
 		return fmt.Errorf("%w: the file is empty", ErrNotTabular)
-	case bytes.IndexByte(head, 0) < 0 && (utf8.Valid(trimPartialRune(head)) || bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))):
+	case bytes.IndexByte(head, 0) < 0 && (utf8.Valid(textenc.TrimPartialRune(head)) || bytes.HasPrefix(head, []byte("\xEF\xBB\xBF"))):
 		what := "a text file"
 		if bytes.HasPrefix(bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))), []byte("<")) {
 			what = "a text file (HTML or XML, as some programs save \"Excel\" files)"
@@ -566,7 +568,7 @@ func (s *xlsxSource) Next() (Row, error) {
 			row.Skipped = raw.hidden && s.skipHidden
 		}
 		for i, c := range s.cells {
-			if c != "" && hasHighByte(c) && looksDoubleEncoded(c) {
+			if c != "" && textenc.HasHighByte(c) && textenc.LooksDoubleEncoded(c) {
 				row.Findings = append(row.Findings, mojibakeFinding(s.sheet, s.header, num, i))
 			}
 		}
@@ -619,16 +621,63 @@ func (s *xlsxSource) readRow() (rawRow, error) {
 	if s.eof {
 		return rawRow{}, io.EOF
 	}
-	fail := func(row int, err error) (rawRow, error) {
-		fe := &FileError{File: s.file, Row: row, Err: fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)}
-		if errors.Is(err, errXMLRun) || errors.Is(err, ErrTooLarge) {
-			fe.Err = err
-		}
-		s.fatal = stickyErr(fe)
-		return rawRow{}, fe
+	row, err := s.startRow()
+	if err != nil {
+		return rawRow{}, err
 	}
-	// Find the next row.
-	row := rawRow{}
+	clear(s.raw)
+	s.raw = s.raw[:0]
+	s.notes = s.notes[:0]
+	sc := rowScan{row: row.line}
+	for {
+		tok, err := s.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return s.fail(row.line, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := s.startElement(&sc, t); err != nil {
+				return s.fail(row.line, err)
+			}
+		case xml.CharData:
+			if (sc.inV || (sc.inT && !sc.inRPh)) && !sc.tooLong {
+				if len(s.val)+len(t) > MaxCellBytes {
+					sc.tooLong = true
+				} else {
+					s.val = append(s.val, t...)
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "c":
+				s.endCell(&sc)
+			case "row":
+				return s.endRow(row, &sc)
+			default:
+				sc.endElement(t.Name.Local)
+			}
+		}
+	}
+}
+
+// fail makes err the sticky error of the source: the sheet's XML cannot be
+// followed past it. A limit says so; anything else means the workbook is
+// damaged.
+func (s *xlsxSource) fail(row int, err error) (rawRow, error) {
+	fe := &FileError{File: s.file, Row: row, Err: fmt.Errorf("%w: the workbook is damaged: %v", ErrNotTabular, err)}
+	if errors.Is(err, errXMLRun) || errors.Is(err, ErrTooLarge) {
+		fe.Err = err
+	}
+	s.fatal = stickyErr(fe)
+	return rawRow{}, fe
+}
+
+// startRow reads up to the next <row> start tag and returns the row's
+// number and hidden flag; io.EOF at the end of the sheet's data.
+func (s *xlsxSource) startRow() (rawRow, error) {
 	for {
 		tok, err := s.dec.RawToken()
 		if err == io.EOF {
@@ -636,169 +685,178 @@ func (s *xlsxSource) readRow() (rawRow, error) {
 			return rawRow{}, io.EOF
 		}
 		if err != nil {
-			return fail(0, err)
+			return s.fail(0, err)
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "row" {
-			row.line = s.lastRow + 1
-			for _, a := range se.Attr {
-				switch a.Name.Local {
-				case "r":
-					n, err := strconv.Atoi(a.Value)
-					if err != nil || n < 1 {
-						return fail(s.lastRow+1, fmt.Errorf("bad row number %q", a.Value))
-					}
-					row.line = n
-				case "hidden":
-					row.hidden = a.Value == "1" || a.Value == "true"
-				}
-			}
-			if row.line <= s.lastRow {
-				return fail(0, fmt.Errorf("row %d comes after row %d", row.line, s.lastRow))
-			}
-			if row.line > maxRows {
-				return fail(0, fmt.Errorf("%w: row %d is beyond Excel's last row (%d)", ErrTooLarge, row.line, maxRows))
-			}
-			s.lastRow = row.line
-			break
+			return s.rowAttrs(se)
 		}
 		if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "sheetData" {
 			s.eof = true
 			return rawRow{}, io.EOF
 		}
 	}
-	clear(s.raw)
-	s.raw = s.raw[:0]
-	s.notes = s.notes[:0]
-	rowNum := row.line
-	var (
-		rowErr  *FileError
-		col     int
-		cells   int
-		c       cellState
-		inCell  bool
-		inV     bool
-		inIS    bool
-		inT     bool
-		inRPh   bool
-		hasV    bool
-		tooLong bool
-	)
-	for {
-		tok, err := s.dec.RawToken()
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
+}
+
+// rowAttrs checks a <row> tag's number against the rows before it and
+// Excel's limit.
+func (s *xlsxSource) rowAttrs(se xml.StartElement) (rawRow, error) {
+	row := rawRow{line: s.lastRow + 1}
+	for _, a := range se.Attr {
+		switch a.Name.Local {
+		case "r":
+			n, err := strconv.Atoi(a.Value)
+			if err != nil || n < 1 {
+				return s.fail(s.lastRow+1, fmt.Errorf("bad row number %q", a.Value))
 			}
-			return fail(rowNum, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "c":
-				col++
-				cells++
-				c = cellState{}
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						n, ok := columnOf(a.Value)
-						if !ok {
-							return fail(rowNum, fmt.Errorf("bad cell reference %q", a.Value))
-						}
-						col = n
-					case "s":
-						c.style, _ = strconv.Atoi(a.Value)
-					case "t":
-						c.typ = a.Value
-					}
-				}
-				if col > maxColumns {
-					return fail(rowNum, fmt.Errorf("%w: column %d is beyond Excel's last column (%d)", ErrTooLarge, col, maxColumns))
-				}
-				if cells > maxColumns {
-					return fail(rowNum, fmt.Errorf("%w: row %d has more than %d cells", ErrTooLarge, rowNum, maxColumns))
-				}
-				inCell, hasV, tooLong = true, false, false
-				s.val = s.val[:0]
-			case "v":
-				inV, hasV = inCell, inCell
-			case "f":
-				c.formula = inCell
-			case "is":
-				inIS = inCell
-				hasV = inCell
-			case "t":
-				inT = inIS
-			case "rPh":
-				inRPh = true
-			}
-		case xml.CharData:
-			if (inV || (inT && !inRPh)) && !tooLong {
-				if len(s.val)+len(t) > MaxCellBytes {
-					tooLong = true
-				} else {
-					s.val = append(s.val, t...)
-				}
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				inV = false
-			case "t":
-				inT = false
-			case "is":
-				inIS = false
-			case "rPh":
-				inRPh = false
-			case "c":
-				if !inCell || col < 1 {
-					continue // a stray </c>: RawToken does not match tags
-				}
-				inCell = false
-				if len(s.val) > MaxCellChars && utf8.RuneCount(s.val) > MaxCellChars {
-					tooLong = true
-				}
-				var v string
-				var err error
-				switch {
-				case tooLong:
-					err = fmt.Errorf("%w: more than %d characters (Excel's limit is %d)", ErrCellTooLarge, min(MaxCellChars, MaxCellBytes), MaxCellChars)
-				case c.formula && (!hasV || len(s.val) == 0 && c.typ != "str" && c.typ != "inlineStr"):
-					s.notes = append(s.notes, note{col: col - 1, kind: noteFormula})
-					continue
-				case c.typ == "e":
-					v = string(s.val)
-					s.notes = append(s.notes, note{col: col - 1, kind: noteErrorValue, text: v})
-				default:
-					v, err = s.cellValue(col, &c, s.val)
-				}
-				if err != nil {
-					if rowErr == nil {
-						rowErr = &FileError{File: s.file, Row: rowNum, Column: ColumnLabel(s.header, col-1), Err: err}
-					}
-					continue
-				}
-				if v == "" {
-					continue
-				}
-				for len(s.raw) < col {
-					s.raw = append(s.raw, "")
-				}
-				s.raw[col-1] = v
-			case "row":
-				if rowErr != nil {
-					return rawRow{}, rowErr
-				}
-				if len(s.merges) > 0 {
-					if err := s.applyMerges(rowNum); err != nil {
-						return fail(rowNum, err)
-					}
-				}
-				row.cells, row.notes = s.raw, s.notes
-				return row, nil
-			}
+			row.line = n
+		case "hidden":
+			row.hidden = a.Value == "1" || a.Value == "true"
 		}
 	}
+	if row.line <= s.lastRow {
+		return s.fail(0, fmt.Errorf("row %d comes after row %d", row.line, s.lastRow))
+	}
+	if row.line > maxRows {
+		return s.fail(0, fmt.Errorf("%w: row %d is beyond Excel's last row (%d)", ErrTooLarge, row.line, maxRows))
+	}
+	s.lastRow = row.line
+	return row, nil
+}
+
+// rowScan is where readRow is inside a <row> element.
+type rowScan struct {
+	row     int        // the row's number
+	err     *FileError // the row's first bad cell
+	col     int        // the current cell's column, 1-based
+	cells   int        // cells so far
+	c       cellState
+	inCell  bool
+	inV     bool
+	inIS    bool
+	inT     bool
+	inRPh   bool
+	hasV    bool
+	tooLong bool
+}
+
+// startElement follows a start tag inside a row; an error is fatal.
+func (s *xlsxSource) startElement(sc *rowScan, t xml.StartElement) error {
+	switch t.Name.Local {
+	case "c":
+		return s.startCell(sc, t.Attr)
+	case "v":
+		sc.inV, sc.hasV = sc.inCell, sc.inCell
+	case "f":
+		sc.c.formula = sc.inCell
+	case "is":
+		sc.inIS = sc.inCell
+		sc.hasV = sc.inCell
+	case "t":
+		sc.inT = sc.inIS
+	case "rPh":
+		sc.inRPh = true
+	}
+	return nil
+}
+
+// startCell reads a <c> tag's reference, style and type.
+func (s *xlsxSource) startCell(sc *rowScan, attrs []xml.Attr) error {
+	sc.col++
+	sc.cells++
+	sc.c = cellState{}
+	for _, a := range attrs {
+		switch a.Name.Local {
+		case "r":
+			n, ok := columnOf(a.Value)
+			if !ok {
+				return fmt.Errorf("bad cell reference %q", a.Value)
+			}
+			sc.col = n
+		case "s":
+			sc.c.style, _ = strconv.Atoi(a.Value)
+		case "t":
+			sc.c.typ = a.Value
+		}
+	}
+	if sc.col > maxColumns {
+		return fmt.Errorf("%w: column %d is beyond Excel's last column (%d)", ErrTooLarge, sc.col, maxColumns)
+	}
+	if sc.cells > maxColumns {
+		return fmt.Errorf("%w: row %d has more than %d cells", ErrTooLarge, sc.row, maxColumns)
+	}
+	sc.inCell, sc.hasV, sc.tooLong = true, false, false
+	s.val = s.val[:0]
+	return nil
+}
+
+// endElement follows an end tag inside a cell.
+func (sc *rowScan) endElement(local string) {
+	switch local {
+	case "v":
+		sc.inV = false
+	case "t":
+		sc.inT = false
+	case "is":
+		sc.inIS = false
+	case "rPh":
+		sc.inRPh = false
+	}
+}
+
+// endCell stores the cell's value, or notes what it holds instead: an
+// uncalculated formula, an error value, or a value that cannot be read
+// (the row's error, reported when the row ends).
+func (s *xlsxSource) endCell(sc *rowScan) {
+	if !sc.inCell || sc.col < 1 {
+		return // a stray </c>: RawToken does not match tags
+	}
+	sc.inCell = false
+	col := sc.col
+	if len(s.val) > MaxCellChars && utf8.RuneCount(s.val) > MaxCellChars {
+		sc.tooLong = true
+	}
+	var v string
+	var err error
+	switch {
+	case sc.tooLong:
+		err = fmt.Errorf("%w: more than %d characters (Excel's limit is %d)", ErrCellTooLarge, min(MaxCellChars, MaxCellBytes), MaxCellChars)
+	case sc.c.formula && (!sc.hasV || len(s.val) == 0 && sc.c.typ != "str" && sc.c.typ != "inlineStr"):
+		s.notes = append(s.notes, note{col: col - 1, kind: noteFormula})
+		return
+	case sc.c.typ == "e":
+		v = string(s.val)
+		s.notes = append(s.notes, note{col: col - 1, kind: noteErrorValue, text: v})
+	default:
+		v, err = s.cellValue(col, &sc.c, s.val)
+	}
+	if err != nil {
+		if sc.err == nil {
+			sc.err = &FileError{File: s.file, Row: sc.row, Column: ColumnLabel(s.header, col-1), Err: err}
+		}
+		return
+	}
+	if v == "" {
+		return
+	}
+	for len(s.raw) < col {
+		s.raw = append(s.raw, "")
+	}
+	s.raw[col-1] = v
+}
+
+// endRow returns the row read, with the values of merged ranges filled in,
+// or its first bad cell's error.
+func (s *xlsxSource) endRow(row rawRow, sc *rowScan) (rawRow, error) {
+	if sc.err != nil {
+		return rawRow{}, sc.err
+	}
+	if len(s.merges) > 0 {
+		if err := s.applyMerges(row.line); err != nil {
+			return s.fail(row.line, err)
+		}
+	}
+	row.cells, row.notes = s.raw, s.notes
+	return row, nil
 }
 
 // applyMerges gives every cell of a merged range in this row the range's
@@ -1310,20 +1368,9 @@ func readSST(parts map[string]*zip.File, name string, budget int) (sharedStrings
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxSSTBytes + 1}
 	dec := newXMLDecoder(lr)
-	var (
-		out   sharedStrings
-		text  strings.Builder
-		buf   []byte
-		inSI  bool
-		inT   bool
-		inRPh bool
-		long  bool
-	)
-	tooBig := func() error {
-		return fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrTooLarge, maxSSTBytes>>20)
-	}
+	b := sstBuilder{budget: budget}
 	if f := parts[strings.ToLower(name)]; f != nil {
-		text.Grow(int(min(f.UncompressedSize64, 16<<20))) // a declared size may lie
+		b.text.Grow(int(min(f.UncompressedSize64, 16<<20))) // a declared size may lie
 	}
 	for {
 		tok, err := dec.RawToken()
@@ -1331,64 +1378,92 @@ func readSST(parts map[string]*zip.File, name string, budget int) (sharedStrings
 			break
 		}
 		if err != nil {
-			if lr.N <= 0 {
-				return sharedStrings{}, tooBig()
-			}
-			if errors.Is(err, errXMLRun) {
+			switch {
+			case lr.N <= 0:
+				return sharedStrings{}, errSSTTooLarge
+			case errors.Is(err, errXMLRun):
 				return sharedStrings{}, fmt.Errorf("%w (in the shared-string table)", err)
 			}
 			return sharedStrings{}, fmt.Errorf("%w: the workbook is damaged: %s: %v", ErrNotTabular, name, err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "sst":
-				if n, err := strconv.Atoi(attr(t.Attr, "uniqueCount")); err == nil && n > 0 {
-					out.ends = make([]uint32, 0, min(n, budget, 1<<16))
-				}
-			case "si":
-				inSI, buf, long = true, buf[:0], false
-			case "t":
-				inT = inSI
-			case "rPh":
-				inRPh = true
-			}
-		case xml.CharData:
-			if inT && !inRPh && !long {
-				if len(buf)+len(t) > MaxCellBytes {
-					long = true
-				} else {
-					buf = append(buf, t...)
-				}
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				if len(out.ends) >= budget {
-					return sharedStrings{}, fmt.Errorf("%w: the shared-string table holds more than %d strings, more than the sheets can use", ErrTooLarge, budget)
-				}
-				if long || len(buf) > MaxCellChars && utf8.RuneCount(buf) > MaxCellChars {
-					if out.tooLong == nil {
-						out.tooLong = make(map[int]bool)
-					}
-					out.tooLong[len(out.ends)] = true
-					buf = buf[:0]
-				}
-				text.Write(buf)
-				out.ends = append(out.ends, uint32(text.Len()))
-				inSI = false
-			case "t":
-				inT = false
-			case "rPh":
-				inRPh = false
-			}
+		if err := b.token(tok); err != nil {
+			return sharedStrings{}, err
 		}
 	}
 	if lr.N <= 0 {
-		return sharedStrings{}, tooBig()
+		return sharedStrings{}, errSSTTooLarge
 	}
-	out.text = text.String()
-	return out, nil
+	b.out.text = b.text.String()
+	return b.out, nil
+}
+
+var errSSTTooLarge = fmt.Errorf("%w: the shared-string table is larger than %d MiB", ErrTooLarge, maxSSTBytes>>20)
+
+// sstBuilder collects the shared-string table as readSST reads it.
+type sstBuilder struct {
+	budget int
+	out    sharedStrings
+	text   strings.Builder
+	buf    []byte // the text of the current <si>
+	inSI   bool
+	inT    bool
+	inRPh  bool
+	long   bool // the current <si> is beyond MaxCellBytes
+}
+
+// token follows one token of the shared-string part.
+func (b *sstBuilder) token(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		switch t.Name.Local {
+		case "sst":
+			if n, err := strconv.Atoi(attr(t.Attr, "uniqueCount")); err == nil && n > 0 {
+				b.out.ends = make([]uint32, 0, min(n, b.budget, 1<<16))
+			}
+		case "si":
+			b.inSI, b.buf, b.long = true, b.buf[:0], false
+		case "t":
+			b.inT = b.inSI
+		case "rPh":
+			b.inRPh = true
+		}
+	case xml.CharData:
+		if b.inT && !b.inRPh && !b.long {
+			if len(b.buf)+len(t) > MaxCellBytes {
+				b.long = true
+			} else {
+				b.buf = append(b.buf, t...)
+			}
+		}
+	case xml.EndElement:
+		switch t.Name.Local {
+		case "si":
+			return b.endSI()
+		case "t":
+			b.inT = false
+		case "rPh":
+			b.inRPh = false
+		}
+	}
+	return nil
+}
+
+// endSI adds the string just read to the table.
+func (b *sstBuilder) endSI() error {
+	if len(b.out.ends) >= b.budget {
+		return fmt.Errorf("%w: the shared-string table holds more than %d strings, more than the sheets can use", ErrTooLarge, b.budget)
+	}
+	if b.long || len(b.buf) > MaxCellChars && utf8.RuneCount(b.buf) > MaxCellChars {
+		if b.out.tooLong == nil {
+			b.out.tooLong = make(map[int]bool)
+		}
+		b.out.tooLong[len(b.out.ends)] = true
+		b.buf = b.buf[:0]
+	}
+	b.text.Write(b.buf)
+	b.out.ends = append(b.out.ends, uint32(b.text.Len()))
+	b.inSI = false
+	return nil
 }
 
 // scanMerges reads the merged ranges of a worksheet. They are stored after

@@ -58,7 +58,7 @@ func nextCommand(file, reportPath string, sum *importer.Summary) string {
 	switch {
 	case has("exists"):
 		return fmt.Sprintf("userimport import %s --mode skip-existing   (or --mode upsert to update the existing users)", quoteArg(file))
-	case sum.Counts[report.Failed]+sum.Counts[report.NotAttempted] > 0 || sum.StepFailures > 0 || sum.Interrupted:
+	case sum.Counts[report.Failed]+sum.Counts[report.NotAttempted]+sum.Counts[report.OutcomeUnknown] > 0 || sum.StepFailures > 0 || sum.Interrupted:
 		return fmt.Sprintf("userimport import %s --resume %s", quoteArg(file), quoteArg(reportPath))
 	case sum.Counts[report.Invalid] > 0:
 		return fmt.Sprintf("fix the invalid rows in %s, then: userimport import %s --resume %s", quoteArg(file), quoteArg(file), quoteArg(reportPath))

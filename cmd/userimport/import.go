@@ -81,6 +81,9 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		return err
 	}
 	opts.Log = s.err
+	if err := guestsNeedPassword(f.sim, opts.Kind); err != nil {
+		return err
+	}
 	api, closeSim, err := connect(s, f.sim, f.timeout)
 	if err != nil {
 		return err
@@ -243,6 +246,20 @@ func checkConcurrency(n int) error {
 		return usageErr("--concurrency %d: want 1..%d (Kintone refuses more than %d requests in flight per domain)", n, importer.MaxConcurrency, importer.MaxConcurrency)
 	}
 	return nil
+}
+
+// guestsNeedPassword refuses a guest import with an API token: the guest
+// APIs are kintone REST APIs, whose pages list password login only, so
+// every request would be refused after the run had started. With a
+// password set too the token would still be the one used (clientFromEnv).
+func guestsNeedPassword(sim bool, kind validate.Kind) error {
+	if sim || kind != validate.Guests || os.Getenv("KINTONE_API_TOKEN") == "" {
+		return nil
+	}
+	if os.Getenv("KINTONE_USERNAME") == "" || os.Getenv("KINTONE_PASSWORD") == "" {
+		return usageErr("importing guests needs a password login: the guest APIs do not accept an API token; set KINTONE_USERNAME and KINTONE_PASSWORD (a cybozu.com administrator) and unset KINTONE_API_TOKEN")
+	}
+	return usageErr("importing guests needs a password login: the guest APIs do not accept an API token, which is used when KINTONE_API_TOKEN is set; unset KINTONE_API_TOKEN to log in with KINTONE_USERNAME and KINTONE_PASSWORD")
 }
 
 // clientFromEnv builds the API client from the KINTONE_* variables. Secrets

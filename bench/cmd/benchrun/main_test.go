@@ -58,3 +58,16 @@ func TestWithoutKintoneEnv(t *testing.T) {
 		t.Errorf("the caller's slice changed: %v", in)
 	}
 }
+
+func TestMinimumRequests(t *testing.T) {
+	for _, tc := range []struct{ rows, batches, minimum int }{
+		{10000, 100, 202},
+		{10001, 101, 204},
+		{1, 1, 4},
+		{100, 1, 4},
+	} {
+		if b, m := minimumRequests(tc.rows); b != tc.batches || m != tc.minimum {
+			t.Errorf("minimumRequests(%d) = %d, %d; want %d, %d", tc.rows, b, m, tc.batches, tc.minimum)
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package sheet
+package textenc
 
 import "testing"
 
@@ -26,8 +26,8 @@ func TestLooksDoubleEncoded(t *testing.T) {
 		{"MÃ¼ller", true},
 		{"FranÃ§ois", true},
 	} {
-		if got := hasHighByte(tt.in) && looksDoubleEncoded(tt.in); got != tt.want {
-			t.Errorf("looksDoubleEncoded(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := HasHighByte(tt.in) && LooksDoubleEncoded(tt.in); got != tt.want {
+			t.Errorf("LooksDoubleEncoded(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }

@@ -1,7 +1,15 @@
-package sheet
+// Package textenc tells which character encoding a text file is in, from
+// its first bytes, decodes it to UTF-8, and recognises text that has been
+// through the wrong decoding once ("mojibake"). It knows the encodings in
+// which people save the user lists of a Japanese or Western office: UTF-8
+// (with or without a byte order mark), Shift_JIS (CP932), Windows-1252 and
+// UTF-16. Its messages advise in the terms of userimport's --encoding
+// flag.
+package textenc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,46 +22,60 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// Encoding names reported by Source.Encoding.
+// Encoding names, as Choice.Name gives them.
 const (
-	encUTF8    = "utf-8"
-	encUTF8BOM = "utf-8 (BOM)"
-	encSJIS    = "shift_jis"
-	encCP1252  = "windows-1252"
-	encUTF16LE = "utf-16le"
-	encUTF16BE = "utf-16be"
+	UTF8        = "utf-8"
+	UTF8BOM     = "utf-8 (BOM)"
+	ShiftJIS    = "shift_jis"
+	Windows1252 = "windows-1252"
+	UTF16LE     = "utf-16le"
+	UTF16BE     = "utf-16be"
 )
 
-// Encodings lists the values Options.Encoding accepts besides "" and
-// "auto", for flag help and error messages.
-var Encodings = []string{"utf-8", "shift_jis", "windows-1252", "utf-16", "utf-16le", "utf-16be"}
+// Names lists the values Normalise accepts besides "" and "auto", for
+// flag help and error messages.
+var Names = []string{"utf-8", "shift_jis", "windows-1252", "utf-16", "utf-16le", "utf-16be"}
 
-// encodingChoice is what detectEncoding decided: the name reported by
-// Source.Encoding and the bytes of a byte order mark to drop.
-type encodingChoice struct {
-	name string
-	bom  int
+// ErrEncoding: the bytes are not in an encoding this package reads, or
+// an encoding asked for is unknown.
+var ErrEncoding = errors.New("invalid text encoding")
+
+// NotTextError says the bytes are not text in any encoding (a ZIP
+// package, an OLE2 compound file, binary data), so the caller can say
+// what kind of file it expected instead.
+type NotTextError struct {
+	// Reason says what the bytes are and what to do.
+	Reason string
 }
 
-// decoder returns the transformer from the file's bytes to UTF-8, nil for
+func (e *NotTextError) Error() string { return "not a text file: " + e.Reason }
+
+// Choice is what Detect decided: the encoding's name and the length of
+// a byte order mark to drop.
+type Choice struct {
+	Name string
+	BOM  int
+}
+
+// Decoder returns the transformer from the file's bytes to UTF-8, nil for
 // UTF-8 itself.
-func (c encodingChoice) decoder() *encoding.Decoder {
-	switch c.name {
-	case encSJIS:
+func (c Choice) Decoder() *encoding.Decoder {
+	switch c.Name {
+	case ShiftJIS:
 		return japanese.ShiftJIS.NewDecoder()
-	case encCP1252:
+	case Windows1252:
 		return charmap.Windows1252.NewDecoder()
-	case encUTF16LE:
+	case UTF16LE:
 		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
-	case encUTF16BE:
+	case UTF16BE:
 		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
 	}
 	return nil
 }
 
-// decodeReader wraps r (positioned after any BOM) in the decoder.
-func (c encodingChoice) decodeReader(r io.Reader) io.Reader {
-	if d := c.decoder(); d != nil {
+// Reader wraps r (positioned after any BOM) in the decoder.
+func (c Choice) Reader(r io.Reader) io.Reader {
+	if d := c.Decoder(); d != nil {
 		return transform.NewReader(r, d)
 	}
 	return r
@@ -66,76 +88,79 @@ var boms = []struct {
 	// UTF-32 first: its little-endian mark starts with UTF-16's.
 	{"\xFF\xFE\x00\x00", "UTF-32LE"},
 	{"\x00\x00\xFE\xFF", "UTF-32BE"},
-	{"\xEF\xBB\xBF", encUTF8BOM},
-	{"\xFF\xFE", encUTF16LE},
-	{"\xFE\xFF", encUTF16BE},
+	{"\xEF\xBB\xBF", UTF8BOM},
+	{"\xFF\xFE", UTF16LE},
+	{"\xFE\xFF", UTF16BE},
 }
 
-// normaliseEncoding maps an Options.Encoding value to an encoding name;
-// "" means detect.
-func normaliseEncoding(want string) (string, error) {
+// Normalise maps the name of an encoding as a person gives it (--encoding
+// utf8, cp932, latin1...) to one of the names above, or "utf-16" for
+// UTF-16 of either byte order; "" means detect.
+func Normalise(want string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(want)) {
 	case "", "auto":
 		return "", nil
 	case "utf-8", "utf8":
-		return encUTF8, nil
+		return UTF8, nil
 	case "shift_jis", "shift-jis", "sjis", "cp932", "windows-31j", "ms932":
-		return encSJIS, nil
+		return ShiftJIS, nil
 	case "windows-1252", "cp1252", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "ansi":
-		return encCP1252, nil
+		return Windows1252, nil
 	case "utf-16", "utf16", "unicode":
 		return "utf-16", nil
 	case "utf-16le", "utf16le":
-		return encUTF16LE, nil
+		return UTF16LE, nil
 	case "utf-16be", "utf16be":
-		return encUTF16BE, nil
+		return UTF16BE, nil
 	}
-	return "", fmt.Errorf("%w: unknown encoding %q (want auto, %s)", ErrEncoding, want, strings.Join(Encodings, ", "))
+	return "", fmt.Errorf("%w: unknown encoding %q (want auto, %s)", ErrEncoding, want, strings.Join(Names, ", "))
 }
 
-// detectEncoding picks the decoder for a CSV file from its first bytes and
-// the --encoding flag. A byte order mark always decides.
-func detectEncoding(sample []byte, atEOF bool, want string) (encodingChoice, error) {
-	forced, err := normaliseEncoding(want)
+// Detect picks the decoder for a text file from its first bytes (sample;
+// atEOF when they are the whole file) and want, a name for Normalise (""
+// or "auto" to detect). A byte order mark always decides. The error is
+// an ErrEncoding or a *NotTextError.
+func Detect(sample []byte, atEOF bool, want string) (Choice, error) {
+	forced, err := Normalise(want)
 	if err != nil {
-		return encodingChoice{}, err
+		return Choice{}, err
 	}
 	for _, b := range boms {
 		if !bytes.HasPrefix(sample, []byte(b.prefix)) {
 			continue
 		}
 		if strings.HasPrefix(b.name, "UTF-32") {
-			return encodingChoice{}, fmt.Errorf("%w: the file is %s (it starts with that byte order mark), which is not supported; save it as \"CSV UTF-8\"", ErrEncoding, b.name)
+			return Choice{}, fmt.Errorf("%w: the file is %s (it starts with that byte order mark), which is not supported; save it as \"CSV UTF-8\"", ErrEncoding, b.name)
 		}
-		return encodingChoice{name: b.name, bom: len(b.prefix)}, nil
+		return Choice{Name: b.name, BOM: len(b.prefix)}, nil
 	}
 	switch {
 	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
-		return encodingChoice{}, fmt.Errorf("%w: this is a ZIP file, probably an Excel workbook; give it the .xlsx extension", ErrNotTabular)
+		return Choice{}, &NotTextError{Reason: "this is a ZIP file, probably an Excel workbook; give it the .xlsx extension"}
 	case bytes.HasPrefix(sample, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return encodingChoice{}, fmt.Errorf("%w: this is a legacy .xls or password-protected Excel file; save it as CSV or .xlsx without a password", ErrNotTabular)
+		return Choice{}, &NotTextError{Reason: "this is a legacy .xls or password-protected Excel file; save it as CSV or .xlsx without a password"}
 	}
 	switch forced {
 	case "utf-16":
-		return encodingChoice{name: encUTF16LE}, nil
-	case encUTF16LE, encUTF16BE:
-		return encodingChoice{name: forced}, nil
+		return Choice{Name: UTF16LE}, nil
+	case UTF16LE, UTF16BE:
+		return Choice{Name: forced}, nil
 	}
 	if i := bytes.IndexByte(sample, 0); i >= 0 {
 		if looksUTF16(sample) {
-			return encodingChoice{}, fmt.Errorf("%w: the file looks like UTF-16 without a byte order mark; give --encoding utf-16le or utf-16be, or save it as \"CSV UTF-8\"", ErrEncoding)
+			return Choice{}, fmt.Errorf("%w: the file looks like UTF-16 without a byte order mark; give --encoding utf-16le or utf-16be, or save it as \"CSV UTF-8\"", ErrEncoding)
 		}
-		return encodingChoice{}, fmt.Errorf("%w: binary data (a NUL byte at offset %d); this is not a text file", ErrNotTabular, i)
+		return Choice{}, &NotTextError{Reason: fmt.Sprintf("binary data (a NUL byte at offset %d); this is not a text file", i)}
 	}
 	if forced != "" {
-		return encodingChoice{name: forced}, nil
+		return Choice{Name: forced}, nil
 	}
 	if !atEOF {
-		sample = trimPartialRune(sample)
+		sample = TrimPartialRune(sample)
 	}
 	utfErr := firstInvalidUTF8(sample)
 	if utfErr == "" {
-		return encodingChoice{name: encUTF8}, nil
+		return Choice{Name: UTF8}, nil
 	}
 	if !atEOF {
 		sample = trimPartialSJIS(sample)
@@ -147,15 +172,15 @@ func detectEncoding(sample []byte, atEOF bool, want string) (encodingChoice, err
 		// Both decode; the one that reads more like text wins, a tie
 		// goes to Shift_JIS, the encoding of cybozu.com's own files.
 		if cpPenalty < sjisPenalty {
-			return encodingChoice{name: encCP1252}, nil
+			return Choice{Name: Windows1252}, nil
 		}
-		return encodingChoice{name: encSJIS}, nil
+		return Choice{Name: ShiftJIS}, nil
 	case sjisErr == "":
-		return encodingChoice{name: encSJIS}, nil
+		return Choice{Name: ShiftJIS}, nil
 	case cpErr == "":
-		return encodingChoice{name: encCP1252}, nil
+		return Choice{Name: Windows1252}, nil
 	}
-	return encodingChoice{}, fmt.Errorf("%w: the encoding could not be detected: it is not UTF-8 (%s), not Shift_JIS (%s) and not Windows-1252 (%s); save the file as \"CSV UTF-8\", or give --encoding",
+	return Choice{}, fmt.Errorf("%w: the encoding could not be detected: it is not UTF-8 (%s), not Shift_JIS (%s) and not Windows-1252 (%s); save the file as \"CSV UTF-8\", or give --encoding",
 		ErrEncoding, utfErr, sjisErr, cpErr)
 }
 
@@ -200,10 +225,10 @@ func firstInvalidUTF8(b []byte) string {
 	return ""
 }
 
-// trimPartialRune drops a multi-byte UTF-8 sequence cut off by the end of
+// TrimPartialRune drops a multi-byte UTF-8 sequence cut off by the end of
 // the sample, so a valid file is not mistaken for Shift_JIS just because
 // the 64 KiB boundary falls inside a character.
-func trimPartialRune(b []byte) []byte {
+func TrimPartialRune(b []byte) []byte {
 	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
 		if utf8.RuneStart(b[len(b)-i]) {
 			if !utf8.FullRune(b[len(b)-i:]) {
@@ -353,16 +378,16 @@ func scoreCP1252(b []byte) (int, string) {
 	return tolerate(penalty, chars-bad, bad, first)
 }
 
-// invalidBytesHint is the advice for bytes that are not valid in the
+// InvalidBytesHint is the advice for bytes that are not valid in the
 // encoding a file is read in: it names the encoding used and how that was
 // decided, and only encodings other than that one.
-func invalidBytesHint(enc string, detected bool) string {
+func InvalidBytesHint(enc string, detected bool) string {
 	how := "as --encoding says"
 	if detected {
 		how = "as detected from the first 64 KiB"
 	}
 	var others []string
-	for _, e := range []string{encUTF8, encSJIS, encCP1252} {
+	for _, e := range []string{UTF8, ShiftJIS, Windows1252} {
 		if e != strings.TrimSuffix(enc, " (BOM)") {
 			others = append(others, e)
 		}

@@ -1,4 +1,4 @@
-package sheet
+package textenc
 
 import (
 	"sync"
@@ -63,9 +63,9 @@ func mojibakeTable() *mojibakeTables {
 	return mojibakeTab
 }
 
-// hasHighByte reports whether s has a non-ASCII byte. It runs on every
+// HasHighByte reports whether s has a non-ASCII byte. It runs on every
 // cell, so it tests eight bytes at a time.
-func hasHighByte(s string) bool {
+func HasHighByte(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
@@ -82,9 +82,9 @@ func hasHighByte(s string) bool {
 	return false
 }
 
-// looksDoubleEncoded reports whether s holds a double-encoded character;
-// the caller has checked hasHighByte.
-func looksDoubleEncoded(s string) bool {
+// LooksDoubleEncoded reports whether s holds a double-encoded character;
+// the caller has checked HasHighByte.
+func LooksDoubleEncoded(s string) bool {
 	t := mojibakeTable()
 	for i, r := range s {
 		switch {
