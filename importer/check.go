@@ -91,11 +91,13 @@ func (ck *checker) chunk(c *rowChunk) {
 	}
 	n := 0
 	for i := range c.n {
+		c.findings[i] = ck.readFindings(c.findings[i])
 		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
 			if errors.Is(err, mapping.ErrExampleRow) {
 				ck.examples++
 				o := &outcome{row: c.lines[i], status: report.Skipped}
 				o.note(mapping.ErrExampleRow.Error())
+				o.warn("row.example", "the template's example row is not imported")
 				ck.seq.put(c.seq[i], o)
 				continue
 			}
@@ -117,6 +119,20 @@ func (ck *checker) chunk(c *rowChunk) {
 		ck.sink.take(c.seq[i], rec, o)
 	}
 	ck.ev.rowsChecked(c.n)
+}
+
+// readFindings returns the reader's findings of a row, with an error in a
+// column that no field takes made a warning: a #DIV/0! in a notes column
+// reaches no user, so it does not stop the row, but it is still said.
+func (ck *checker) readFindings(fs []report.Finding) []report.Finding {
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity == report.SeverityError && f.Column != "" && ck.in.unused[f.Column] {
+			f.Severity = report.SeverityWarning
+			f.Message += " (the column is not imported, so the row is not stopped)"
+		}
+	}
+	return fs
 }
 
 // mappingFailed is the outcome of a row the mapping could not build (a

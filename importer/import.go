@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -30,6 +31,9 @@ type Summary struct {
 	// Sheet is the XLSX sheet that was read ("" for CSV): with no --sheet,
 	// the first visible sheet where the header was found.
 	Sheet string
+	// Fingerprint identifies the bytes that were read (sheet.Source),
+	// also of a pipe, whose report lines carry only its name.
+	Fingerprint string
 	// StepFailures counts rows whose user was created or updated but whose
 	// services or departments step failed (visible in those columns).
 	StepFailures int64
@@ -129,6 +133,7 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top(), NoDataRows: p.onlyExamples}
+	in.describe(out, p.cut)
 	ev.emit(Done)
 	return out, err
 }
@@ -188,6 +193,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
 		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,
 	}
+	in.describe(out, p.cut)
 	lerr := s.life.finish(out)
 	ev.emit(Done)
 	switch {
@@ -216,6 +222,10 @@ type importSink struct {
 	// logErr is set when the send log could not be written: the run stops.
 	logErr atomic.Pointer[error]
 	index  *userIndex // all users, for --match-on employeeNumber|email
+	// layout is the input's; updatesOnly is set for cybozu's services
+	// and departments files, which change existing users only.
+	layout      mapping.Layout
+	updatesOnly bool
 
 	stepFailures atomic.Int64 // users written whose services/departments step failed
 	stepsCut     atomic.Int64 // steps not attempted because the run was stopping
@@ -237,7 +247,7 @@ type importSink struct {
 // no failure: the run goes on, every batch finds the run stopping, and
 // every row is reported not_attempted.
 func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*importSink, error) {
-	s := &importSink{o: o, snd: snd}
+	s := &importSink{o: o, snd: snd, layout: in.mapper.Layout(), updatesOnly: updatesOnly(in.mapper.Layout())}
 	s.g.SetLimit(2 * o.Concurrency)
 	var err error
 	if o.Resume != "" {

@@ -143,12 +143,14 @@ func newCSVSource(name string, in io.Reader, opts Options, ext string) (*csvSour
 	}
 	s.header, s.pending = hdr.cells, pending
 	s.dataStart = s.r.InputOffset()
-	if err := CheckHeader(name, s.header); err != nil {
-		return nil, err
-	}
-	for i, h := range s.header {
-		if strings.TrimSpace(h) == "" {
-			s.unnamed = append(s.unnamed, i)
+	if opts.HeaderIsData == nil || !opts.HeaderIsData(s.header) {
+		if err := CheckHeader(name, s.header); err != nil {
+			return nil, err
+		}
+		for i, h := range s.header {
+			if strings.TrimSpace(h) == "" {
+				s.unnamed = append(s.unnamed, i)
+			}
 		}
 	}
 	if s.exported {

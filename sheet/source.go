@@ -112,6 +112,13 @@ type Options struct {
 	// header, so the caller's column checks name what is missing. Package
 	// mapping knows the labels and provides the function.
 	FindHeader func(rows [][]string) (index int, ok bool)
+	// HeaderIsData, when set, is asked about the header row found: true
+	// says it is the first data row of a file without a header row
+	// (cybozu.com's own files may be written so). Its cells are then not
+	// checked as names (two equal values or a blank one are data), and a
+	// value under a blank one is no error. Header still returns the row,
+	// which the caller maps as data.
+	HeaderIsData func(first []string) bool
 	// SkipHidden leaves hidden XLSX rows (hidden by hand or by a filter)
 	// out: Next returns them with Skipped set, so the caller can report
 	// them, instead of as data rows.

@@ -457,6 +457,7 @@ type xlsxSource struct {
 	dec        *xml.Decoder
 	fmt        *numFormatter
 	skipHidden bool
+	headerData bool // Options.HeaderIsData: the header row is data
 
 	header    []string
 	textCols  []bool // Options.TextColumns per column; nil: guess
@@ -486,6 +487,10 @@ func (s *xlsxSource) setHeader(hdr rawRow, pending []rawRow, opts Options) error
 	s.cells = make([]string, len(s.header))
 	s.textCols = columnFlags(s.header, opts.TextColumns)
 	s.known = true
+	if opts.HeaderIsData != nil && opts.HeaderIsData(s.header) {
+		s.headerData = true
+		return nil
+	}
 	if err := CheckHeader(s.file, s.header); err != nil {
 		s.closePart()
 		return err
@@ -557,7 +562,7 @@ func (s *xlsxSource) Next() (Row, error) {
 		n := copy(s.cells, raw.cells)
 		clear(s.cells[n:])
 		for i, h := range s.header {
-			if s.cells[i] != "" && strings.TrimSpace(h) == "" {
+			if s.cells[i] != "" && strings.TrimSpace(h) == "" && !s.headerData {
 				return Row{}, &FileError{File: s.file, Row: num, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %s has a value but no name in the header row", ErrEmptyHeader, columnName(i+1))}
 			}
 		}

@@ -124,7 +124,8 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		}
 	}
 	if sum != nil {
-		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		fmt.Fprintf(s.err, "%s\n", strings.Replace(sum.String(), sum.Summary.String(), countsLine(opts.Lang, sum.Summary), 1))
+		fmt.Fprintf(s.err, "report: %s\n", path)
 		printLifecycle(s, sum)
 		printSource(s.err, sum)
 		printCauses(s.err, path, sum)

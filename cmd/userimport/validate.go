@@ -55,7 +55,7 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if sum.Warned > 0 {
 		warned = "; " + rowCount(sum.Warned) + " with warnings"
 	}
-	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", sum.Summary.String(), warned, sum.Encoding, path)
+	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", countsLine(opts.Lang, sum.Summary), warned, sum.Encoding, path)
 	printSource(s.err, sum)
 	printCauses(s.err, path, sum)
 	if sum.NoDataRows {
