@@ -54,7 +54,7 @@ type pluralForms struct {
 // entries is the catalog: every message a person reads, in every
 // language. Rule ids, status values, flag names and column names stay
 // as they are in both languages: scripts depend on them.
-var entries = concat(whereEntries, nounEntries, validateEntries, emailEntries, orgEntries, dateEntries, ruleEntries, reportEntries)
+var entries = concat(whereEntries, nounEntries, validateEntries, emailEntries, orgEntries, dateEntries, ruleEntries, reportEntries, summaryEntries)
 
 func concat(lists ...[]entry) []entry {
 	var out []entry

@@ -35,36 +35,41 @@ func (s *Summary) Add(r *Row) {
 	s.Rows++
 }
 
+// Each calls f with each status that counts rows and its count, in the
+// order String lists them, so that a summary in another language keeps
+// that order.
+func (s Summary) Each(f func(st Status, n int)) {
+	for _, st := range statusOrder {
+		if n := s.Counts[st]; n > 0 {
+			f(st, n)
+		}
+	}
+	var other []Status
+	for st, n := range s.Counts {
+		if !st.Known() && n > 0 {
+			other = append(other, st)
+		}
+	}
+	slices.Sort(other)
+	for _, st := range other {
+		f(st, s.Counts[st])
+	}
+}
+
 // String returns e.g. "created 9,876 · invalid 100 · failed 24 (of 10,000
 // rows)": the statuses with a non-zero count, always in the same order
 // (statuses this package does not know come last, sorted), so that two
 // runs' summaries can be compared by eye.
 func (s Summary) String() string {
 	var b strings.Builder
-	part := func(st Status, n int) {
-		if n == 0 {
-			return
-		}
+	s.Each(func(st Status, n int) {
 		if b.Len() > 0 {
 			b.WriteString(" · ")
 		}
 		b.WriteString(string(st))
 		b.WriteByte(' ')
 		b.WriteString(thousands(n))
-	}
-	for _, st := range statusOrder {
-		part(st, s.Counts[st])
-	}
-	var other []Status
-	for st := range s.Counts {
-		if !st.Known() {
-			other = append(other, st)
-		}
-	}
-	slices.Sort(other)
-	for _, st := range other {
-		part(st, s.Counts[st])
-	}
+	})
 	if b.Len() == 0 {
 		return "no rows"
 	}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/report"
 )
@@ -13,22 +15,26 @@ import (
 // maxCauses is how many causes the summary lists; the report has the rest.
 const maxCauses = 5
 
-// printCauses lists the top causes of the rows that did not end well (and
-// of the warnings), each with its count, one example row and the fix, then
-// the command to run next.
-func printCauses(w io.Writer, reportPath string, sum *importer.Summary) {
+// printCauses lists, in l, the top causes of the rows that did not end
+// well (and of the warnings), each with its count, one example row and the
+// fix. Severities and rule ids stay as the report writes them.
+func printCauses(w io.Writer, l i18n.Lang, sum *importer.Summary) {
 	if len(sum.Causes) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "top causes:")
+	fmt.Fprintln(w, l.Sprintf("causes.top"))
 	for i, c := range sum.Causes {
 		if i == maxCauses {
-			fmt.Fprintf(w, "  … and %d more causes: see the report\n", len(sum.Causes)-maxCauses)
+			fmt.Fprintln(w, l.Sprintf("causes.more", len(sum.Causes)-maxCauses))
 			break
 		}
-		fmt.Fprintf(w, "  %s %s: %s (e.g. row %d: %s)\n", c.Severity, c.Rule, rowCount(c.Count), c.Row, cut(c.Message, 160))
+		sev := string(c.Severity)
+		if k := i18n.Key("severity." + sev); i18n.Has(k) {
+			sev = l.Sprintf(k)
+		}
+		fmt.Fprintln(w, l.Sprintf("causes.line", sev, c.Rule, l.Sprintf("causes.rows", c.Count), strconv.Itoa(c.Row), cut(c.Message, 160)))
 		if fix := fixFor(c.Rule); fix != "" {
-			fmt.Fprintf(w, "      fix: %s\n", fix)
+			fmt.Fprintln(w, l.Sprintf("causes.fix", i18n.M(fix)))
 		}
 	}
 }
@@ -37,16 +43,17 @@ func printCauses(w io.Writer, reportPath string, sum *importer.Summary) {
 // template's example row, or hidden rows left out by --skip-hidden.
 var errOnlyExample = errors.New("the file has no data rows: it holds only the template's example row or hidden rows left out by --skip-hidden, so there is no user to import; write your users in the rows below the example")
 
-// printSource says which sheet was read, when the file is a workbook.
-func printSource(w io.Writer, sum *importer.Summary) {
+// printSource says, in l, which sheet was read, when the file is a
+// workbook.
+func printSource(w io.Writer, l i18n.Lang, sum *importer.Summary) {
 	if sum.Sheet != "" {
-		fmt.Fprintf(w, "sheet: %q\n", sum.Sheet)
+		fmt.Fprintln(w, l.Sprintf("summary.sheet", sum.Sheet))
 	}
 }
 
-// nextCommand says what to run after an import that did not end well: the
-// exact command line, with the file and report filled in.
-func nextCommand(file, reportPath string, sum *importer.Summary) string {
+// nextCommand says, in l, what to run after an import that did not end
+// well: the exact command line, with the file and report filled in.
+func nextCommand(l i18n.Lang, file, reportPath string, sum *importer.Summary) string {
 	has := func(rule string) bool {
 		for _, c := range sum.Causes {
 			if c.Rule == rule && c.Severity == report.SeverityError {
@@ -57,39 +64,33 @@ func nextCommand(file, reportPath string, sum *importer.Summary) string {
 	}
 	switch {
 	case has("exists"):
-		return fmt.Sprintf("userimport import %s --mode skip-existing   (or --mode upsert to update the existing users)", quoteArg(file))
+		return l.Sprintf("next.existing", "userimport import "+quoteArg(file)+" --mode skip-existing")
 	case sum.Counts[report.Failed]+sum.Counts[report.NotAttempted]+sum.Counts[report.OutcomeUnknown] > 0 || sum.StepFailures > 0 || sum.Interrupted:
 		return fmt.Sprintf("userimport import %s --resume %s", quoteArg(file), quoteArg(reportPath))
 	case sum.Counts[report.Invalid] > 0:
-		return fmt.Sprintf("fix the invalid rows in %s, then: userimport import %s --resume %s", quoteArg(file), quoteArg(file), quoteArg(reportPath))
+		return l.Sprintf("next.fix_then", quoteArg(file), fmt.Sprintf("userimport import %s --resume %s", quoteArg(file), quoteArg(reportPath)))
 	}
 	return ""
 }
 
-// fixFor is the advice for the rules whose fix is not in their message.
-func fixFor(rule string) string {
+// fixFor is the catalog key of the advice for the rules whose fix is not
+// in their message, or "" for the others.
+func fixFor(rule string) i18n.Key {
 	switch {
 	case rule == "exists":
-		return "the user is already there: --mode skip-existing leaves such users alone, --mode upsert updates them"
+		return "fix.exists"
 	case rule == "outcome_unknown":
-		return "the server's answer was lost: --resume checks on the server whether the user was created"
+		return "fix.outcome_unknown"
 	case rule == string(report.NotAttempted):
-		return "the run stopped before these rows: --resume sends them"
+		return "fix.not_attempted"
 	case rule == "mapping.column":
-		return "rename the column to a known label, or map it with --mapping"
+		return "fix.mapping_column"
 	case strings.HasSuffix(rule, ".required"):
-		return "fill in the cell; a new user needs a value (\"*\" means \"leave unchanged\" and only fits an existing user)"
+		return "fix.required"
 	case strings.HasSuffix(rule, ".normalised"):
-		return "nothing to do: the value is sent as the message says; correct the file to silence the warning"
+		return "fix.normalised"
 	}
 	return ""
-}
-
-func rowCount(n int) string {
-	if n == 1 {
-		return "1 row"
-	}
-	return fmt.Sprintf("%d rows", n)
 }
 
 func cut(s string, n int) string {

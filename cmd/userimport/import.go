@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
@@ -132,12 +133,12 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	}
 	if sum != nil {
 		fmt.Fprintf(s.err, "%s\n", strings.Replace(sum.String(), sum.Summary.String(), countsLine(opts.Lang, sum.Summary), 1))
-		fmt.Fprintf(s.err, "report: %s\n", path)
+		fmt.Fprintln(s.err, opts.Lang.Sprintf("summary.report", path))
 		printLifecycle(s, sum)
-		printSource(s.err, sum)
-		printCauses(s.err, path, sum)
+		printSource(s.err, opts.Lang, sum)
+		printCauses(s.err, opts.Lang, sum)
 	}
-	return importExit(s, file, path, sum, err)
+	return importExit(s, opts.Lang, file, path, sum, err)
 }
 
 // importOptions turns the flags of import into importer options, checking
@@ -187,7 +188,7 @@ func closeReport(w report.Writer, path string, err error, ran bool) error {
 
 // importExit prints what to do next and returns the exit status of an
 // import.
-func importExit(s *streams, file, path string, sum *importer.Summary, err error) error {
+func importExit(s *streams, l i18n.Lang, file, path string, sum *importer.Summary, err error) error {
 	var fatal *importer.FatalError
 	switch {
 	case errors.As(err, &fatal):
@@ -200,8 +201,8 @@ func importExit(s *streams, file, path string, sum *importer.Summary, err error)
 		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", quoteArg(file), quoteArg(path))
 		return &exitError{code: exitInterrupted}
 	case !sum.OK():
-		if next := nextCommand(file, path, sum); next != "" {
-			fmt.Fprintf(s.err, "next: %s\n", next)
+		if next := nextCommand(l, file, path, sum); next != "" {
+			fmt.Fprintln(s.err, l.Sprintf("next.import", next))
 		}
 		return &exitError{code: exitRows}
 	}

@@ -58,22 +58,19 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if err := ann.finish(s, file, sum); err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("annotated copy: %w", err)}
 	}
-	warned := ""
-	if sum.Warned > 0 {
-		warned = "; " + rowCount(sum.Warned) + " with warnings"
-	}
-	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", countsLine(opts.Lang, sum.Summary), warned, sum.Encoding, path)
-	printSource(s.err, sum)
-	printCauses(s.err, path, sum)
+	l := opts.Lang
+	fmt.Fprintln(s.err, l.Sprintf("summary.validate", countsLine(l, sum.Summary), warnedText(l, sum.Warned), sum.Encoding, path))
+	printSource(s.err, l, sum)
+	printCauses(s.err, l, sum)
 	if sum.NoDataRows {
 		return &exitError{code: exitUsage, err: errOnlyExample}
 	}
 	if sum.Interrupted {
-		fmt.Fprintln(s.err, "interrupted: the report covers the rows read before Ctrl-C")
+		fmt.Fprintln(s.err, l.Sprintf("interrupted.validate"))
 		return &exitError{code: exitInterrupted}
 	}
 	if !sum.OK() {
-		fmt.Fprintf(s.err, "next: fix the invalid rows (the report names each cell), then: userimport validate %s\n", quoteArg(file))
+		fmt.Fprintln(s.err, l.Sprintf("next.validate", "userimport validate "+quoteArg(file)))
 		return &exitError{code: exitRows}
 	}
 	return nil
