@@ -90,8 +90,8 @@ var summaryEntries = []entry{
 	e("change.read_as", "%[1]q is read as %[2]q", "%[1]q を %[2]q として読み取りました"),
 	e("hint.generate_passwords",
 		"%[1]s; or run with --generate-passwords to give every new user without a password a generated one (written only to a passwords file next to the report)",
-		"%[1]s または --generate-passwords を付けて実行すると、パスワードのない新しいユーザーにパスワードを生成します（生成したパスワードは、レポートの隣のパスワードファイルにだけ書き出します）"),
+		"%[1]sまたは、--generate-passwords を付けて実行すると、パスワードのない新しいユーザーにパスワードを生成します（生成したパスワードは、レポートの隣のパスワードファイルにだけ書き出します）"),
 	e("hint.generate_passwords.alone",
 		"or run with --generate-passwords to give every new user without a password a generated one (written only to a passwords file next to the report)",
-		"または --generate-passwords を付けて実行すると、パスワードのない新しいユーザーにパスワードを生成します（生成したパスワードは、レポートの隣のパスワードファイルにだけ書き出します）"),
+		"または、--generate-passwords を付けて実行すると、パスワードのない新しいユーザーにパスワードを生成します（生成したパスワードは、レポートの隣のパスワードファイルにだけ書き出します）"),
 }

@@ -161,7 +161,7 @@ func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []r
 		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k], ck.lang))
 	}
 	for k := range res.Changes {
-		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))
+		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row, ck.lang))
 	}
 	return o
 }

@@ -127,7 +127,7 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	defer in.src.Close()
 	ev := newEvents(opts.Events)
-	seq := newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
+	seq := newSequencer(opts.Report, in.fingerprint, opts.Lang, ev, opts.Progress)
 	rdCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	seq.onFail(func(error) { cancel() })
@@ -178,7 +178,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		s.life.abort(s.log, opts.SendLog)
 		return nil, err
 	}
-	s.seq = newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
+	s.seq = newSequencer(opts.Report, in.fingerprint, opts.Lang, ev, opts.Progress)
 	s.seq.onFail(func(error) { snd.cancelStop() })
 	p, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
 	if errors.Is(perr, ErrNoRows) {

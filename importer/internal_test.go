@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -79,7 +80,7 @@ func TestSettleChecked(t *testing.T) {
 			if !tc.settled {
 				return
 			}
-			line := o.line("f")
+			line := o.line("f", i18n.English)
 			if line.Status != tc.status || !strings.Contains(line.Message+line.Warnings, tc.text) {
 				t.Errorf("line %+v; want %s saying %q", line, tc.status, tc.text)
 			}
@@ -97,7 +98,7 @@ func TestOutcomeLine(t *testing.T) {
 		{Column: "name", Cell: "B3", Rule: "name.required", Severity: report.SeverityError, Message: "empty"},
 	}}
 	o.note("checked")
-	got := o.line("in")
+	got := o.line("in", i18n.English)
 	want := report.Row{Row: 3, Code: "x", Status: report.Invalid, ErrorCode: "email.invalid", Input: "in",
 		Message:  `column "email": no @; column "name": empty; checked`,
 		Warnings: `column "phone": zeros lost?`}
@@ -106,12 +107,12 @@ func TestOutcomeLine(t *testing.T) {
 	}
 	o = &outcome{row: 4, stop: "not sent: the run was interrupted"}
 	o.settle()
-	if got := o.line("in"); got.Status != report.NotAttempted || got.Message != o.stop {
+	if got := o.line("in", i18n.English); got.Status != report.NotAttempted || got.Message != o.stop {
 		t.Errorf("stopped row: %+v", got)
 	}
 	o = &outcome{row: 5}
 	o.settle()
-	if got := o.line("in"); got.Status != report.Failed || got.ErrorCode != "internal" {
+	if got := o.line("in", i18n.English); got.Status != report.Failed || got.ErrorCode != "internal" {
 		t.Errorf("row with no outcome: %+v", got)
 	}
 }

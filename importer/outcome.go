@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,8 +108,8 @@ func (o *outcome) settle() {
 // line renders the report line: the first error finding's rule is the
 // error code unless errCode says otherwise; the message joins the error
 // findings, then what happened; warnings and changes have columns of their
-// own.
-func (o *outcome) line(input string) *report.Row {
+// own. Its texts are in lang.
+func (o *outcome) line(input string, lang i18n.Lang) *report.Row {
 	r := &report.Row{
 		Row: o.row, Code: o.code, Status: o.status, Services: o.services, Departments: o.departments,
 		ErrorCode: o.errCode, Input: input, Findings: o.findings,
@@ -119,13 +118,13 @@ func (o *outcome) line(input string) *report.Row {
 	for i := range o.findings {
 		f := &o.findings[i]
 		if f.Severity != report.SeverityError {
-			joinTo(&warn, findingText(f))
+			joinTo(&warn, findingText(f, lang))
 			continue
 		}
 		if r.ErrorCode == "" {
 			r.ErrorCode = f.Rule
 		}
-		joinTo(&msg, findingText(f))
+		joinTo(&msg, findingText(f, lang))
 	}
 	for _, m := range o.msgs {
 		joinTo(&msg, m)
@@ -149,13 +148,13 @@ func joinTo(b *strings.Builder, s string) {
 	b.WriteString(s)
 }
 
-// findingText is a finding as the CSV report's message shows it: the
-// column, then the message (the line has the row already).
-func findingText(f *report.Finding) string {
+// findingText is a finding as the CSV report's message shows it, in lang:
+// the column, then the message (the line has the row already).
+func findingText(f *report.Finding, lang i18n.Lang) string {
 	if f.Column == "" {
 		return f.Message
 	}
-	return "column " + strconv.Quote(f.Column) + ": " + f.Message
+	return lang.Sprintf("finding.column", f.Column, f.Message)
 }
 
 // keptOutcome is a previous report's line that --resume copies because the
@@ -230,15 +229,15 @@ func (c *cellNamer) issueFinding(is *validate.Issue, lang i18n.Lang) report.Find
 }
 
 // changeFinding records a normalisation as a warning: the report says
-// what will be sent instead of what the file holds.
-func (c *cellNamer) changeFinding(ch *validate.Change, row int) report.Finding {
+// what will be sent instead of what the file holds, in lang.
+func (c *cellNamer) changeFinding(ch *validate.Change, row int, lang i18n.Lang) report.Finding {
 	col := ch.Column
 	if col == "" {
 		col = ch.Field.String()
 	}
 	return report.Finding{
 		Column: col, Cell: c.cell(col, row), Rule: ch.Field.String() + ".normalised", Severity: report.SeverityWarning,
-		Message: fmt.Sprintf("%q is read as %q", ch.From, ch.To),
+		Message: lang.Sprintf("change.read_as", ch.From, ch.To),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/password"
 	"github.com/userimport/userimport/report"
@@ -146,19 +147,16 @@ func (pw *passwords) finish(settled, xlsx bool) (path string, n int, err error) 
 	return path, n, err
 }
 
-// passwordHint is added to a new user's missing-password error: the flag
-// that fills it.
-const passwordHint = "or run with --generate-passwords to give every new user without a password a generated one (written only to a passwords file next to the report)"
-
 // checkLife is what the check stage needs to know of the lifecycle
 // options.
 type checkLife struct {
 	allowDelete, generate bool
+	lang                  i18n.Lang // of the messages the check adds
 }
 
 // passwords drops the missing-password error of a row whose password is
 // to be generated, and otherwise adds the flag that would fill it to the
-// error.
+// error: the flag that fills it.
 func (l checkLife) passwords(o *outcome, rec *validate.Record) {
 	kept := o.findings[:0]
 	for _, f := range o.findings {
@@ -166,7 +164,7 @@ func (l checkLife) passwords(o *outcome, rec *validate.Record) {
 			if l.generate {
 				continue
 			}
-			f.Message = strings.TrimSuffix(f.Message, ".") + "; " + passwordHint
+			f.Message = l.lang.Sprintf("hint.generate_passwords", strings.TrimSuffix(f.Message, "."))
 		}
 		kept = append(kept, f)
 	}

@@ -54,7 +54,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(),
 		Update: o.Mode != Create || updatesOnly(in.mapper.Layout()), Lang: o.Lang, DateOrder: o.DateOrder})
 	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk, lang: o.Lang,
-		life: checkLife{allowDelete: o.Lifecycle.AllowDelete && o.Kind == validate.Users, generate: o.Lifecycle.GeneratePasswords}}
+		life: checkLife{allowDelete: o.Lifecycle.AllowDelete && o.Kind == validate.Users, generate: o.Lifecycle.GeneratePasswords, lang: o.Lang}}
 
 	// Reading runs a few chunks ahead of mapping and validation, on a core
 	// of its own. Chunks and their cell slices are recycled.

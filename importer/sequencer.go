@@ -3,6 +3,7 @@ package importer
 import (
 	"sync"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/report"
 )
 
@@ -25,6 +26,7 @@ type sequencer struct {
 	progress func(int)
 	ev       *events
 	input    string // the fingerprint every line carries
+	lang     i18n.Lang
 
 	out  chan writeReq
 	done chan struct{} // closed when the writer goroutine has finished
@@ -46,8 +48,8 @@ type writeReq struct {
 // writeAhead is how many rows may wait for the writer goroutine.
 const writeAhead = 1024
 
-func newSequencer(w report.Writer, input string, ev *events, progress func(int)) *sequencer {
-	s := &sequencer{w: w, pending: make(map[int]*outcome), progress: progress, ev: ev, input: input,
+func newSequencer(w report.Writer, input string, lang i18n.Lang, ev *events, progress func(int)) *sequencer {
+	s := &sequencer{w: w, pending: make(map[int]*outcome), progress: progress, ev: ev, input: input, lang: lang,
 		out: make(chan writeReq, writeAhead), done: make(chan struct{})}
 	go s.writer()
 	return s
@@ -100,7 +102,7 @@ func (s *sequencer) put(seq int, r *outcome) {
 
 func (s *sequencer) write(o *outcome) {
 	o.settle()
-	r := o.line(s.input)
+	r := o.line(s.input, s.lang)
 	o.release()
 	s.next++
 	s.summary.Add(r)

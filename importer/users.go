@@ -161,7 +161,7 @@ func (s *importSink) missingForCreate(it *item) bool {
 		} else {
 			o.note(fmt.Sprintf("user %q does not exist yet, and creating it needs a %s; fill in the %s column", it.code(), f, f))
 			if f == validate.Password {
-				o.note(passwordHint)
+				o.note(s.o.Lang.Sprintf("hint.generate_passwords.alone"))
 			}
 		}
 		return true
