@@ -246,11 +246,11 @@ func (s *importSink) getByCodes(items []*item) (map[string]kintone.User, error) 
 // create and update, and a dry run, which sends no create, to say which
 // rows would fail; a resumed row may name a user an earlier run created.
 func (s *importSink) toLookUp(items []*item) []*item {
-	if s.updatesOnly || s.o.Mode != Create || s.o.DryRun || s.index != nil || s.o.ServerTime == nil {
-		// cybozu's services and departments files change existing users
-		// only, so every user they name is looked up. Without the
-		// server's time a user found after a rejected request could not
-		// be told from one that was there before.
+	if s.o.Mode != Create || s.o.DryRun || s.index != nil || s.o.ServerTime == nil || s.updatesOnly {
+		// A services or departments file only changes users that exist, so
+		// it must know which do.
+		// Without the server's time a user found after a rejected
+		// request could not be told from one that was there before.
 		return items
 	}
 	var ask []*item
