@@ -14,6 +14,7 @@ import (
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -31,6 +32,9 @@ type Summary struct {
 	// Sheet is the XLSX sheet that was read ("" for CSV): with no --sheet,
 	// the first visible sheet where the header was found.
 	Sheet string
+	// Where is the header row and separator the reader used, for a copy
+	// of the file that lines up with it (--annotate).
+	Where sheet.Where
 	// Fingerprint identifies the bytes that were read (sheet.Source),
 	// also of a pipe, whose report lines carry only its name.
 	Fingerprint string
@@ -131,7 +135,7 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	if errors.Is(err, ErrNoRows) {
 		return nil, err
 	}
-	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top(), NoDataRows: p.onlyExamples}
 	in.describe(out, p.cut)
 	ev.emit(Done)
@@ -188,7 +192,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || s.stepsCut.Load() > 0
 	out := &Summary{
-		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
 		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
 		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,

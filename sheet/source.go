@@ -524,3 +524,20 @@ func stickyErr(fe *FileError) *FileError {
 	}
 	return &FileError{File: fe.File, Err: fmt.Errorf("reading stopped at row %d: %w", fe.Row, fe.Err)}
 }
+
+// Where is what a reader found out about a file's layout, for a copy of
+// the file that must line up with it (package annotate).
+type Where struct {
+	// HeaderRow is the header's row as a spreadsheet shows it (1-based).
+	HeaderRow int
+	// Delimiter is the CSV separator used; 0 for XLSX.
+	Delimiter rune
+}
+
+// WhereOf returns what src found out about its file's layout.
+func WhereOf(src Source) Where {
+	if w, ok := src.(interface{ Where() Where }); ok {
+		return w.Where()
+	}
+	return Where{}
+}

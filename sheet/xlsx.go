@@ -459,21 +459,22 @@ type xlsxSource struct {
 	skipHidden bool
 	headerData bool // Options.HeaderIsData: the header row is data
 
-	header    []string
-	textCols  []bool // Options.TextColumns per column; nil: guess
-	known     bool   // the header is known (notes can be filtered)
-	pending   []rawRow
-	cells     []string // Row.Cells, reused
-	raw       []string // the current row's cells by column, reused
-	notes     []note   // the current row's notes, reused
-	val       []byte   // text of the current cell, reused
-	fatal     *FileError
-	eof       bool
-	done      bool         // Next has returned io.EOF
-	lastRow   int          // number of the last <row> read
-	merges    []mergeRange // sorted by first row
-	nextMerge int          // first merge not yet active
-	active    []*mergeRange
+	header     []string
+	headerLine int    // the header's sheet row
+	textCols   []bool // Options.TextColumns per column; nil: guess
+	known      bool   // the header is known (notes can be filtered)
+	pending    []rawRow
+	cells      []string // Row.Cells, reused
+	raw        []string // the current row's cells by column, reused
+	notes      []note   // the current row's notes, reused
+	val        []byte   // text of the current cell, reused
+	fatal      *FileError
+	eof        bool
+	done       bool         // Next has returned io.EOF
+	lastRow    int          // number of the last <row> read
+	merges     []mergeRange // sorted by first row
+	nextMerge  int          // first merge not yet active
+	active     []*mergeRange
 }
 
 // setHeader takes the located header row.
@@ -483,6 +484,7 @@ func (s *xlsxSource) setHeader(hdr rawRow, pending []rawRow, opts Options) error
 		end--
 	}
 	s.header = append([]string(nil), hdr.cells[:end]...)
+	s.headerLine = hdr.line
 	s.pending = pending
 	s.cells = make([]string, len(s.header))
 	s.textCols = columnFlags(s.header, opts.TextColumns)
@@ -1573,3 +1575,6 @@ func newXLSXSource(name string, r io.ReaderAt, size int64, opts Options) (*xlsxS
 	}
 	return wb.open(opts)
 }
+
+// Where says where the header was found.
+func (s *xlsxSource) Where() Where { return Where{HeaderRow: s.headerLine} }

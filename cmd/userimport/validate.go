@@ -38,11 +38,15 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if err := f.checkReport(path, file); err != nil {
 		return err
 	}
+	ann, err := f.annotation(path, true)
+	if err != nil {
+		return err
+	}
 	w, err := openReport(path)
 	if err != nil {
 		return err
 	}
-	opts.Report = w
+	opts.Report = ann.tee(w)
 	opts.Log = s.err
 	events, done := progressBar(s, "validating")
 	opts.Events = events
@@ -50,6 +54,9 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	done()
 	if err = closeReport(w, path, err, sum != nil); err != nil {
 		return &exitError{code: exitUsage, err: err}
+	}
+	if err := ann.finish(s, file, sum); err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("annotated copy: %w", err)}
 	}
 	warned := ""
 	if sum.Warned > 0 {
