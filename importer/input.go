@@ -105,6 +105,15 @@ func noHeader(path string, so sheet.Options, err error) error {
 	return mapping.NoHeaderError(cells)
 }
 
+// codeCol returns the index of the login name's column, or -1 when a
+// --mapping builds it.
+func (in *input) codeCol() int {
+	if i, ok := in.cells.index[in.mapper.Columns()[validate.Code]]; ok {
+		return i
+	}
+	return -1
+}
+
 // fingerprintOf is the fingerprint every report line carries. A regular
 // file is fingerprinted before it is read, because the lines are written
 // while it is read and a --resume compares them; the source fingerprints
