@@ -26,6 +26,9 @@ type input struct {
 	// unused are the columns of the file that no field takes: a cell
 	// error there cannot reach a user, so it is only a warning.
 	unused map[string]bool
+	// ignored are the indexes of the columns no field takes and that the
+	// person did not ask to ignore: a value there is said on its row.
+	ignored []int
 }
 
 // openInput opens the file and plans its mapping: the header is found
@@ -83,6 +86,7 @@ func openInput(o *Options) (*input, error) {
 	header := in.mapper.Header()
 	in.cells = newCellNamer(header, src.Sheet())
 	in.unused = unusedColumns(o.Mapping, in.mapper.Findings())
+	in.ignored = ignoredColumns(header, in.unused, o.Mapping)
 	for _, f := range in.mapper.Findings() {
 		fmt.Fprintf(o.Log, "warning: %s: %s\n", filepath.Base(o.File), f.Message)
 		in.fileFindings = append(in.fileFindings, f)
@@ -103,6 +107,15 @@ func noHeader(path string, so sheet.Options, err error) error {
 		cells[i] = rows[i].Cells
 	}
 	return mapping.NoHeaderError(cells)
+}
+
+// codeCol returns the index of the login name's column, or -1 when a
+// --mapping builds it.
+func (in *input) codeCol() int {
+	if i, ok := in.cells.index[in.mapper.Columns()[validate.Code]]; ok {
+		return i
+	}
+	return -1
 }
 
 // fingerprintOf is the fingerprint every report line carries. A regular
@@ -162,6 +175,24 @@ func requiredColumns(o *Options, mp *mapping.Mapper) []validate.Field {
 		return []validate.Field{validate.Code, validate.Name, validate.Password}
 	}
 	return []validate.Field{validate.Code}
+}
+
+// ignoredColumns are the indexes of the unused columns the mapping file
+// does not list under ignore:, in file order.
+func ignoredColumns(header []string, unused map[string]bool, m *mapping.File) []int {
+	asked := map[string]bool{}
+	if m != nil {
+		for _, c := range m.Ignore {
+			asked[c] = true
+		}
+	}
+	var out []int
+	for i, h := range header {
+		if unused[h] && !asked[h] {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // unusedColumns lists the columns that no field takes: those the mapping

@@ -62,7 +62,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	for range readAhead + 1 {
 		free <- new(rowChunk)
 	}
-	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev}
+	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev, codeCol: in.codeCol()}
 	if in.mapper.HeaderIsData() {
 		// A cybozu.com file without a header: its first row is a user.
 		rd.first = in.src.Header()
@@ -137,6 +137,8 @@ type reader struct {
 	cut bool
 	// skipped counts the hidden rows left out (--skip-hidden).
 	skipped int
+	// codeCol is the login name's column, for the line of a skipped row.
+	codeCol int
 }
 
 // run reads every row into chunks taken from free and sent to out,
@@ -176,7 +178,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		if row.Skipped {
 			// A hidden row left out (--skip-hidden): reported, not read.
 			rd.skipped++
-			rd.seq.put(seq, skippedOutcome(&row))
+			rd.seq.put(seq, skippedOutcome(&row, rd.codeCol))
 			continue
 		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)

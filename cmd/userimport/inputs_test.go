@@ -141,8 +141,8 @@ func TestImportSkipHidden(t *testing.T) {
 	}
 	for c, row := range map[string]int{"erin": 8, "hank": 11} {
 		r := byRow[row]
-		if r.Status != report.Skipped || !hasFinding(r, "row.hidden", report.SeverityWarning, "") {
-			t.Errorf("%s (row %d): %s %+v; want skipped with row.hidden\n%s", c, row, r.Status, r.Findings, stderr)
+		if r.Status != report.Skipped || r.Code != c || !hasFinding(r, "row.hidden", report.SeverityWarning, "") {
+			t.Errorf("%s (row %d): %q %s %+v; want skipped with row.hidden\n%s", c, row, r.Code, r.Status, r.Findings, stderr)
 		}
 		if _, ok := srv.User(c); ok {
 			t.Errorf("%s was created although hidden rows are skipped", c)
