@@ -143,7 +143,7 @@ func (ck *checker) ignoredValues(fs []report.Finding, cells []string, row int) [
 	}
 	return append(fs, report.Finding{
 		Column: first, Cell: ck.in.cells.cell(first, row), Rule: "column.ignored", Severity: report.SeverityWarning,
-		Message: fmt.Sprintf("the value in column %s is not imported: no field takes that column (rename the header or map it with --mapping, or list it under ignore: to silence this)", strings.Join(names, ", ")),
+		Message: ck.lang.Sprintf("msg.column_ignored", strings.Join(names, ", ")),
 	})
 }
 
@@ -216,7 +216,7 @@ func settleChecked(o *outcome, rec *validate.Record, life checkLife) bool {
 		f := &o.findings[i]
 		for _, fld := range []validate.Field{validate.Name, validate.Password} {
 			if rec.Keep[fld] && f.Rule == fld.String()+".required" {
-				f.Message = keepForNewUser(rec.Values[validate.Code], fld)
+				f.Message = keepForNewUser(rec.Values[validate.Code], fld, life.lang)
 			}
 		}
 	}

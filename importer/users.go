@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
@@ -157,9 +158,9 @@ func (s *importSink) missingForCreate(it *item) bool {
 		o := &it.out
 		o.status, o.errCode = report.Invalid, f.String()+".required"
 		if it.rec.Keep[f] {
-			o.note(keepForNewUser(it.code(), f))
+			o.note(keepForNewUser(it.code(), f, s.o.Lang))
 		} else {
-			o.note(fmt.Sprintf("user %q does not exist yet, and creating it needs a %s; fill in the %s column", it.code(), f, f))
+			o.note(s.o.Lang.Sprintf("msg.create_needs", it.code(), i18n.M(i18n.Key("field."+f.String())), f.String()))
 			if f == validate.Password {
 				o.note(s.o.Lang.Sprintf("hint.generate_passwords.alone"))
 			}
@@ -170,8 +171,8 @@ func (s *importSink) missingForCreate(it *item) bool {
 }
 
 // keepForNewUser explains a "*" in a field a new user must have.
-func keepForNewUser(code string, f validate.Field) string {
-	return fmt.Sprintf("user %q does not exist yet, and a new user needs a %s; \"*\" means \"leave unchanged\", which only an existing user can be; fill in a value", code, f)
+func keepForNewUser(code string, f validate.Field, lang i18n.Lang) string {
+	return lang.Sprintf("msg.keep_new_user", code, i18n.M(i18n.Key("field."+f.String())))
 }
 
 // lookupFailed reports a batch whose existing users could not be read.

@@ -20,7 +20,7 @@ func init() {
 		true false auto ja en zh TW es pt BR th English
 		taro guest example customItem sales manager hr
 		kind guests date order mdy dmy mode skip existing resume Ctrl
-		upsert mapping generate passwords
+		upsert mapping generate passwords ignore
 		YYYY MM DD`) {
 		allowed[strings.ToLower(w)] = true
 	}
