@@ -9,10 +9,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/i18n/i18ntest"
+	"github.com/userimport/userimport/importer"
+	"github.com/userimport/userimport/report"
 )
 
 // TestValidateJapanese runs validate the way a person with a Japanese
@@ -113,4 +117,29 @@ func reportText(t *testing.T, path string) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// TestImportLineEnglish keeps the English summary line of an import what
+// importer.Summary.String says, and checks the Japanese one is Japanese.
+func TestImportLineEnglish(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sum  importer.Summary
+	}{
+		{"plain", importer.Summary{Summary: report.Summary{Counts: map[report.Status]int{report.Created: 1234}, Rows: 1234}, Requests: 13, Elapsed: 1500 * time.Millisecond}},
+		{"warned, rights unknown", importer.Summary{
+			Summary: report.Summary{Counts: map[report.Status]int{report.Created: 1, report.Failed: 2}, Rows: 3},
+			Warned:  1, FileFindings: []report.Finding{{Rule: importer.RuleRightsUnknown}},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := importLine(i18n.English, &tc.sum), tc.sum.String(); got != want {
+				t.Errorf("English %q, want %q", got, want)
+			}
+			ja := importLine(i18n.Japanese, &tc.sum)
+			if w := i18ntest.Untranslated(ja); len(w) > 0 {
+				t.Errorf("Japanese %q holds English %q", ja, w)
+			}
+		})
+	}
 }

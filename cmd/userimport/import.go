@@ -132,7 +132,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 		err = fmt.Errorf("annotated copy: %w", aerr)
 	}
 	if sum != nil {
-		fmt.Fprintf(s.err, "%s\n", strings.Replace(sum.String(), sum.Summary.String(), countsLine(opts.Lang, sum.Summary), 1))
+		fmt.Fprintln(s.err, importLine(opts.Lang, sum))
 		fmt.Fprintln(s.err, opts.Lang.Sprintf("summary.report", path))
 		printLifecycle(s, sum)
 		printSource(s.err, opts.Lang, sum)
@@ -198,7 +198,7 @@ func importExit(s *streams, l i18n.Lang, file, path string, sum *importer.Summar
 	case sum.NoDataRows:
 		return &exitError{code: exitUsage, err: errOnlyExample}
 	case sum.Interrupted:
-		fmt.Fprintf(s.err, "interrupted: finish with `userimport import %s --resume %s`\n", quoteArg(file), quoteArg(path))
+		fmt.Fprintln(s.err, l.Sprintf("interrupted.import", fmt.Sprintf("userimport import %s --resume %s", quoteArg(file), quoteArg(path))))
 		return &exitError{code: exitInterrupted}
 	case !sum.OK():
 		if next := nextCommand(l, file, path, sum); next != "" {

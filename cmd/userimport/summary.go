@@ -1,9 +1,12 @@
 package main
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/report"
 )
 
@@ -26,6 +29,22 @@ func countsLine(l i18n.Lang, s report.Summary) string {
 		b.WriteString(l.Sprintf("summary.count", label, l.Printer().Sprintf("%d", n)))
 	})
 	return l.Sprintf("summary.counts", b.String(), l.Sprintf("summary.of_rows", s.Rows))
+}
+
+// importLine is the summary line of an import in l: the counts, the rows
+// with warnings, whether the account's rights were checked, and the
+// requests sent in how long.
+func importLine(l i18n.Lang, sum *importer.Summary) string {
+	var b strings.Builder
+	b.WriteString(countsLine(l, sum.Summary))
+	b.WriteString(warnedText(l, sum.Warned))
+	for _, f := range sum.FileFindings {
+		if f.Rule == importer.RuleRightsUnknown {
+			b.WriteString(l.Sprintf("summary.rights_unknown"))
+		}
+	}
+	b.WriteString(l.Sprintf("summary.requests", strconv.FormatInt(sum.Requests, 10), sum.Elapsed.Round(time.Millisecond).String()))
+	return b.String()
 }
 
 // warnedText is the part of the summary line that counts the rows with
