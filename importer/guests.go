@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/report"
 )
 
@@ -20,7 +21,7 @@ func (s *importSink) processGuests(items []*item) {
 		send: func(ctx context.Context, g []*item) error {
 			in := make([]kintone.GuestInput, len(g))
 			for i, it := range g {
-				in[i] = newGuestInput(&it.rec)
+				in[i] = payload.NewGuest(&it.rec)
 			}
 			if err := s.assignGuestPasswords(g, in); err != nil {
 				return err

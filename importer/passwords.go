@@ -200,3 +200,6 @@ func (s *importSink) passwordFailed(err error) error {
 	s.snd.cancelStop()
 	return errInterrupted
 }
+
+// ptr points at a copy of v, for the payloads' optional fields.
+func ptr[T any](v T) *T { return &v }

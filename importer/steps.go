@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -23,7 +24,7 @@ func wouldChange(items []*item, set func(*item)) {
 }
 
 func (s *importSink) servicesFor(it *item) []string {
-	if svc := wantedServices(&it.rec); svc != nil {
+	if svc := payload.Services(&it.rec); svc != nil {
 		return svc
 	}
 	return s.o.Services
@@ -44,7 +45,7 @@ func (s *importSink) assignServices(items []*item) {
 			want[it] = s.servicesFor(it)
 			send = append(send, it)
 		case report.Updated, report.Unchanged, report.WouldUpdate:
-			if svc := wantedServices(&it.rec); svc != nil {
+			if svc := payload.Services(&it.rec); svc != nil {
 				want[it] = svc
 				check = append(check, it)
 			} else if it.resume == recovery.Steps {
@@ -60,7 +61,7 @@ func (s *importSink) assignServices(items []*item) {
 			case err != nil:
 				it.out.services = "failed: could not read current services: " + err.Error()
 				it.out.stepFailed = true
-			case sameServices(cur[it.existing.Code], want[it]):
+			case payload.SameServices(cur[it.existing.Code], want[it]):
 				it.out.services = "unchanged"
 			default:
 				send = append(send, it)
@@ -152,7 +153,7 @@ func (s *importSink) assignOrganizations(items []*item) {
 	var send []*item
 	want := map[*item][]kintone.OrganizationAssignment{}
 	for _, it := range items {
-		orgs := wantedOrganizations(&it.rec)
+		orgs := payload.Organizations(&it.rec)
 		if orgs == nil || it.resume == recovery.Steps && !recovery.StepUnfinished(it.prev.Departments) {
 			continue
 		}
@@ -171,7 +172,7 @@ func (s *importSink) assignOrganizations(items []*item) {
 					it.out.stepFailed = true
 					continue
 				}
-				if sameOrganizations(orgs, cur) {
+				if payload.SameOrganizations(orgs, cur) {
 					it.out.departments = "unchanged"
 					continue
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -35,7 +36,7 @@ func (s *importSink) processUsers(items []*item) {
 		send: func(ctx context.Context, g []*item) error {
 			in := make([]kintone.UserInput, len(g))
 			for i, it := range g {
-				in[i] = newUserInput(&it.rec)
+				in[i] = payload.NewUser(&it.rec)
 			}
 			if err := s.assignPasswords(g, in); err != nil {
 				return err
@@ -91,7 +92,7 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 		case s.createdEarlier(it):
 			o.status, o.uncertain = report.Created, false
 			o.note("confirmed on the server: created by an earlier run of this import")
-			if _, changed, _ := updateInput(createdRecord(it), it.existing); changed {
+			if _, changed, _ := payload.Update(createdRecord(it), it.existing); changed {
 				// The row was changed since. The resume finishes the run
 				// that died (services, departments); applying changes is
 				// an upsert's job, with its own rules for blank cells and
@@ -105,7 +106,7 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 			o.status = report.Skipped
 			o.note(fmt.Sprintf("user %q already exists", it.existing.Code))
 		default: // Upsert
-			in, changed, changes := updateInput(&it.rec, it.existing)
+			in, changed, changes := payload.Update(&it.rec, it.existing)
 			o.changes = changes
 			if !changed {
 				o.status = report.Unchanged
