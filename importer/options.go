@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/pacer"
 	"github.com/userimport/userimport/sheet"
 
 	"github.com/userimport/userimport/i18n"
@@ -193,3 +194,7 @@ func CheckLimits(concurrency *int, rate float64) error {
 	}
 	return nil
 }
+
+// RetryPolicy bounds the retries of transient failures; see
+// pacer.RetryPolicy.
+type RetryPolicy = pacer.RetryPolicy

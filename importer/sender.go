@@ -38,7 +38,7 @@ type sender struct {
 func newSender(ctx context.Context, api API, o *Options, ev *events) (*sender, error) {
 	s := &sender{api: api, retry: o.Retry, ev: ev}
 	var err error
-	if s.pacer, err = s.retry.pacer(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.retry() }); err != nil {
+	if s.pacer, err = s.retry.Writes(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.retry() }); err != nil {
 		return nil, err
 	}
 	s.stop, s.cancelStop = context.WithCancel(ctx)
