@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/preflight"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -252,9 +253,9 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 		s.resume.Close()
 		return nil, err
 	}
-	warning, err := preflight(snd, o.Kind)
+	warning, err := preflight.Check(snd.call, snd.api, o.Kind == validate.Guests)
 	if err != nil && ctx.Err() == nil {
-		return fail(err)
+		return fail(fatalIfRefused(err))
 	}
 	if warning != "" {
 		fmt.Fprintln(o.Log, "warning: "+warning)
