@@ -8,6 +8,7 @@ import (
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -70,7 +71,7 @@ type checker struct {
 	in   *input
 	v    *validate.Validator
 	seq  *sequencer
-	ev   *events
+	ev   *progress.Counter
 	sink sink
 	// life says what a row may ask beyond adding and updating.
 	life checkLife
@@ -116,7 +117,7 @@ func (ck *checker) chunk(c *rowChunk) {
 		}
 		ck.sink.take(c.seq[i], rec, o)
 	}
-	ck.ev.rowsChecked(c.n)
+	ck.ev.RowsChecked(c.n)
 }
 
 // mappingFailed is the outcome of a row the mapping could not build (a

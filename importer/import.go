@@ -12,6 +12,7 @@ import (
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/preflight"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -119,7 +120,7 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer in.src.Close()
-	ev := newEvents(opts.Events)
+	ev := progress.New(opts.Events)
 	seq := newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
 	rdCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -130,7 +131,7 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top(), NoDataRows: p.onlyExamples}
-	ev.emit(Done)
+	ev.Emit(progress.Done)
 	return out, err
 }
 
@@ -154,7 +155,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer in.src.Close()
-	ev := newEvents(opts.Events)
+	ev := progress.New(opts.Events)
 	snd, err := newSender(ctx, api, &opts, ev)
 	if err != nil {
 		return nil, err
@@ -186,11 +187,11 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	out := &Summary{
 		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
-		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
+		Requests: ev.Requests(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
 		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,
 	}
 	lerr := s.life.finish(out)
-	ev.emit(Done)
+	ev.Emit(progress.Done)
 	switch {
 	case perr != nil:
 		return out, perr

@@ -8,6 +8,7 @@ import (
 
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/pacer"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/sheet"
 
 	"github.com/userimport/userimport/i18n"
@@ -129,11 +130,11 @@ type Options struct {
 	// report is closed without error and Summary.Settled is set.
 	SendLog string
 
-	// Events, if set, receives the run's progress (see Event): rows read,
+	// Events, if set, receives the run's progress (see progress.Event): rows read,
 	// checked and finished, counts per status, requests and retries. It
 	// is called from the run's goroutines, one call at a time, and must
 	// return quickly.
-	Events func(Event)
+	Events func(progress.Event)
 	// Progress, if set, is called with the number of rows finished so far
 	// after each row (it must be cheap).
 	Progress func(done int)

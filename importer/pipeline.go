@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -119,7 +120,7 @@ type piped struct {
 // pipe runs the read and check stages into sk and returns the report's
 // summary. readCtx stops the reader: validate stops reading on Ctrl-C;
 // import reads on, so that every row gets its not_attempted line.
-func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *events, sk sink) (piped, error) {
+func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *progress.Counter, sk sink) (piped, error) {
 	// Outside create mode a row may name an existing user, for which only
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
@@ -198,7 +199,7 @@ type reader struct {
 	src sheet.Source
 	ctx context.Context
 	seq *sequencer
-	ev  *events
+	ev  *progress.Counter
 	// first, when set, is a row the source returned as its header but
 	// which is data (a file without a header row): it is read first, and
 	// the row read to number it waits in pending.
@@ -219,7 +220,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 	c.n, c.expect = 0, 0
 	est, _ := rd.src.(sheet.RowEstimator)
 	send := func() {
-		rd.ev.rowsRead(c.n, c.expect)
+		rd.ev.RowsRead(c.n, c.expect)
 		out <- c
 	}
 	for seq := 0; ; seq++ {
@@ -228,7 +229,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 			if c.n > 0 {
 				send()
 			}
-			rd.ev.readDone()
+			rd.ev.ReadDone()
 			return nil
 		}
 		if err != nil {

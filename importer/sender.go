@@ -10,6 +10,7 @@ import (
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/pacer"
+	"github.com/userimport/userimport/progress"
 )
 
 // errInterrupted marks work that was not sent because the run is stopping.
@@ -24,7 +25,7 @@ type sender struct {
 	api   API
 	retry RetryPolicy
 	pacer *pacer.Pacer
-	ev    *events
+	ev    *progress.Counter
 
 	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
 	// send is what requests run under: it survives a soft stop so that
@@ -35,10 +36,10 @@ type sender struct {
 	fatal      atomic.Pointer[FatalError]
 }
 
-func newSender(ctx context.Context, api API, o *Options, ev *events) (*sender, error) {
+func newSender(ctx context.Context, api API, o *Options, ev *progress.Counter) (*sender, error) {
 	s := &sender{api: api, retry: o.Retry, ev: ev}
 	var err error
-	if s.pacer, err = s.retry.Writes(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.retry() }); err != nil {
+	if s.pacer, err = s.retry.Writes(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.Retry() }); err != nil {
 		return nil, err
 	}
 	s.stop, s.cancelStop = context.WithCancel(ctx)
@@ -81,7 +82,7 @@ func (r *sender) do(unlessStopping bool, fn func(ctx context.Context) error) err
 		opts = append(opts, pacer.SkipIfStopped())
 	}
 	err := r.pacer.Call(r.send, func(ctx context.Context) error {
-		r.ev.request()
+		r.ev.Request()
 		return fn(ctx)
 	}, opts...)
 	switch {

@@ -3,6 +3,7 @@ package importer
 import (
 	"sync"
 
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 )
 
@@ -23,7 +24,7 @@ type sequencer struct {
 	warned   int // rows with a warning
 	causes   causes
 	progress func(int)
-	ev       *events
+	ev       *progress.Counter
 	input    string // the fingerprint every line carries
 
 	out  chan writeReq
@@ -46,7 +47,7 @@ type writeReq struct {
 // writeAhead is how many rows may wait for the writer goroutine.
 const writeAhead = 1024
 
-func newSequencer(w report.Writer, input string, ev *events, progress func(int)) *sequencer {
+func newSequencer(w report.Writer, input string, ev *progress.Counter, progress func(int)) *sequencer {
 	s := &sequencer{w: w, pending: make(map[int]*outcome), progress: progress, ev: ev, input: input,
 		out: make(chan writeReq, writeAhead), done: make(chan struct{})}
 	go s.writer()
@@ -113,7 +114,7 @@ func (s *sequencer) write(o *outcome) {
 		s.progress(s.next)
 	}
 	if s.next%progressEvery == 0 {
-		s.ev.finished(s.next, s.summary.Counts)
+		s.ev.Finished(s.next, s.summary.Counts)
 	}
 }
 
@@ -128,7 +129,7 @@ func (s *sequencer) flush() {
 	done := make(chan struct{})
 	s.mu.Lock()
 	s.out <- writeReq{flushed: done} // after every row written so far
-	s.ev.finished(s.next, s.summary.Counts)
+	s.ev.Finished(s.next, s.summary.Counts)
 	s.mu.Unlock()
 	<-done
 }
@@ -141,6 +142,6 @@ func (s *sequencer) result() (report.Summary, int, error) {
 	defer s.mu.Unlock()
 	close(s.out)
 	<-s.done
-	s.ev.finished(s.next, s.summary.Counts)
+	s.ev.Finished(s.next, s.summary.Counts)
 	return s.summary, len(s.pending), s.err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/mapping"
+	runprogress "github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -200,7 +201,7 @@ func (p *placedReport) Close() error {
 // and an ETA on stderr when stderr is a terminal, and nothing otherwise.
 // The total is the reader's estimate of the rows until the whole file has
 // been read, then the exact count.
-func progressBar(s *streams, label string) (func(importer.Event), func()) {
+func progressBar(s *streams, label string) (func(runprogress.Event), func()) {
 	if !isTerminal(s.err) {
 		return nil, func() {}
 	}
@@ -215,7 +216,7 @@ func progressBar(s *streams, label string) (func(importer.Event), func()) {
 		progressbar.OptionClearOnFinish(),
 	)
 	total := 1
-	return func(ev importer.Event) {
+	return func(ev runprogress.Event) {
 			t := ev.EstimatedRows
 			if ev.ReadAll {
 				t = ev.RowsRead
