@@ -97,10 +97,10 @@ func (ck *checker) chunk(c *rowChunk) {
 				ck.examples++
 				o := &outcome{row: c.lines[i], status: report.Skipped}
 				o.note(mapping.ErrExampleRow.Error())
-				ck.seq.put(c.seq[i], o)
+				ck.seq.Put(c.seq[i], o)
 				continue
 			}
-			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
+			ck.seq.Put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
 			continue
 		}
 		ck.at[n] = i
@@ -112,7 +112,7 @@ func (ck *checker) chunk(c *rowChunk) {
 		rec, res := &ck.recs[j], &ck.results[j]
 		o := ck.findings(rec, res, c.findings[i])
 		if settleChecked(o, rec, ck.life) {
-			ck.seq.put(c.seq[i], o)
+			ck.seq.Put(c.seq[i], o)
 			continue
 		}
 		ck.sink.take(c.seq[i], rec, o)
@@ -194,7 +194,7 @@ type validSink struct{ seq *sequencer }
 
 func (s validSink) take(seq int, _ *validate.Record, o *outcome) {
 	o.status = report.Valid
-	s.seq.put(seq, o)
+	s.seq.Put(seq, o)
 }
 
 func (validSink) drain() {}

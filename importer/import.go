@@ -15,6 +15,7 @@ import (
 	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sequence"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -43,7 +44,7 @@ type Summary struct {
 	FileFindings []report.Finding
 	// Causes groups the rows that did not end well, and the warnings, by
 	// rule: errors first, then the most frequent.
-	Causes []Cause
+	Causes []sequence.Cause
 	// NoDataRows is set when every row was a template's example row: the
 	// file holds no user, which a caller should treat as a mistake.
 	NoDataRows bool
@@ -124,13 +125,13 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	seq := newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
 	rdCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	seq.onFail(func(error) { cancel() })
+	seq.OnFail(func(error) { cancel() })
 	p, err := pipe(rdCtx, in, &opts, seq, ev, validSink{seq: seq})
 	if errors.Is(err, ErrNoRows) {
 		return nil, err
 	}
-	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
-		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top(), NoDataRows: p.onlyExamples}
+	out := &Summary{Summary: p.sum, Warned: seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.Causes(), NoDataRows: p.onlyExamples}
 	ev.Emit(progress.Done)
 	return out, err
 }
@@ -172,7 +173,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	s.seq = newSequencer(opts.Report, in.fingerprint, ev, opts.Progress)
-	s.seq.onFail(func(error) { snd.cancelStop() })
+	s.seq.OnFail(func(error) { snd.cancelStop() })
 	p, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
 	if errors.Is(perr, ErrNoRows) {
 		s.life.abort(nil, "")
@@ -185,9 +186,9 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || s.stepsCut.Load() > 0
 	out := &Summary{
-		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+		Summary: sum, Warned: s.seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
-		Requests: ev.Requests(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
+		Requests: ev.Requests(), Elapsed: time.Since(start), Causes: s.seq.Causes(),
 		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,
 	}
 	lerr := s.life.finish(out)
@@ -287,7 +288,7 @@ func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 		kept := keptOutcome(prev)
 		s.life.noteCreated(kept.code, kept.status)
 		o.release()
-		s.seq.put(seq, kept)
+		s.seq.Put(seq, kept)
 		return
 	}
 	it := &item{seq: seq, rec: *rec, out: *o}
@@ -302,7 +303,7 @@ func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 		it.out.uncertain = it.resume == recovery.Unseen && s.resume.MaySent(it.code(), it.prev)
 	}
 	if s.life.divert(it) {
-		s.seq.put(seq, &it.out)
+		s.seq.Put(seq, &it.out)
 		return
 	}
 	s.window = append(s.window, it)
@@ -329,7 +330,7 @@ func (s *importSink) launch() {
 	}
 	s.g.Go(func() error {
 		s.process(b)
-		s.seq.flush()
+		s.seq.Flush()
 		return nil
 	})
 }
@@ -361,7 +362,7 @@ func (s *importSink) abandon(items []*item) {
 		default:
 			o.stop = why
 		}
-		s.seq.put(it.seq, o)
+		s.seq.Put(it.seq, o)
 	}
 }
 
@@ -388,7 +389,7 @@ func (s *importSink) process(items []*item) {
 		}
 		s.life.noteCreated(it.out.code, it.out.status)
 		if !s.life.hold(it) {
-			s.seq.put(it.seq, &it.out)
+			s.seq.Put(it.seq, &it.out)
 		}
 	}
 }
@@ -431,4 +432,18 @@ func (s *importSink) refused(it *item, code string) {
 		s.logErr.CompareAndSwap(nil, &err)
 		s.snd.cancelStop()
 	}
+}
+
+// sequencer writes the report lines of a run in input order.
+type sequencer = sequence.Writer[*outcome]
+
+// newSequencer starts the report writer of a run whose lines carry the
+// input's fingerprint.
+func newSequencer(w report.Writer, input string, ev *progress.Counter, progress func(int)) *sequencer {
+	return sequence.New(w, func(o *outcome) *report.Row {
+		o.settle()
+		r := o.line(input)
+		o.release()
+		return r
+	}, ev, progress)
 }

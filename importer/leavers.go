@@ -93,9 +93,9 @@ func (s *importSink) deactivate() {
 		return
 	}
 	outs := lifecycle.Deactivate(s.snd.send, st.api, *st.plan, st.opts)
-	next := s.seq.written()
+	next := s.seq.Written()
 	put := func(o *outcome) {
-		s.seq.put(next, o)
+		s.seq.Put(next, o)
 		next++
 	}
 	for _, o := range st.kept {
@@ -109,12 +109,4 @@ func (s *importSink) deactivate() {
 		st.setLife(o, out)
 		put(o)
 	}
-}
-
-// written returns how many report lines have been handed to the writer:
-// once every row is put, the position of the next line.
-func (s *sequencer) written() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.next
 }

@@ -154,7 +154,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *pr
 	sk.drain()
 	var out piped
 	var werr error
-	out.sum, out.pending, werr = seq.result()
+	out.sum, out.pending, werr = seq.Result()
 	out.cut = rd.cut
 	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples
 	switch {
@@ -237,7 +237,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 			if errors.As(err, &fe) && fe.Row > 0 {
 				// A bad row (ragged, bad encoding, huge cell) is reported on
 				// its own line; the rows around it still run.
-				rd.seq.put(seq, fileErrorOutcome(fe, err))
+				rd.seq.Put(seq, fileErrorOutcome(fe, err))
 				continue
 			}
 			if c.n > 0 {
@@ -247,7 +247,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		}
 		if row.Skipped {
 			// A hidden row left out (--skip-hidden): reported, not read.
-			rd.seq.put(seq, skippedOutcome(&row))
+			rd.seq.Put(seq, skippedOutcome(&row))
 			continue
 		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)
