@@ -10,6 +10,7 @@ import (
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/lifecycle"
+	"github.com/userimport/userimport/password"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -95,7 +96,7 @@ type lifeStage struct {
 	opts lifecycle.Options
 	jrnl *lifecycle.FileJournal
 	// pw hands out generated passwords; nil when none are generated.
-	pw *passwords
+	pw *password.Handout
 	// rows holds the outcome of each row's rename or delete, decided
 	// before the stream (see prescan), by row number.
 	renames map[int]lifecycle.Outcome
@@ -133,7 +134,7 @@ func (s *importSink) startLifecycle(ctx context.Context, api API) error {
 		return err
 	}
 	if l.GeneratePasswords && !s.o.DryRun {
-		pw, err := openPasswords(l.Passwords, s.o.Resume, s.o.Log)
+		pw, err := password.OpenHandout(l.Passwords, s.o.Resume, s.o.Log)
 		if err != nil {
 			return err
 		}
@@ -433,8 +434,8 @@ func (st *lifeStage) finishRenames(items []*item) {
 
 // noteCreated tells the passwords file which rows ended created.
 func (st *lifeStage) noteCreated(code string, status report.Status) {
-	if st != nil {
-		st.pw.noteCreated(code, status)
+	if st != nil && status == report.Created {
+		st.pw.NoteCreated(code)
 	}
 }
 
@@ -452,12 +453,7 @@ func (st *lifeStage) abort(log *recovery.Log, sendLog string) {
 	if st.close() == nil && st.jrnl != nil {
 		recovery.Discard(st.l.Journal)
 	}
-	if st.pw != nil {
-		st.pw.f.Close()
-		if st.pw.f.Len() == 0 {
-			recovery.Discard(st.pw.f.Path())
-		}
-	}
+	st.pw.Abort()
 }
 
 // finish ends the lifecycle stages of a run and fills in what the
@@ -470,7 +466,7 @@ func (st *lifeStage) finish(out *Summary) error {
 	if st.lost.Load() > 0 {
 		out.Settled = false // the journal is evidence for --resume
 	}
-	path, n, err := st.pw.finish(out.Settled, st.l.PasswordsXLSX)
+	path, n, err := st.pw.Finish(out.Settled, st.l.PasswordsXLSX)
 	out.Lifecycle.Passwords, out.Lifecycle.Generated = path, n
 	if st.space != nil {
 		out.Lifecycle.Space = st.space.summary
