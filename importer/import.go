@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/match"
 	"github.com/userimport/userimport/preflight"
 	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
@@ -218,7 +219,7 @@ type importSink struct {
 	log    *recovery.Log
 	// logErr is set when the send log could not be written: the run stops.
 	logErr atomic.Pointer[error]
-	index  *userIndex // all users, for --match-on employeeNumber|email
+	index  *match.Index // all users, for --match-on employeeNumber|email
 
 	stepFailures atomic.Int64 // users written whose services/departments step failed
 	stepsCut     atomic.Int64 // steps not attempted because the run was stopping

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync/atomic"
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/lifecycle"
+	"github.com/userimport/userimport/match"
 	"github.com/userimport/userimport/password"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
@@ -212,7 +212,7 @@ type scanned struct {
 	changes []lifecycle.Change
 	// matched holds the match keys (--match-on) of every row, and the new
 	// login names of renames: the users the file lists.
-	matched map[string]bool
+	matched match.Listed
 	// unmapped counts rows whose key could not be read.
 	unmapped int
 }
@@ -255,7 +255,7 @@ func scanFile(o *Options) (*scanned, error) {
 		defer done.Close()
 	}
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: true})
-	sc := &scanned{matched: map[string]bool{}}
+	sc := &scanned{matched: match.Listed{}}
 	var rec validate.Record
 	for {
 		row, err := in.src.Next()
@@ -275,7 +275,7 @@ func scanFile(o *Options) (*scanned, error) {
 			continue
 		}
 		res := v.Check(&rec)
-		sc.addKeys(o.MatchOn, &rec)
+		sc.matched.Add(o.MatchOn, &rec)
 		if res.FirstError() != nil {
 			continue
 		}
@@ -289,31 +289,6 @@ func scanFile(o *Options) (*scanned, error) {
 			sc.changes = append(sc.changes, lifecycle.Change{Row: rec.Row, Current: code, New: rec.NewCode})
 		}
 	}
-}
-
-// addKeys records the users a row lists, by the --match-on key and by
-// login name (its new one too).
-func (sc *scanned) addKeys(on MatchOn, rec *validate.Record) {
-	v := rec.Values
-	for _, k := range []string{"code:" + v[validate.Code], "code:" + rec.NewCode, matchKey(on, v)} {
-		if k != "code:" && k != "" {
-			sc.matched[k] = true
-		}
-	}
-}
-
-func matchKey(on MatchOn, v [validate.NumFields]string) string {
-	switch on {
-	case MatchEmployeeNumber:
-		if v[validate.EmployeeNumber] != "" {
-			return "emp:" + v[validate.EmployeeNumber]
-		}
-	case MatchEmail:
-		if v[validate.Email] != "" {
-			return "email:" + strings.ToLower(v[validate.Email])
-		}
-	}
-	return ""
 }
 
 // decide refuses the rows that rename and delete the same login name,

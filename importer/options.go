@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/match"
 	"github.com/userimport/userimport/pacer"
 	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/sheet"
@@ -57,27 +58,17 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // MatchOn says which field identifies an existing user.
-type MatchOn string
+type MatchOn = match.On
 
 // Matching keys (the --match-on flag).
 const (
-	MatchCode           MatchOn = "code"
-	MatchEmployeeNumber MatchOn = "employeeNumber"
-	MatchEmail          MatchOn = "email"
+	MatchCode           = match.Code
+	MatchEmployeeNumber = match.EmployeeNumber
+	MatchEmail          = match.Email
 )
 
 // ParseMatchOn checks a --match-on value (case-insensitive).
-func ParseMatchOn(s string) (MatchOn, error) {
-	switch s {
-	case "", "code":
-		return MatchCode, nil
-	case "employeeNumber", "employeenumber", "employee-number":
-		return MatchEmployeeNumber, nil
-	case "email", "e-mail":
-		return MatchEmail, nil
-	}
-	return "", fmt.Errorf("unknown --match-on %q: want code, employeeNumber or email", s)
-}
+func ParseMatchOn(s string) (MatchOn, error) { return match.Parse(s) }
 
 // MaxConcurrency is the domain-wide connection cap documented for kintone:
 // request 101 in flight is refused with 429, so more workers can only hurt.

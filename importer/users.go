@@ -202,7 +202,7 @@ func (s *importSink) lookup(items []*item) error {
 	}
 	if s.index != nil {
 		for _, it := range items {
-			it.existing = s.index.find(s.o.MatchOn, &it.rec)
+			it.existing = s.index.Find(s.o.MatchOn, &it.rec)
 		}
 		return nil
 	}
