@@ -3,6 +3,8 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/userimport/userimport/i18n"
@@ -92,11 +94,13 @@ func (ck *checker) chunk(c *rowChunk) {
 	}
 	n := 0
 	for i := range c.n {
+		c.findings[i] = ck.ignoredValues(ck.readFindings(c.findings[i]), c.cells[i], c.lines[i])
 		if err := ck.in.mapper.Map(sheet.Row{Line: c.lines[i], Cells: c.cells[i]}, &ck.recs[n]); err != nil {
 			if errors.Is(err, mapping.ErrExampleRow) {
 				ck.examples++
 				o := &outcome{row: c.lines[i], status: report.Skipped}
 				o.note(mapping.ErrExampleRow.Error())
+				o.warn("row.example", "the template's example row is not imported")
 				ck.seq.Put(c.seq[i], o)
 				continue
 			}
@@ -118,6 +122,44 @@ func (ck *checker) chunk(c *rowChunk) {
 		ck.sink.take(c.seq[i], rec, o)
 	}
 	ck.ev.RowsChecked(c.n)
+}
+
+// ignoredValues adds a warning when the row has a value in a column that
+// no field takes: the value is dropped, and a person should know which.
+// The value itself is not repeated: the column may hold anything.
+func (ck *checker) ignoredValues(fs []report.Finding, cells []string, row int) []report.Finding {
+	var names []string
+	first := ""
+	for _, i := range ck.in.ignored {
+		if i < len(cells) && strings.TrimSpace(cells[i]) != "" {
+			h := ck.in.mapper.Header()[i]
+			if first == "" {
+				first = h
+			}
+			names = append(names, strconv.Quote(h))
+		}
+	}
+	if len(names) == 0 {
+		return fs
+	}
+	return append(fs, report.Finding{
+		Column: first, Cell: ck.in.cells.cell(first, row), Rule: "column.ignored", Severity: report.SeverityWarning,
+		Message: fmt.Sprintf("the value in column %s is not imported: no field takes that column (rename the header or map it with --mapping, or list it under ignore: to silence this)", strings.Join(names, ", ")),
+	})
+}
+
+// readFindings returns the reader's findings of a row, with an error in a
+// column that no field takes made a warning: a #DIV/0! in a notes column
+// reaches no user, so it does not stop the row, but it is still said.
+func (ck *checker) readFindings(fs []report.Finding) []report.Finding {
+	for i := range fs {
+		f := &fs[i]
+		if f.Severity == report.SeverityError && f.Column != "" && ck.in.unused[f.Column] {
+			f.Severity = report.SeverityWarning
+			f.Message += " (the column is not imported, so the row is not stopped)"
+		}
+	}
+	return fs
 }
 
 // mappingFailed is the outcome of a row the mapping could not build (a
@@ -146,9 +188,23 @@ func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []r
 		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k], ck.lang))
 	}
 	for k := range res.Changes {
+		if sameSpelling(&res.Changes[k]) {
+			continue
+		}
 		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row))
 	}
 	return o
+}
+
+// sameSpelling reports whether a normalisation only respells a value the
+// way the API writes it, which changes nothing a person meant: a status of
+// TRUE (an Excel boolean cell) or 1 (cybozu's own users file) is true.
+// Every other normalisation is a warning on the row.
+func sameSpelling(ch *validate.Change) bool {
+	if ch.Field != validate.Valid {
+		return false
+	}
+	return strings.EqualFold(ch.From, ch.To) || ch.From == "1" && ch.To == "true" || ch.From == "0" && ch.To == "false"
 }
 
 // settleChecked finishes a checked row that is not to be sent, and

@@ -11,12 +11,14 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/match"
 	"github.com/userimport/userimport/preflight"
 	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sequence"
+	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -34,6 +36,12 @@ type Summary struct {
 	// Sheet is the XLSX sheet that was read ("" for CSV): with no --sheet,
 	// the first visible sheet where the header was found.
 	Sheet string
+	// Where is the header row and separator the reader used, for a copy
+	// of the file that lines up with it (--annotate).
+	Where sheet.Where
+	// Fingerprint identifies the bytes that were read (sheet.Source),
+	// also of a pipe, whose report lines carry only its name.
+	Fingerprint string
 	// StepFailures counts rows whose user was created or updated but whose
 	// services or departments step failed (visible in those columns).
 	StepFailures int64
@@ -131,8 +139,9 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 	if errors.Is(err, ErrNoRows) {
 		return nil, err
 	}
-	out := &Summary{Summary: p.sum, Warned: seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+	out := &Summary{Summary: p.sum, Warned: seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.Causes(), NoDataRows: p.onlyExamples}
+	in.describe(out, p.cut)
 	ev.Emit(progress.Done)
 	return out, err
 }
@@ -187,11 +196,12 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || s.stepsCut.Load() > 0
 	out := &Summary{
-		Summary: sum, Warned: s.seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), FileFindings: in.fileFindings,
+		Summary: sum, Warned: s.seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
 		Requests: ev.Requests(), Elapsed: time.Since(start), Causes: s.seq.Causes(),
 		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,
 	}
+	in.describe(out, p.cut)
 	lerr := s.life.finish(out)
 	ev.Emit(progress.Done)
 	switch {
@@ -220,6 +230,10 @@ type importSink struct {
 	// logErr is set when the send log could not be written: the run stops.
 	logErr atomic.Pointer[error]
 	index  *match.Index // all users, for --match-on employeeNumber|email
+	// layout is the input's; updatesOnly is set for cybozu's services
+	// and departments files, which change existing users only.
+	layout      mapping.Layout
+	updatesOnly bool
 
 	stepFailures atomic.Int64 // users written whose services/departments step failed
 	stepsCut     atomic.Int64 // steps not attempted because the run was stopping
@@ -241,7 +255,7 @@ type importSink struct {
 // no failure: the run goes on, every batch finds the run stopping, and
 // every row is reported not_attempted.
 func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*importSink, error) {
-	s := &importSink{o: o, snd: snd}
+	s := &importSink{o: o, snd: snd, layout: in.mapper.Layout(), updatesOnly: updatesOnly(in.mapper.Layout())}
 	s.g.SetLimit(2 * o.Concurrency)
 	var err error
 	if o.Resume != "" {

@@ -244,8 +244,13 @@ func (c *cellNamer) changeFinding(ch *validate.Change, row int) report.Finding {
 
 // skippedOutcome is the line of a hidden row left out by --skip-hidden:
 // skipped, with the reader's findings about it.
-func skippedOutcome(row *sheet.Row) *outcome {
+// codeCol is the index of the login name's cell (-1 if none), so that the
+// line says whose row it is.
+func skippedOutcome(row *sheet.Row, codeCol int) *outcome {
 	o := &outcome{row: row.Line, status: report.Skipped, findings: row.Findings}
+	if codeCol >= 0 && codeCol < len(row.Cells) {
+		o.code = strings.TrimSpace(row.Cells[codeCol])
+	}
 	o.note("hidden row left out (--skip-hidden)")
 	return o
 }

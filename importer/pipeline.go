@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 
-	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -34,78 +32,6 @@ type sink interface {
 	drain()
 }
 
-// input is an opened input file with what every stage needs to know of it.
-type input struct {
-	src         sheet.Source
-	mapper      *mapping.Mapper
-	fingerprint string
-	cells       *cellNamer
-	// fileFindings are the mapping's warnings about the whole file.
-	fileFindings []report.Finding
-}
-
-// openInput opens the file and plans its columns. Without a --header-row
-// the header is found among the first rows by its labels. A problem of the
-// whole file (no header, a required column missing) is one error here,
-// not one per row. The caller closes in.src.
-func openInput(o *Options) (*input, error) {
-	so := o.Source
-	so.CellsChecked = true // validate checks every value it is given for invalid UTF-8
-	if so.HeaderRow == 0 && so.FindHeader == nil && o.Layout == mapping.LayoutAuto {
-		so.FindHeader = mapping.FindHeader
-	}
-	src, err := sheet.Open(o.File, so)
-	if err != nil {
-		return nil, err
-	}
-	in, err := planInput(o, src)
-	if err != nil {
-		src.Close()
-		return nil, err
-	}
-	return in, nil
-}
-
-func planInput(o *Options, src sheet.Source) (*input, error) {
-	in := &input{src: src}
-	name := filepath.Base(o.File)
-	var err error
-	if in.mapper, err = mapping.NewMapperOptions(src.Header(), o.Kind, mapping.Options{Mapping: o.Mapping, Layout: o.Layout}); err != nil {
-		return nil, &sheet.FileError{File: name, Err: err}
-	}
-	if err := in.mapper.Diagnose(requiredColumns(o)...); err != nil {
-		var he *mapping.HeaderError
-		if errors.As(err, &he) && !slices.Contains(he.Missing, validate.Code.String()) {
-			// Only what creating a user needs is missing: the file may be
-			// meant to update users that exist.
-			err = fmt.Errorf("%w; to update existing users only, use --mode upsert or --mode skip-existing", err)
-		}
-		return nil, &sheet.FileError{File: name, Err: err}
-	}
-	if in.fingerprint, err = sheet.Fingerprint(o.File); err != nil {
-		return nil, err
-	}
-	in.cells = newCellNamer(in.mapper.Header(), src.Sheet())
-	in.fileFindings = in.mapper.Findings()
-	for _, f := range in.fileFindings {
-		fmt.Fprintf(o.Log, "warning: %s: %s\n", name, f.Message)
-	}
-	return in, nil
-}
-
-// requiredColumns are the fields the file must have a column for: the
-// login name, and for creating users the display name and password (an
-// upsert or skip-existing run may name existing users only).
-func requiredColumns(o *Options) []validate.Field {
-	if o.Kind == validate.Users && o.Mode == Create && o.Layout == mapping.LayoutAuto {
-		if o.Lifecycle.GeneratePasswords {
-			return []validate.Field{validate.Code, validate.Name} // new users get generated passwords
-		}
-		return []validate.Field{validate.Code, validate.Name, validate.Password}
-	}
-	return []validate.Field{validate.Code}
-}
-
 // piped is what a pipe run leaves.
 type piped struct {
 	sum report.Summary
@@ -113,7 +39,8 @@ type piped struct {
 	pending int
 	// cut is set when the reader stopped before the end of the file.
 	cut bool
-	// onlyExamples is set when every row was a template's example row.
+	// onlyExamples is set when every row was a template's example row or
+	// a hidden row left out (--skip-hidden): the file holds no user.
 	onlyExamples bool
 }
 
@@ -126,7 +53,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *pr
 	// creating a user needs is checked once the batch knows which users are
 	// new, before anything is sent.
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(),
-		Update: o.Mode != Create, Lang: o.Lang, DateOrder: o.DateOrder})
+		Update: o.Mode != Create || updatesOnly(in.mapper.Layout()), Lang: o.Lang, DateOrder: o.DateOrder})
 	ck := &checker{in: in, v: v, seq: seq, ev: ev, sink: sk, lang: o.Lang,
 		life: checkLife{allowDelete: o.Lifecycle.AllowDelete && o.Kind == validate.Users, generate: o.Lifecycle.GeneratePasswords}}
 
@@ -136,7 +63,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *pr
 	for range readAhead + 1 {
 		free <- new(rowChunk)
 	}
-	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev}
+	rd := &reader{src: in.src, ctx: readCtx, seq: seq, ev: ev, codeCol: in.codeCol()}
 	if in.mapper.HeaderIsData() {
 		// A cybozu.com file without a header: its first row is a user.
 		rd.first = in.src.Header()
@@ -156,7 +83,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *pr
 	var werr error
 	out.sum, out.pending, werr = seq.Result()
 	out.cut = rd.cut
-	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples
+	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples+rd.skipped
 	switch {
 	case readErr != nil:
 		return out, readErr
@@ -209,6 +136,10 @@ type reader struct {
 	hasPending bool
 	// cut is set when ctx stopped the reading before the end.
 	cut bool
+	// skipped counts the hidden rows left out (--skip-hidden).
+	skipped int
+	// codeCol is the login name's column, for the line of a skipped row.
+	codeCol int
 }
 
 // run reads every row into chunks taken from free and sent to out,
@@ -247,7 +178,8 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		}
 		if row.Skipped {
 			// A hidden row left out (--skip-hidden): reported, not read.
-			rd.seq.Put(seq, skippedOutcome(&row))
+			rd.skipped++
+			rd.seq.Put(seq, skippedOutcome(&row, rd.codeCol))
 			continue
 		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)

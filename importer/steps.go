@@ -45,7 +45,7 @@ func (s *importSink) assignServices(items []*item) {
 			want[it] = s.servicesFor(it)
 			send = append(send, it)
 		case report.Updated, report.Unchanged, report.WouldUpdate:
-			if svc := payload.Services(&it.rec); svc != nil {
+			if svc := s.servicesWanted(&it.rec); svc != nil {
 				want[it] = svc
 				check = append(check, it)
 			} else if it.resume == recovery.Steps {
@@ -153,7 +153,7 @@ func (s *importSink) assignOrganizations(items []*item) {
 	var send []*item
 	want := map[*item][]kintone.OrganizationAssignment{}
 	for _, it := range items {
-		orgs := payload.Organizations(&it.rec)
+		orgs := s.organizationsWanted(&it.rec)
 		if orgs == nil || it.resume == recovery.Steps && !recovery.StepUnfinished(it.prev.Departments) {
 			continue
 		}

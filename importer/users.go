@@ -77,6 +77,7 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 	for _, it := range items {
 		o := &it.out
 		switch {
+		case s.updateOnlyMissing(it):
 		case it.existing == nil && s.missingForCreate(it):
 		case it.existing == nil:
 			create = append(create, it)
@@ -100,9 +101,9 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 				o.errCode, o.stepFailed = "changed_since_created", true
 				o.note("the row was changed after the earlier run created this user, and the user still has the values it was created with; run the file again with --mode upsert to apply the changes")
 			}
-		case s.o.Mode == Create:
+		case s.o.Mode == Create && !s.updatesOnly:
 			o.fail("exists", fmt.Sprintf("user %q already exists; use --mode upsert to update it or --mode skip-existing to leave it", it.existing.Code))
-		case s.o.Mode == SkipExisting:
+		case s.o.Mode == SkipExisting && !s.updatesOnly:
 			o.status = report.Skipped
 			o.note(fmt.Sprintf("user %q already exists", it.existing.Code))
 		default: // Upsert
@@ -246,7 +247,9 @@ func (s *importSink) getByCodes(items []*item) (map[string]kintone.User, error) 
 // create and update, and a dry run, which sends no create, to say which
 // rows would fail; a resumed row may name a user an earlier run created.
 func (s *importSink) toLookUp(items []*item) []*item {
-	if s.o.Mode != Create || s.o.DryRun || s.index != nil || s.o.ServerTime == nil {
+	if s.o.Mode != Create || s.o.DryRun || s.index != nil || s.o.ServerTime == nil || s.updatesOnly {
+		// A services or departments file only changes users that exist, so
+		// it must know which do.
 		// Without the server's time a user found after a rejected
 		// request could not be told from one that was there before.
 		return items
@@ -398,7 +401,7 @@ func plan(items, create, update []*item) {
 		it.out.status = report.WouldUpdate
 	}
 	for _, it := range items {
-		if it.out.status == report.Failed && it.out.errCode == "exists" {
+		if it.out.status == report.Failed && (it.out.errCode == "exists" || it.out.errCode == "user_not_found") {
 			// In a dry run nothing fails; the row cannot be imported in
 			// this mode, which is a problem of the input.
 			it.out.status = report.Invalid

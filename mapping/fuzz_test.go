@@ -18,6 +18,11 @@ func FuzzMappingTemplate(f *testing.F) {
 		`{{ if col "b" }}{{ col "b" | default "x" | upper }}{{ end }}`,
 		`{{ col "a" | trimPrefix "x" | trimSuffix "y" }}`,
 		`{{ col`,
+		`{{range split "" (col "a")}}{{range split "" (col "a")}}{{end}}{{end}}`,
+		`{{$l := split "" (col "a")}}{{range $l}}{{range $l}}{{range $l}}{{end}}{{end}}{{end}}`,
+		`{{$x := col "a"}}{{range 60}}{{$x = print $x $x}}{{end}}{{$x}}`,
+		`{{range 2000000000}}{{end}}`,
+		`{{define "x"}}{{template "x" .}}{{template "x" .}}{{end}}{{template "x" .}}`,
 	} {
 		f.Add(s, "  Some,Value ", "日本")
 	}

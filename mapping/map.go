@@ -207,8 +207,17 @@ func (mp *Mapper) value(p *plan, row sheet.Row) (string, error) {
 		if mp.data != nil {
 			data = mp.data
 		}
+		if p.exhausted > 0 {
+			// A template that ran out of work on one row is a mapping
+			// to fix; running it again on every row would take hours.
+			return "", &sheet.FileError{Row: row.Line, Column: p.label, Err: fmt.Errorf("the mapping template (%s) is not run again: on row %d %w", p.where, p.exhausted, ErrTemplateBudget)}
+		}
+		mp.meter.reset()
 		if err := p.tmpl.Execute(&mp.buf, data); err != nil {
-			return "", &sheet.FileError{Row: row.Line, Column: p.label, Err: fmt.Errorf("the mapping template failed: %w", cleanTemplateErr(err))}
+			if errors.Is(err, ErrTemplateBudget) {
+				p.exhausted = row.Line
+			}
+			return "", &sheet.FileError{Row: row.Line, Column: p.label, Err: fmt.Errorf("the mapping template (%s) failed: %w", p.where, cleanTemplateErr(err))}
 		}
 		v = mp.buf.String()
 	case p.col >= 0 && p.col < len(row.Cells):
@@ -223,6 +232,11 @@ func (mp *Mapper) value(p *plan, row sheet.Row) (string, error) {
 // cleanTemplateErr keeps the useful end of a text/template execution
 // error ("error calling col: the file has no column "X"").
 func cleanTemplateErr(err error) error {
+	for _, limit := range []error{ErrTemplateBudget, errTemplateOutput} {
+		if errors.Is(err, limit) {
+			return limit
+		}
+	}
 	var ee template.ExecError
 	if errors.As(err, &ee) {
 		msg := ee.Err.Error()

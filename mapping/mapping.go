@@ -83,6 +83,11 @@ func Parse(data []byte, name string) (*File, error) {
 
 // errorf makes an error that points into the mapping file.
 func (m *File) errorf(key, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", m.where(key), fmt.Sprintf(format, args...))
+}
+
+// where names the line of key in the mapping file: "map.yaml:3: fields.name".
+func (m *File) where(key string) string {
 	loc := m.name
 	if l := m.lines[key]; l > 0 {
 		loc = fmt.Sprintf("%s:%d", m.name, l)
@@ -90,7 +95,7 @@ func (m *File) errorf(key, format string, args ...any) error {
 	if loc == "" {
 		loc = "mapping"
 	}
-	return fmt.Errorf("%s: %s: %s", loc, key, fmt.Sprintf(format, args...))
+	return loc + ": " + key
 }
 
 func parseTarget(name string) (target, bool) { return lookupLabel(name) }
@@ -129,7 +134,7 @@ func (m *File) check() error {
 			}
 			built[t] = key
 			if sec.name == "fields" {
-				if _, err := parseTemplate(k, sec.m[k], nil); err != nil {
+				if _, err := parseTemplate(k, sec.m[k], nil, new(meter)); err != nil {
 					return m.errorf(key, "%v", err)
 				}
 			}
@@ -159,30 +164,6 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// templateFuncs are the functions a mapping template can call; col is
-// bound per Mapper. Arguments come first and the piped value last, so
-// `{{ col "X" | replace "-" "" }}` works.
-func templateFuncs(col func(string) (string, error)) template.FuncMap {
-	if col == nil {
-		col = func(string) (string, error) { return "", nil }
-	}
-	return template.FuncMap{
-		"col":        col,
-		"trim":       strings.TrimSpace,
-		"lower":      strings.ToLower,
-		"upper":      strings.ToUpper,
-		"replace":    func(old, new, s string) string { return strings.ReplaceAll(s, old, new) },
-		"default":    func(def, s string) string { return cmpOr(s, def) },
-		"join":       func(sep string, list []string) string { return strings.Join(list, sep) },
-		"split":      func(sep, s string) []string { return strings.Split(s, sep) },
-		"title":      title,
-		"trimPrefix": func(prefix, s string) string { return strings.TrimPrefix(s, prefix) },
-		"trimSuffix": func(suffix, s string) string { return strings.TrimSuffix(s, suffix) },
-		"substr":     substr,
-		"printf":     printf,
-	}
 }
 
 // printf is fmt.Sprintf without huge widths: "%099999999d" would make fmt
@@ -266,8 +247,16 @@ func substr(start, length int, s string) string {
 	return s[b:e]
 }
 
-func parseTemplate(name, text string, col func(string) (string, error)) (*template.Template, error) {
-	return template.New(name).Option("missingkey=error").Funcs(templateFuncs(col)).Parse(text)
+// parseTemplate parses a mapping template whose work is charged to m.
+func parseTemplate(name, text string, col func(string) (string, error), m *meter) (*template.Template, error) {
+	t, err := template.New(name).Option("missingkey=error").Funcs(templateFuncs(col, m)).Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if err := meterRanges(t); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // templateRefs lists the columns a template names with a constant

@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"text/template"
 	"unicode"
@@ -14,12 +15,16 @@ import (
 
 // plan says where one field's (or custom item's) value comes from.
 type plan struct {
-	target   target
-	label    string // the user's column name, or `mapping "x"`
-	col      int    // column index, -1 if none
-	tmpl     *template.Template
-	constant *string
-	def      *string
+	target target
+	label  string // the user's column name, or `mapping "x"`
+	col    int    // column index, -1 if none
+	tmpl   *template.Template
+	where  string // the template's line in the mapping file, for its errors
+	// exhausted is the row on which the template used up its allowance
+	// of work (see templateBudget); 0 if it never did.
+	exhausted int
+	constant  *string
+	def       *string
 }
 
 // keeps reports whether a "*" in this plan's cell means cybozu's "leave
@@ -63,6 +68,7 @@ type Mapper struct {
 	data     map[string]string
 	cur      []string
 	buf      limitedBuffer
+	meter    meter // the work left to the template being evaluated
 }
 
 // maxFindings caps the header findings of one file: a file with hundreds
@@ -186,6 +192,9 @@ func (mp *Mapper) plan(m *File) error {
 	if err := mp.applyMapping(m, parsed, auto); err != nil {
 		return err
 	}
+	if err := mp.checkPasswordReads(m, parsed); err != nil {
+		return err
+	}
 	if usesDot {
 		mp.data = make(map[string]string, len(mp.dotCols))
 	}
@@ -215,6 +224,35 @@ func isPasswordColumn(h string) bool {
 	return ok && t == target{field: validate.Password}
 }
 
+// checkPasswordReads refuses a template that builds any field but the
+// password from the password column: the value would show in reports. The
+// password columns are those the password is read or built from (however
+// they are named, say "Geheim" under columns:) and any whose header says
+// password.
+func (mp *Mapper) checkPasswordReads(m *File, parsed []parsedTmpl) error {
+	pw := target{field: validate.Password}
+	secret := map[int]bool{}
+	if p := mp.fields[validate.Password]; p != nil && p.tmpl == nil && p.constant == nil && p.col >= 0 {
+		secret[p.col] = true
+	}
+	for _, pt := range parsed {
+		if pt.t == pw {
+			maps.Copy(secret, pt.refs)
+		}
+	}
+	for _, pt := range parsed {
+		if pt.t == pw {
+			continue
+		}
+		for i := range pt.refs {
+			if secret[i] || isPasswordColumn(mp.header[i]) {
+				return m.errorf(pt.key, "the template reads column %q, which holds passwords; only password may be built from it (anything else would show the password in reports)", mp.header[i])
+			}
+		}
+	}
+	return nil
+}
+
 // parsedTmpl is one fields: entry of a mapping file, parsed.
 type parsedTmpl struct {
 	key  string
@@ -230,7 +268,7 @@ func (mp *Mapper) parseTemplates(m *File) (parsed []parsedTmpl, used map[int]boo
 	for _, k := range sortedKeys(m.Fields) {
 		key := "fields." + k
 		t, _ := parseTarget(k)
-		tmpl, err := parseTemplate(k, m.Fields[k], mp.col)
+		tmpl, err := parseTemplate(k, m.Fields[k], mp.col, &mp.meter)
 		if err != nil {
 			return nil, nil, false, m.errorf(key, "%v", err)
 		}
@@ -250,13 +288,6 @@ func (mp *Mapper) parseTemplates(m *File) (parsed []parsedTmpl, used map[int]boo
 			}
 			refs[i], used[i] = true, true
 			usesDot = true
-		}
-		if t != (target{field: validate.Password}) {
-			for i := range refs {
-				if isPasswordColumn(mp.header[i]) {
-					return nil, nil, false, m.errorf(key, "the template reads column %q, which holds passwords; only password may be built from it (anything else would show the password in reports)", mp.header[i])
-				}
-			}
 		}
 		parsed = append(parsed, parsedTmpl{key, t, tmpl, refs})
 	}
@@ -396,7 +427,7 @@ func (mp *Mapper) applyMapping(m *File, parsed []parsedTmpl, auto map[target]boo
 		if err != nil {
 			return err
 		}
-		p.tmpl = pt.tmpl
+		p.tmpl, p.where = pt.tmpl, m.where(pt.key)
 	}
 	for _, k := range sortedKeys(m.Constants) {
 		t, _ := parseTarget(k)

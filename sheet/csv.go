@@ -30,15 +30,17 @@ const sniffSize = 64 << 10
 var errRecordTooLarge = fmt.Errorf("%w: a record is longer than %d MiB (is this really a CSV file?)", ErrCellTooLarge, MaxRecordBytes>>20)
 
 type csvSource struct {
-	file     string
-	f        *os.File
-	hr       *hashReader
-	r        *csv.Reader
-	lim      *recordLimiter
-	header   []string
-	enc      string
-	detected bool // the encoding was detected, not given
-	decoded  bool // the bytes go through a decoder (not UTF-8)
+	file   string
+	f      *os.File
+	hr     *hashReader
+	r      *csv.Reader
+	lim    *recordLimiter
+	header []string
+	// headerLine is the row of the header as a spreadsheet shows it.
+	headerLine int
+	enc        string
+	detected   bool // the encoding was detected, not given
+	decoded    bool // the bytes go through a decoder (not UTF-8)
 	// cellsChecked: see Options.CellsChecked.
 	cellsChecked bool
 	fatal        *FileError
@@ -141,14 +143,16 @@ func newCSVSource(name string, in io.Reader, opts Options, ext string) (*csvSour
 	if err != nil {
 		return nil, err
 	}
-	s.header, s.pending = hdr.cells, pending
+	s.header, s.pending, s.headerLine = hdr.cells, pending, hdr.line
 	s.dataStart = s.r.InputOffset()
-	if err := CheckHeader(name, s.header); err != nil {
-		return nil, err
-	}
-	for i, h := range s.header {
-		if strings.TrimSpace(h) == "" {
-			s.unnamed = append(s.unnamed, i)
+	if opts.HeaderIsData == nil || !opts.HeaderIsData(s.header) {
+		if err := CheckHeader(name, s.header); err != nil {
+			return nil, err
+		}
+		for i, h := range s.header {
+			if strings.TrimSpace(h) == "" {
+				s.unnamed = append(s.unnamed, i)
+			}
 		}
 	}
 	if s.exported {
@@ -251,6 +255,9 @@ func (c crReader) Read(p []byte) (int, error) {
 }
 
 func (s *csvSource) Header() []string { return s.header }
+
+// Where says where the header was found and which separator was used.
+func (s *csvSource) Where() Where     { return Where{HeaderRow: s.headerLine, Delimiter: s.r.Comma} }
 func (s *csvSource) Sheet() string    { return "" }
 func (s *csvSource) Encoding() string { return s.enc }
 

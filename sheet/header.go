@@ -105,6 +105,12 @@ func locateHeader(read func() (rawRow, error), opts Options) (header rawRow, pen
 	i, found := opts.FindHeader(rows)
 	if !found || i < 0 || i >= len(rows) {
 		i, found = 0, false
+		// A row that could not be read above the first one read is
+		// most likely the header (in another encoding): its error says
+		// more than "no header".
+		for _, k := range kept[:at[0]] {
+			return rawRow{}, nil, false, k.err
+		}
 	}
 	return kept[at[i]], kept[at[i]+1:], found, nil
 }

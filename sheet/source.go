@@ -112,6 +112,13 @@ type Options struct {
 	// header, so the caller's column checks name what is missing. Package
 	// mapping knows the labels and provides the function.
 	FindHeader func(rows [][]string) (index int, ok bool)
+	// HeaderIsData, when set, is asked about the header row found: true
+	// says it is the first data row of a file without a header row
+	// (cybozu.com's own files may be written so). Its cells are then not
+	// checked as names (two equal values or a blank one are data), and a
+	// value under a blank one is no error. Header still returns the row,
+	// which the caller maps as data.
+	HeaderIsData func(first []string) bool
 	// SkipHidden leaves hidden XLSX rows (hidden by hand or by a filter)
 	// out: Next returns them with Skipped set, so the caller can report
 	// them, instead of as data rows.
@@ -516,4 +523,21 @@ func stickyErr(fe *FileError) *FileError {
 		return fe
 	}
 	return &FileError{File: fe.File, Err: fmt.Errorf("reading stopped at row %d: %w", fe.Row, fe.Err)}
+}
+
+// Where is what a reader found out about a file's layout, for a copy of
+// the file that must line up with it (package annotate).
+type Where struct {
+	// HeaderRow is the header's row as a spreadsheet shows it (1-based).
+	HeaderRow int
+	// Delimiter is the CSV separator used; 0 for XLSX.
+	Delimiter rune
+}
+
+// WhereOf returns what src found out about its file's layout.
+func WhereOf(src Source) Where {
+	if w, ok := src.(interface{ Where() Where }); ok {
+		return w.Where()
+	}
+	return Where{}
 }

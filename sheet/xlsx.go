@@ -457,22 +457,24 @@ type xlsxSource struct {
 	dec        *xml.Decoder
 	fmt        *numFormatter
 	skipHidden bool
+	headerData bool // Options.HeaderIsData: the header row is data
 
-	header    []string
-	textCols  []bool // Options.TextColumns per column; nil: guess
-	known     bool   // the header is known (notes can be filtered)
-	pending   []rawRow
-	cells     []string // Row.Cells, reused
-	raw       []string // the current row's cells by column, reused
-	notes     []note   // the current row's notes, reused
-	val       []byte   // text of the current cell, reused
-	fatal     *FileError
-	eof       bool
-	done      bool         // Next has returned io.EOF
-	lastRow   int          // number of the last <row> read
-	merges    []mergeRange // sorted by first row
-	nextMerge int          // first merge not yet active
-	active    []*mergeRange
+	header     []string
+	headerLine int    // the header's sheet row
+	textCols   []bool // Options.TextColumns per column; nil: guess
+	known      bool   // the header is known (notes can be filtered)
+	pending    []rawRow
+	cells      []string // Row.Cells, reused
+	raw        []string // the current row's cells by column, reused
+	notes      []note   // the current row's notes, reused
+	val        []byte   // text of the current cell, reused
+	fatal      *FileError
+	eof        bool
+	done       bool         // Next has returned io.EOF
+	lastRow    int          // number of the last <row> read
+	merges     []mergeRange // sorted by first row
+	nextMerge  int          // first merge not yet active
+	active     []*mergeRange
 }
 
 // setHeader takes the located header row.
@@ -482,10 +484,15 @@ func (s *xlsxSource) setHeader(hdr rawRow, pending []rawRow, opts Options) error
 		end--
 	}
 	s.header = append([]string(nil), hdr.cells[:end]...)
+	s.headerLine = hdr.line
 	s.pending = pending
 	s.cells = make([]string, len(s.header))
 	s.textCols = columnFlags(s.header, opts.TextColumns)
 	s.known = true
+	if opts.HeaderIsData != nil && opts.HeaderIsData(s.header) {
+		s.headerData = true
+		return nil
+	}
 	if err := CheckHeader(s.file, s.header); err != nil {
 		s.closePart()
 		return err
@@ -557,7 +564,7 @@ func (s *xlsxSource) Next() (Row, error) {
 		n := copy(s.cells, raw.cells)
 		clear(s.cells[n:])
 		for i, h := range s.header {
-			if s.cells[i] != "" && strings.TrimSpace(h) == "" {
+			if s.cells[i] != "" && strings.TrimSpace(h) == "" && !s.headerData {
 				return Row{}, &FileError{File: s.file, Row: num, Column: ColumnLabel(s.header, i), Err: fmt.Errorf("%w: column %s has a value but no name in the header row", ErrEmptyHeader, columnName(i+1))}
 			}
 		}
@@ -1568,3 +1575,6 @@ func newXLSXSource(name string, r io.ReaderAt, size int64, opts Options) (*xlsxS
 	}
 	return wb.open(opts)
 }
+
+// Where says where the header was found.
+func (s *xlsxSource) Where() Where { return Where{HeaderRow: s.headerLine} }

@@ -3,6 +3,8 @@ package validate
 import (
 	"math"
 	"unicode/utf8"
+
+	"github.com/userimport/userimport/validate/date"
 )
 
 // Check runs once per input row, a million times for a large file, and
@@ -115,7 +117,7 @@ func cleanText(s string, multiline bool) bool {
 }
 
 // asciiText reports whether s is printable ASCII only, the test of
-// fields whose full-width characters narrow changes.
+// fields whose full-width characters width.Narrow changes.
 func asciiText(s string) bool {
 	for len(s) >= 8 {
 		if !printable8(s) {
@@ -430,7 +432,7 @@ func plainDate(s string) bool {
 	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
 	m := int(s[5]-'0')*10 + int(s[6]-'0')
 	d := int(s[8]-'0')*10 + int(s[9]-'0')
-	return y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+	return y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= date.DaysIn(y, m)
 }
 
 // plainPassword reports whether a password has nothing for password to

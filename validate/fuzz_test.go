@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/userimport/userimport/i18n"
@@ -174,26 +173,6 @@ func FuzzParseServices(f *testing.F) {
 		}
 	})
 }
-
-// FuzzParseDate compares the date reader with the standard library.
-func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2024-02-29", "2024/2/9", "2023-02-29", "0000-01-01", "9999/12/31", "2024-1-1"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		y, m, d, ok := parseDate(s)
-		if !ok {
-			return
-		}
-		canon := string(appendDate(nil, y, m, d))
-		tm, err := parseStd(canon)
-		if err != nil || tm.Year() != y || int(tm.Month()) != m || tm.Day() != d {
-			t.Fatalf("parseDate(%q) = %d-%d-%d, canonical %q: %v", s, y, m, d, canon, err)
-		}
-	})
-}
-
-func parseStd(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }
 
 // cleanRef is the obvious definition text() must agree with.
 func cleanRef(s string, multiline bool) bool {

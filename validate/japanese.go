@@ -3,9 +3,9 @@ package validate
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/validate/width"
 )
 
 // Values typed by HR staff in Japanese: words for a status or a
@@ -13,46 +13,11 @@ import (
 // with the input method on) where the API takes half-width ones. Each is
 // changed to what the API takes, with a warning naming the change.
 
-// narrow changes full-width ASCII (Ａ, １, －, ．) to half-width and the
-// full-width space to a space, and the minus sign − that some input
-// methods give for - to -. changed is false when s has none of them; then
-// t is s.
-func narrow(s string) (t string, changed bool) {
-	i := 0
-	for i < len(s) && s[i] < utf8.RuneSelf {
-		i++
-	}
-	if i == len(s) {
-		return s, false
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:i])
-	for _, r := range s[i:] {
-		switch {
-		case r >= 0xff01 && r <= 0xff5e:
-			r -= 0xfee0
-			changed = true
-		case r == '\u3000':
-			r = ' '
-			changed = true
-		case r == '\u2212':
-			r = '-'
-			changed = true
-		}
-		b.WriteRune(r)
-	}
-	if !changed {
-		return s, false
-	}
-	return b.String(), true
-}
-
 // narrowField changes the full-width characters of a phone number to
 // half-width, with a warning, and trims the spaces that full-width ones
 // at its ends became. It reports the value to check further.
 func (v *Validator) narrowField(res *Result, rec *Record, f Field, s string) string {
-	t, changed := narrow(s)
+	t, changed := width.Narrow(s)
 	if !changed {
 		return s
 	}
@@ -104,7 +69,7 @@ var localeNames = map[string]string{
 // localeByName returns the code of the language s names, if list has it.
 // Case, full-width brackets and spaces do not matter.
 func localeByName(s string, list []string) (string, bool) {
-	key, _ := narrow(s)
+	key, _ := width.Narrow(s)
 	code, ok := localeNames[strings.ToLower(strings.TrimSpace(key))]
 	if !ok {
 		return "", false

@@ -2,13 +2,13 @@ package validate
 
 import (
 	_ "embed"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/validate/tz"
 )
 
 // ParseBool reads a status (valid) value. It accepts, ignoring case,
@@ -251,74 +251,6 @@ func trimBlank(s string) string {
 	return s[i:j]
 }
 
-// parseDate reads YYYY-MM-DD or YYYY/MM/DD, with one- or two-digit month
-// and day (YYYY/M/D, as Excel shows Japanese dates), and checks that the
-// day exists.
-func parseDate(s string) (y, m, d int, ok bool) {
-	if len(s) < 8 || len(s) > 10 {
-		return 0, 0, 0, false
-	}
-	y, ok = digits(s[:4])
-	if !ok || y == 0 {
-		return 0, 0, 0, false
-	}
-	sep := s[4]
-	if sep != '-' && sep != '/' {
-		return 0, 0, 0, false
-	}
-	rest := s[5:]
-	k := strings.IndexByte(rest, sep)
-	if k < 1 || k > 2 || len(rest)-k-1 < 1 || len(rest)-k-1 > 2 {
-		return 0, 0, 0, false
-	}
-	if m, ok = digits(rest[:k]); !ok {
-		return 0, 0, 0, false
-	}
-	if d, ok = digits(rest[k+1:]); !ok {
-		return 0, 0, 0, false
-	}
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return 0, 0, 0, false
-	}
-	return y, m, d, true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// digits parses a short run of ASCII digits.
-func digits(s string) (int, bool) {
-	if s == "" {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
-}
-
-// appendDate appends YYYY-MM-DD.
-func appendDate(b []byte, y, m, d int) []byte {
-	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
-	b = append(b, byte('0'+m/10), byte('0'+m%10), '-')
-	return append(b, byte('0'+d/10), byte('0'+d%10))
-}
-
 // Bounds of sortOrder (reference §3.1): 0 to maxSortOrder, which has
 // maxSortOrderDigits digits.
 const (
@@ -529,10 +461,7 @@ func KnownService(name string) bool {
 // the other names of the IANA database, each with the listed ID that keeps
 // the same time; they are real zones that the service may or may not
 // take, so Check warns about them. Check looks values up here and never on
-// the host: time.LoadLocation also opens any file under the host's
-// zoneinfo directory (right/Asia/Tokyo, posix/Asia/Tokyo, posixrules,
-// localtime, Factory) and knows only what the host's tzdata knows, so its
-// verdict would depend on the machine.
+// the host (package tz says why).
 var (
 	//go:embed timezones.txt
 	listedZonesText string
@@ -540,167 +469,6 @@ var (
 	otherZonesText string
 )
 
-// zoneTable is the parsed time zone lists.
-type zoneTable struct {
-	listed []string   // the IDs of timezones.txt, sorted
-	other  []zoneName // the names of timezone_aliases.txt, sorted
-}
-
-// zoneName is an IANA name that is not a listed ID, and the listed ID that
-// keeps the same time today ("" = none, for Etc/GMT+N and Etc/GMT-N).
-type zoneName struct{ name, same string }
-
 // zones parses the lists on first use, so a command that validates no time
 // zone does not pay for it.
-var zones = sync.OnceValue(func() *zoneTable {
-	z := &zoneTable{listed: zoneLines(listedZonesText)}
-	for _, l := range zoneLines(otherZonesText) {
-		name, same, _ := strings.Cut(l, " ")
-		z.other = append(z.other, zoneName{name, same})
-	}
-	slices.Sort(z.listed)
-	slices.SortFunc(z.other, func(a, b zoneName) int { return strings.Compare(a.name, b.name) })
-	return z
-})
-
-// zoneLines returns the lines of a time zone list that are neither blank
-// nor comments.
-func zoneLines(text string) []string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
-		if l = strings.TrimSpace(l); l != "" && l[0] != '#' {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// tzClass is Check's verdict on a time zone value.
-type tzClass uint8
-
-const (
-	tzUnknown tzClass = iota // no IANA name at all: an error
-	tzListed                 // an ID of the list: accepted as it is
-	tzOther                  // another IANA name: a warning
-)
-
-// classifyTimezone looks s up in the lists (case-sensitively, like the
-// service). same is, for tzOther, the listed ID that keeps the same time.
-func classifyTimezone(s string) (c tzClass, same string) {
-	z := zones()
-	if _, ok := slices.BinarySearch(z.listed, s); ok {
-		return tzListed, ""
-	}
-	if i, ok := slices.BinarySearchFunc(z.other, s, func(n zoneName, s string) int { return strings.Compare(n.name, s) }); ok {
-		return tzOther, z.other[i].same
-	}
-	return tzUnknown, ""
-}
-
-// maxSuggestLen bounds the values suggestTimezone tries to correct: the
-// longest listed ID has 30 characters, and a longer value is no typo.
-const maxSuggestLen = 40
-
-// suggestTimezone returns the listed ID that the unknown value s most
-// likely means, or "": the same name without the host directory it was
-// copied from (right/Asia/Tokyo), in other case (asia/tokyo), the city
-// alone (Tokyo, "new york"), or the ID within a few typing mistakes
-// (Asia/Tokio). It costs tens of microseconds, so the Validator caches it.
-func suggestTimezone(s string) string {
-	if len(s) > maxSuggestLen {
-		return ""
-	}
-	for _, dir := range []string{"right/", "posix/"} {
-		if t, ok := strings.CutPrefix(s, dir); ok {
-			s = t
-			break
-		}
-	}
-	z := zones()
-	listedOrSame := func(name string) string {
-		switch c, same := classifyTimezone(name); c {
-		case tzListed:
-			return name
-		case tzOther:
-			return same
-		}
-		return ""
-	}
-	if id := listedOrSame(s); id != "" {
-		return id
-	}
-	for _, id := range z.listed {
-		if strings.EqualFold(id, s) {
-			return id
-		}
-	}
-	for _, n := range z.other {
-		if n.same != "" && strings.EqualFold(n.name, s) {
-			return n.same
-		}
-	}
-	// Without a region, compare the cities; with one, the whole ID.
-	city := strings.IndexByte(s, '/') < 0
-	key := func(id string) string {
-		if city {
-			return id[strings.LastIndexByte(id, '/')+1:]
-		}
-		return id
-	}
-	if city {
-		want := strings.Map(func(r rune) rune {
-			if r == ' ' || r == '-' {
-				return '_'
-			}
-			return r
-		}, s)
-		for _, id := range z.listed {
-			if strings.EqualFold(key(id), want) {
-				return id
-			}
-		}
-	}
-	best, bestDist := "", 1+len(s)/5 // more mistakes than that make a guess
-	for _, id := range z.listed {
-		if d := foldedDistance(key(id), s, bestDist); d < bestDist {
-			best, bestDist = id, d
-		}
-	}
-	return best
-}
-
-// foldedDistance returns the Levenshtein distance between a and b ignoring
-// ASCII case, or limit if it is limit or more.
-func foldedDistance(a, b string, limit int) int {
-	if len(a) > maxSuggestLen || len(b) > maxSuggestLen || len(a)-len(b) >= limit || len(b)-len(a) >= limit {
-		return limit
-	}
-	var prevRow, row [maxSuggestLen + 1]int
-	for j := 0; j <= len(b); j++ {
-		prevRow[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		row[0] = i
-		rowMin := i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if lowerByte(a[i-1]) == lowerByte(b[j-1]) {
-				cost = 0
-			}
-			row[j] = min(prevRow[j]+1, row[j-1]+1, prevRow[j-1]+cost)
-			rowMin = min(rowMin, row[j])
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prevRow = row
-	}
-	return min(prevRow[len(b)], limit)
-}
-
-func lowerByte(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
+var zones = sync.OnceValue(func() *tz.Table { return tz.Parse(listedZonesText, otherZonesText) })

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/userimport/userimport/validate/tz"
 )
 
 func TestParseBool(t *testing.T) {
@@ -87,33 +89,6 @@ func TestParseOrganizations(t *testing.T) {
 	}
 	if got, err := ParseOrganizations(rep("o;", 100)); err != nil || len(got) != 100 {
 		t.Errorf("100 departments: %d, %v", len(got), err)
-	}
-}
-
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in      string
-		y, m, d int
-		ok      bool
-	}{
-		{"2024-02-29", 2024, 2, 29, true},
-		{"2024/2/9", 2024, 2, 9, true},
-		{"2024/12/31", 2024, 12, 31, true},
-		{"0001-01-01", 1, 1, 1, true},
-		{"2023-02-29", 0, 0, 0, false},
-		{"2100-02-29", 0, 0, 0, false},
-		{"2000-02-29", 2000, 2, 29, true},
-		{"2024-1-001", 0, 0, 0, false},
-		{"2024--01", 0, 0, 0, false},
-		{"2024.01.01", 0, 0, 0, false},
-		{"２０２４-01-01", 0, 0, 0, false},
-		{"", 0, 0, 0, false},
-	}
-	for _, tc := range tests {
-		y, m, d, ok := parseDate(tc.in)
-		if y != tc.y || m != tc.m || d != tc.d || ok != tc.ok {
-			t.Errorf("parseDate(%q) = %d %d %d %v", tc.in, y, m, d, ok)
-		}
 	}
 }
 
@@ -245,7 +220,7 @@ func TestTimezoneCacheBounded(t *testing.T) {
 	if len(v.tz) != maxBadTimezones {
 		t.Errorf("cache holds %d entries, want %d", len(v.tz), maxBadTimezones)
 	}
-	if !v.knownTimezone("Europe/Paris") || v.tz["Europe/Paris"].class != tzListed {
+	if !v.knownTimezone("Europe/Paris") || v.tz["Europe/Paris"].class != tz.Listed {
 		t.Error("valid IDs must still be cached")
 	}
 	if _, err := time.LoadLocation("Europe/Paris"); err != nil {

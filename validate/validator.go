@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/userimport/userimport/i18n"
+	"github.com/userimport/userimport/validate/tz"
+	"github.com/userimport/userimport/validate/width"
 )
 
 // Issue is one problem found in a row.
@@ -474,18 +476,18 @@ func (v *Validator) email(res *Result, rec *Record, s string) {
 func (v *Validator) timezone(res *Result, rec *Record, s string) {
 	t := v.timezoneVerdict(s)
 	switch t.class {
-	case tzUnknown:
+	case tz.Unknown:
 		v.add(res, rec, RuleTimezoneUnknown, Timezone, "", t.says(s))
-	case tzOther:
+	case tz.Other:
 		v.add(res, rec, RuleTimezoneUnlistedDoubtful, Timezone, "", t.says(s))
 	}
 }
 
 // tzVerdict is what the Validator remembers about a time zone value.
 type tzVerdict struct {
-	class tzClass
-	// hint is the listed ID to suggest: for tzOther the one that keeps
-	// the same time, for tzUnknown the likely intended one ("" = none).
+	class tz.Class
+	// hint is the listed ID to suggest: for tz.Other the one that keeps
+	// the same time, for tz.Unknown the likely intended one ("" = none).
 	hint string
 	// msg is says() worked out once for a cached value, so that a file
 	// that repeats a bad value does not build the message every row.
@@ -499,9 +501,9 @@ func (t tzVerdict) says(s string) i18n.Msg {
 	}
 	shown := quoteValue(s)
 	switch {
-	case t.class == tzOther && t.hint != "":
+	case t.class == tz.Other && t.hint != "":
 		return i18n.M("msg.timezone.alias", shown, t.hint)
-	case t.class == tzOther:
+	case t.class == tz.Other:
 		return i18n.M("msg.timezone.unlisted", shown)
 	case t.hint != "":
 		return i18n.M("msg.timezone.unknown_hint", shown, t.hint)
@@ -519,9 +521,9 @@ func (v *Validator) timezoneVerdict(s string) tzVerdict {
 	}
 	var t tzVerdict
 	if len(s) <= 256 {
-		t.class, t.hint = classifyTimezone(s)
+		t.class, t.hint = zones().Classify(s)
 	}
-	if t.class == tzListed {
+	if t.class == tz.Listed {
 		id := strings.Clone(s) // s may pin a whole input line
 		v.tz[id] = t
 		copy(v.recentTZ[1:], v.recentTZ[:len(v.recentTZ)-1])
@@ -531,8 +533,8 @@ func (v *Validator) timezoneVerdict(s string) tzVerdict {
 	if v.tzBad >= maxBadTimezones {
 		return t
 	}
-	if t.class == tzUnknown {
-		t.hint = suggestTimezone(s)
+	if t.class == tz.Unknown {
+		t.hint = zones().Suggest(s)
 	}
 	id := strings.Clone(s)
 	t.msg = t.says(id)
@@ -544,11 +546,11 @@ func (v *Validator) timezoneVerdict(s string) tzVerdict {
 // knownTimezone reports whether s is an IANA name (listed or not), caching
 // the answer.
 func (v *Validator) knownTimezone(s string) bool {
-	return v.timezoneVerdict(s).class != tzUnknown
+	return v.timezoneVerdict(s).class != tz.Unknown
 }
 
 func (v *Validator) sortOrder(res *Result, rec *Record, s string) {
-	if t, changed := narrow(s); changed {
+	if t, changed := width.Narrow(s); changed {
 		if _, isNum, _ := parseSortOrder(trimBlank(t)); isNum {
 			s = v.narrowField(res, rec, SortOrder, s)
 		}

@@ -34,8 +34,8 @@ func printCauses(w io.Writer, reportPath string, sum *importer.Summary) {
 }
 
 // errOnlyExample is the error of a file that holds nothing but a
-// template's example row.
-var errOnlyExample = errors.New("the file holds only the template's example row, so there is no user to import; write your users in the rows below it")
+// template's example row, or hidden rows left out by --skip-hidden.
+var errOnlyExample = errors.New("the file has no data rows: it holds only the template's example row or hidden rows left out by --skip-hidden, so there is no user to import; write your users in the rows below the example")
 
 // printSource says which sheet was read, when the file is a workbook.
 func printSource(w io.Writer, sum *importer.Summary) {

@@ -104,11 +104,15 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 	if f.resume != "" && sameFile(path, f.resume) {
 		return usageErr("--report %s is the report being resumed; choose another --report", path)
 	}
+	ann, err := f.annotation(path, false)
+	if err != nil {
+		return err
+	}
 	w, err := openReport(path)
 	if err != nil {
 		return err
 	}
-	opts.Report = w
+	opts.Report = ann.tee(w)
 	opts.SendLog = recovery.LogPath(path)
 	events, done := progressBar(s, "importing")
 	opts.Events = events
@@ -123,8 +127,12 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 			err = importer.DiscardJournal(opts.Lifecycle.Journal)
 		}
 	}
+	if aerr := ann.finish(s, file, sum); aerr != nil && err == nil {
+		err = fmt.Errorf("annotated copy: %w", aerr)
+	}
 	if sum != nil {
-		fmt.Fprintf(s.err, "%s\nreport: %s\n", sum.String(), path)
+		fmt.Fprintf(s.err, "%s\n", strings.Replace(sum.String(), sum.Summary.String(), countsLine(opts.Lang, sum.Summary), 1))
+		fmt.Fprintf(s.err, "report: %s\n", path)
 		printLifecycle(s, sum)
 		printSource(s.err, sum)
 		printCauses(s.err, path, sum)

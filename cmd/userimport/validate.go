@@ -38,11 +38,15 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if err := f.checkReport(path, file); err != nil {
 		return err
 	}
+	ann, err := f.annotation(path, true)
+	if err != nil {
+		return err
+	}
 	w, err := openReport(path)
 	if err != nil {
 		return err
 	}
-	opts.Report = w
+	opts.Report = ann.tee(w)
 	opts.Log = s.err
 	events, done := progressBar(s, "validating")
 	opts.Events = events
@@ -51,11 +55,14 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if err = closeReport(w, path, err, sum != nil); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	if err := ann.finish(s, file, sum); err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("annotated copy: %w", err)}
+	}
 	warned := ""
 	if sum.Warned > 0 {
 		warned = "; " + rowCount(sum.Warned) + " with warnings"
 	}
-	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", sum.Summary.String(), warned, sum.Encoding, path)
+	fmt.Fprintf(s.err, "%s%s (encoding %s)\nreport: %s\n", countsLine(opts.Lang, sum.Summary), warned, sum.Encoding, path)
 	printSource(s.err, sum)
 	printCauses(s.err, path, sum)
 	if sum.NoDataRows {
