@@ -52,7 +52,7 @@ func (s *importSink) processGuests(items []*item) {
 // anyway, which is remembered for their next answer.
 func (r *sender) isolateGuests(s *step, group []*item, e *kintone.APIError, byIndex map[int][]string) [][]*item {
 	past := rejectedOthers
-	if kintone.ClassifyExists(allMessages(e)...) == kintone.AlreadyExists {
+	if kintone.ClassifyExists(e.Messages()...) == kintone.AlreadyExists {
 		past = rejectedUnattributed
 	}
 	if len(byIndex) == 0 && len(group) > 1 {
@@ -65,7 +65,7 @@ func (r *sender) isolateGuests(s *step, group []*item, e *kintone.APIError, byIn
 	for i, it := range group {
 		msgs, named := byIndex[i]
 		if len(byIndex) == 0 {
-			msgs, named = allMessages(e), true
+			msgs, named = e.Messages(), true
 		}
 		if !named {
 			it.rejected = max(it.rejected, rejectedOthers)

@@ -277,8 +277,8 @@ func (s *importSink) settleAdds(group []*item, rej *kintone.APIError) ([][]*item
 	var byIndex map[int][]string
 	unattributed := false
 	if rej != nil {
-		byIndex = indexedMessages(rej, len(group))
-		unattributed = len(byIndex) == 0 && kintone.ClassifyExists(allMessages(rej)...) == kintone.AlreadyExists
+		byIndex = rej.MessagesByIndex(len(group))
+		unattributed = len(byIndex) == 0 && kintone.ClassifyExists(rej.Messages()...) == kintone.AlreadyExists
 	}
 	found, err := s.getByCodes(group)
 	if err != nil {
@@ -306,7 +306,7 @@ func (s *importSink) settleAdds(group []*item, rej *kintone.APIError) ([][]*item
 	case len(rest) > 1:
 		return halves(rest), nil
 	case len(rest) == 1 && len(group) == 1:
-		s.addRefused(rest[0], rej, allMessages(rej))
+		s.addRefused(rest[0], rej, rej.Messages())
 		return nil, nil
 	}
 	return [][]*item{rest}, nil
