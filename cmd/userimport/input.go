@@ -52,7 +52,7 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.skipHidden, "skip-hidden", false, "leave hidden XLSX rows out (reported skipped) instead of importing them with a warning")
 	fl.StringVar(&f.dateOrder, "date-order", "", "how to read dates like 4/1/2025: mdy or dmy (default: such a date is an error showing both readings)")
 	fl.StringVar(&f.lang, "lang", "", "language of the report's messages: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)")
-	fl.StringVar(&f.annotate, "annotate", "", "write an annotated copy of the input to FILE.xlsx: problem cells filled and noted, a status and a message column (validate writes one next to the report by default; none turns that off)")
+	fl.StringVar(&f.annotate, "annotate", "", "write an annotated copy of the input to FILE.xlsx: problem cells filled and noted, a status and a message column (validate writes one next to the report by default for files of up to 20,000 rows; none turns that off)")
 }
 
 // annotation returns the collector of the annotated copy asked for: the
