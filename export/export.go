@@ -55,7 +55,7 @@ type Options struct {
 	// Rate caps requests per second (0 = no cap).
 	Rate float64
 	// Retry bounds the retries of transient failures.
-	Retry importer.RetryPolicy
+	Retry pacer.RetryPolicy
 	// Progress, if set, is called with the number of users written so far,
 	// once per page of up to 100.
 	Progress func(done int)

@@ -10,6 +10,7 @@ import (
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -72,7 +73,7 @@ type checker struct {
 	in   *input
 	v    *validate.Validator
 	seq  *sequencer
-	ev   *events
+	ev   *progress.Counter
 	sink sink
 	// life says what a row may ask beyond adding and updating.
 	life checkLife
@@ -100,10 +101,10 @@ func (ck *checker) chunk(c *rowChunk) {
 				o := &outcome{row: c.lines[i], status: report.Skipped}
 				o.note(mapping.ErrExampleRow.Error())
 				o.warn("row.example", "the template's example row is not imported")
-				ck.seq.put(c.seq[i], o)
+				ck.seq.Put(c.seq[i], o)
 				continue
 			}
-			ck.seq.put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
+			ck.seq.Put(c.seq[i], ck.mappingFailed(c.lines[i], c.findings[i], err))
 			continue
 		}
 		ck.at[n] = i
@@ -115,12 +116,12 @@ func (ck *checker) chunk(c *rowChunk) {
 		rec, res := &ck.recs[j], &ck.results[j]
 		o := ck.findings(rec, res, c.findings[i])
 		if settleChecked(o, rec, ck.life) {
-			ck.seq.put(c.seq[i], o)
+			ck.seq.Put(c.seq[i], o)
 			continue
 		}
 		ck.sink.take(c.seq[i], rec, o)
 	}
-	ck.ev.rowsChecked(c.n)
+	ck.ev.RowsChecked(c.n)
 }
 
 // ignoredValues adds a warning when the row has a value in a column that
@@ -249,7 +250,7 @@ type validSink struct{ seq *sequencer }
 
 func (s validSink) take(seq int, _ *validate.Record, o *outcome) {
 	o.status = report.Valid
-	s.seq.put(seq, o)
+	s.seq.Put(seq, o)
 }
 
 func (validSink) drain() {}

@@ -10,8 +10,8 @@
 // batches them by 100 and sends each batch through its steps (look up,
 // add or update, services, departments) with the sender, which paces
 // every request (package pacer). Each row's fate is one outcome, which
-// alone builds its report line; a sequencer puts the lines back in input
-// order. Progress is published as Events.
+// alone builds its report line; package sequence puts the lines back in
+// input order. Progress is published as progress.Events.
 //
 // Whether a user that exists was created by an earlier, interrupted run is
 // for package recovery to say: the importer records each create in its

@@ -10,16 +10,17 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 )
 
 // eventLog collects the events of a run.
 type eventLog struct {
 	mu  sync.Mutex
-	evs []importer.Event
+	evs []progress.Event
 }
 
-func (l *eventLog) add(ev importer.Event) {
+func (l *eventLog) add(ev progress.Event) {
 	l.mu.Lock()
 	l.evs = append(l.evs, ev)
 	l.mu.Unlock()
@@ -45,8 +46,8 @@ func TestEvents(t *testing.T) {
 	if len(evs) == 0 {
 		t.Fatal("no events")
 	}
-	var prev importer.Event
-	estimated, kinds := false, map[importer.EventKind]bool{}
+	var prev progress.Event
+	estimated, kinds := false, map[progress.Kind]bool{}
 	for i, ev := range evs {
 		kinds[ev.Kind] = true
 		if ev.RowsRead < prev.RowsRead || ev.RowsChecked < prev.RowsChecked || ev.RowsFinished < prev.RowsFinished || ev.Requests < prev.Requests || ev.Retries < prev.Retries {
@@ -57,7 +58,7 @@ func TestEvents(t *testing.T) {
 		}
 		prev = ev
 	}
-	for _, k := range []importer.EventKind{importer.RowsRead, importer.RowsChecked, importer.RowsFinished, importer.RequestSent, importer.Done} {
+	for _, k := range []progress.Kind{progress.RowsRead, progress.RowsChecked, progress.RowsFinished, progress.RequestSent, progress.Done} {
 		if !kinds[k] {
 			t.Errorf("no event of kind %d", k)
 		}
@@ -66,7 +67,7 @@ func TestEvents(t *testing.T) {
 		t.Error("no event estimated the rows of the CSV file before it was read")
 	}
 	last := evs[len(evs)-1]
-	if last.Kind != importer.Done || !last.ReadAll || last.RowsRead != n || last.RowsChecked != n || last.RowsFinished != n {
+	if last.Kind != progress.Done || !last.ReadAll || last.RowsRead != n || last.RowsChecked != n || last.RowsFinished != n {
 		t.Errorf("last event %+v; want Done with all %d rows read, checked and finished", last, n)
 	}
 	if last.Counts[report.Created] != n-len(invalid) || last.Counts[report.Invalid] != len(invalid) {
@@ -90,7 +91,7 @@ func TestEventsCancel(t *testing.T) {
 	rep := &memReport{}
 	o := baseOptions(path, rep)
 	o.Concurrency = 1
-	o.Events = func(ev importer.Event) {
+	o.Events = func(ev progress.Event) {
 		if ev.Counts[report.Created] >= 200 {
 			cancel()
 		}

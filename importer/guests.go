@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/report"
 )
 
@@ -20,7 +21,7 @@ func (s *importSink) processGuests(items []*item) {
 		send: func(ctx context.Context, g []*item) error {
 			in := make([]kintone.GuestInput, len(g))
 			for i, it := range g {
-				in[i] = newGuestInput(&it.rec)
+				in[i] = payload.NewGuest(&it.rec)
 			}
 			if err := s.assignGuestPasswords(g, in); err != nil {
 				return err
@@ -51,7 +52,7 @@ func (s *importSink) processGuests(items []*item) {
 // anyway, which is remembered for their next answer.
 func (r *sender) isolateGuests(s *step, group []*item, e *kintone.APIError, byIndex map[int][]string) [][]*item {
 	past := rejectedOthers
-	if kintone.ClassifyExists(allMessages(e)...) == kintone.AlreadyExists {
+	if kintone.ClassifyExists(e.Messages()...) == kintone.AlreadyExists {
 		past = rejectedUnattributed
 	}
 	if len(byIndex) == 0 && len(group) > 1 {
@@ -64,7 +65,7 @@ func (r *sender) isolateGuests(s *step, group []*item, e *kintone.APIError, byIn
 	for i, it := range group {
 		msgs, named := byIndex[i]
 		if len(byIndex) == 0 {
-			msgs, named = allMessages(e), true
+			msgs, named = e.Messages(), true
 		}
 		if !named {
 			it.rejected = max(it.rejected, rejectedOthers)

@@ -10,10 +10,15 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/match"
+	"github.com/userimport/userimport/preflight"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
+	"github.com/userimport/userimport/sequence"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
 )
@@ -49,7 +54,7 @@ type Summary struct {
 	FileFindings []report.Finding
 	// Causes groups the rows that did not end well, and the warnings, by
 	// rule: errors first, then the most frequent.
-	Causes []Cause
+	Causes []sequence.Cause
 	// NoDataRows is set when every row was a template's example row: the
 	// file holds no user, which a caller should treat as a mistake.
 	NoDataRows bool
@@ -126,19 +131,19 @@ func Validate(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer in.src.Close()
-	ev := newEvents(opts.Events)
+	ev := progress.New(opts.Events)
 	seq := newSequencer(opts.Report, in.fingerprint, opts.Lang, ev, opts.Progress)
 	rdCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	seq.onFail(func(error) { cancel() })
+	seq.OnFail(func(error) { cancel() })
 	p, err := pipe(rdCtx, in, &opts, seq, ev, validSink{seq: seq})
 	if errors.Is(err, ErrNoRows) {
 		return nil, err
 	}
-	out := &Summary{Summary: p.sum, Warned: seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
-		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.causes.top(), NoDataRows: p.onlyExamples}
+	out := &Summary{Summary: p.sum, Warned: seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
+		Interrupted: ctx.Err() != nil && p.cut, Elapsed: time.Since(start), Settled: true, Causes: seq.Causes(), NoDataRows: p.onlyExamples}
 	in.describe(out, p.cut)
-	ev.emit(Done)
+	ev.Emit(progress.Done)
 	return out, err
 }
 
@@ -162,7 +167,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer in.src.Close()
-	ev := newEvents(opts.Events)
+	ev := progress.New(opts.Events)
 	snd, err := newSender(ctx, api, &opts, ev)
 	if err != nil {
 		return nil, err
@@ -179,7 +184,7 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	s.seq = newSequencer(opts.Report, in.fingerprint, opts.Lang, ev, opts.Progress)
-	s.seq.onFail(func(error) { snd.cancelStop() })
+	s.seq.OnFail(func(error) { snd.cancelStop() })
 	p, perr := pipe(context.WithoutCancel(ctx), in, &opts, s.seq, ev, s)
 	if errors.Is(perr, ErrNoRows) {
 		s.life.abort(nil, "")
@@ -192,14 +197,14 @@ func Import(ctx context.Context, api API, opts Options) (*Summary, error) {
 	// A Ctrl-C that came after the last row was sent cut nothing short.
 	cut := sum.Counts[report.NotAttempted] > 0 || s.stepsCut.Load() > 0
 	out := &Summary{
-		Summary: sum, Warned: s.seq.warned, Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
+		Summary: sum, Warned: s.seq.Warned(), Encoding: in.src.Encoding(), Sheet: in.src.Sheet(), Where: sheet.WhereOf(in.src), FileFindings: in.fileFindings,
 		Interrupted: ctx.Err() != nil && cut, StepFailures: s.stepFailures.Load(),
-		Requests: ev.requests.Load(), Elapsed: time.Since(start), Causes: s.seq.causes.top(),
+		Requests: ev.Requests(), Elapsed: time.Since(start), Causes: s.seq.Causes(),
 		Settled: perr == nil && s.unsettled.Load() == 0, NoDataRows: p.onlyExamples,
 	}
 	in.describe(out, p.cut)
 	lerr := s.life.finish(out)
-	ev.emit(Done)
+	ev.Emit(progress.Done)
 	switch {
 	case perr != nil:
 		return out, perr
@@ -225,7 +230,7 @@ type importSink struct {
 	log    *recovery.Log
 	// logErr is set when the send log could not be written: the run stops.
 	logErr atomic.Pointer[error]
-	index  *userIndex // all users, for --match-on employeeNumber|email
+	index  *match.Index // all users, for --match-on employeeNumber|email
 	// layout is the input's; updatesOnly is set for cybozu's services
 	// and departments files, which change existing users only.
 	layout      mapping.Layout
@@ -266,9 +271,9 @@ func newImportSink(ctx context.Context, o *Options, snd *sender, in *input) (*im
 		s.resume.Close()
 		return nil, err
 	}
-	warning, err := preflight(snd, o.Kind)
+	warning, err := preflight.Check(snd.call, snd.api, o.Kind == validate.Guests)
 	if err != nil && ctx.Err() == nil {
-		return fail(err)
+		return fail(fatalIfRefused(err))
 	}
 	if warning != "" {
 		fmt.Fprintln(o.Log, "warning: "+warning)
@@ -299,7 +304,7 @@ func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 		kept := keptOutcome(prev)
 		s.life.noteCreated(kept.code, kept.status)
 		o.release()
-		s.seq.put(seq, kept)
+		s.seq.Put(seq, kept)
 		return
 	}
 	it := &item{seq: seq, rec: *rec, out: *o}
@@ -314,7 +319,7 @@ func (s *importSink) take(seq int, rec *validate.Record, o *outcome) {
 		it.out.uncertain = it.resume == recovery.Unseen && s.resume.MaySent(it.code(), it.prev)
 	}
 	if s.life.divert(it) {
-		s.seq.put(seq, &it.out)
+		s.seq.Put(seq, &it.out)
 		return
 	}
 	s.window = append(s.window, it)
@@ -341,7 +346,7 @@ func (s *importSink) launch() {
 	}
 	s.g.Go(func() error {
 		s.process(b)
-		s.seq.flush()
+		s.seq.Flush()
 		return nil
 	})
 }
@@ -373,7 +378,7 @@ func (s *importSink) abandon(items []*item) {
 		default:
 			o.stop = why
 		}
-		s.seq.put(it.seq, o)
+		s.seq.Put(it.seq, o)
 	}
 }
 
@@ -400,7 +405,7 @@ func (s *importSink) process(items []*item) {
 		}
 		s.life.noteCreated(it.out.code, it.out.status)
 		if !s.life.hold(it) {
-			s.seq.put(it.seq, &it.out)
+			s.seq.Put(it.seq, &it.out)
 		}
 	}
 }
@@ -443,4 +448,18 @@ func (s *importSink) refused(it *item, code string) {
 		s.logErr.CompareAndSwap(nil, &err)
 		s.snd.cancelStop()
 	}
+}
+
+// sequencer writes the report lines of a run in input order.
+type sequencer = sequence.Writer[*outcome]
+
+// newSequencer starts the report writer of a run whose lines carry the
+// input's fingerprint, their texts in lang.
+func newSequencer(w report.Writer, input string, lang i18n.Lang, ev *progress.Counter, progress func(int)) *sequencer {
+	return sequence.New(w, func(o *outcome) *report.Row {
+		o.settle()
+		r := o.line(input, lang)
+		o.release()
+		return r
+	}, ev, progress)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -29,17 +30,17 @@ func (s *importSink) layoutName() string {
 // servicesWanted is the services a row asks for, or nil when it leaves
 // them alone; in a services file an empty line asks for none.
 func (s *importSink) servicesWanted(rec *validate.Record) []string {
-	if s.updatesOnly && rec.Set[validate.Services] && wantedServices(rec) == nil {
+	if s.updatesOnly && rec.Set[validate.Services] && payload.Services(rec) == nil {
 		return []string{}
 	}
-	return wantedServices(rec)
+	return payload.Services(rec)
 }
 
 // organizationsWanted is the departments a row asks for, or nil when it
 // leaves them alone; in a departments file an empty line asks for none.
 func (s *importSink) organizationsWanted(rec *validate.Record) []kintone.OrganizationAssignment {
-	if s.updatesOnly && rec.Set[validate.Organizations] && wantedOrganizations(rec) == nil {
+	if s.updatesOnly && rec.Set[validate.Organizations] && payload.Organizations(rec) == nil {
 		return []kintone.OrganizationAssignment{}
 	}
-	return wantedOrganizations(rec)
+	return payload.Organizations(rec)
 }

@@ -3,8 +3,6 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/lifecycle"
@@ -27,11 +25,7 @@ func (s *importSink) planLeavers(sc *scanned) error {
 			return fatalOr(err)
 		}
 	}
-	users := make([]kintone.User, 0, len(idx.byCode))
-	for _, u := range idx.byCode {
-		users = append(users, *u)
-	}
-	slices.SortFunc(users, func(a, b kintone.User) int { return strings.Compare(a.Code, b.Code) })
+	users := idx.Users()
 	kept, err := keptLeavers(s.o.Resume)
 	if err != nil {
 		return err
@@ -41,18 +35,7 @@ func (s *importSink) planLeavers(sc *scanned) error {
 	for _, o := range kept {
 		st.keptDeac[o.code] = true
 	}
-	on := s.o.MatchOn
-	matched := func(u kintone.User) bool {
-		switch {
-		case sc.matched["code:"+u.Code]:
-			return true
-		case on == MatchEmployeeNumber && u.EmployeeNumber != "":
-			return sc.matched["emp:"+u.EmployeeNumber]
-		case on == MatchEmail && u.Email != "":
-			return sc.matched["email:"+strings.ToLower(u.Email)]
-		}
-		return false
-	}
+	matched := func(u kintone.User) bool { return sc.matched.Has(s.o.MatchOn, u) }
 	protect := []string{st.l.Administrator, st.l.Self}
 	if st.l.Administrator == "" {
 		protect[0] = lifecycle.DefaultAdministrator
@@ -93,9 +76,9 @@ func (s *importSink) deactivate() {
 		return
 	}
 	outs := lifecycle.Deactivate(s.snd.send, st.api, *st.plan, st.opts)
-	next := s.seq.written()
+	next := s.seq.Written()
 	put := func(o *outcome) {
-		s.seq.put(next, o)
+		s.seq.Put(next, o)
 		next++
 	}
 	for _, o := range st.kept {
@@ -109,12 +92,4 @@ func (s *importSink) deactivate() {
 		st.setLife(o, out)
 		put(o)
 	}
-}
-
-// written returns how many report lines have been handed to the writer:
-// once every row is put, the position of the next line.
-func (s *sequencer) written() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.next
 }

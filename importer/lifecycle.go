@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync/atomic"
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/lifecycle"
+	"github.com/userimport/userimport/match"
+	"github.com/userimport/userimport/password"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -95,7 +96,7 @@ type lifeStage struct {
 	opts lifecycle.Options
 	jrnl *lifecycle.FileJournal
 	// pw hands out generated passwords; nil when none are generated.
-	pw *passwords
+	pw *password.Handout
 	// rows holds the outcome of each row's rename or delete, decided
 	// before the stream (see prescan), by row number.
 	renames map[int]lifecycle.Outcome
@@ -133,7 +134,7 @@ func (s *importSink) startLifecycle(ctx context.Context, api API) error {
 		return err
 	}
 	if l.GeneratePasswords && !s.o.DryRun {
-		pw, err := openPasswords(l.Passwords, s.o.Resume, s.o.Log)
+		pw, err := password.OpenHandout(l.Passwords, s.o.Resume, s.o.Log)
 		if err != nil {
 			return err
 		}
@@ -211,7 +212,7 @@ type scanned struct {
 	changes []lifecycle.Change
 	// matched holds the match keys (--match-on) of every row, and the new
 	// login names of renames: the users the file lists.
-	matched map[string]bool
+	matched match.Listed
 	// unmapped counts rows whose key could not be read.
 	unmapped int
 }
@@ -254,7 +255,7 @@ func scanFile(o *Options) (*scanned, error) {
 		defer done.Close()
 	}
 	v := validate.New(validate.Options{Kind: o.Kind, Columns: in.mapper.Columns(), CustomColumns: in.mapper.CustomColumns(), Update: true})
-	sc := &scanned{matched: map[string]bool{}}
+	sc := &scanned{matched: match.Listed{}}
 	var rec validate.Record
 	for {
 		row, err := in.src.Next()
@@ -274,7 +275,7 @@ func scanFile(o *Options) (*scanned, error) {
 			continue
 		}
 		res := v.Check(&rec)
-		sc.addKeys(o.MatchOn, &rec)
+		sc.matched.Add(o.MatchOn, &rec)
 		if res.FirstError() != nil {
 			continue
 		}
@@ -288,31 +289,6 @@ func scanFile(o *Options) (*scanned, error) {
 			sc.changes = append(sc.changes, lifecycle.Change{Row: rec.Row, Current: code, New: rec.NewCode})
 		}
 	}
-}
-
-// addKeys records the users a row lists, by the --match-on key and by
-// login name (its new one too).
-func (sc *scanned) addKeys(on MatchOn, rec *validate.Record) {
-	v := rec.Values
-	for _, k := range []string{"code:" + v[validate.Code], "code:" + rec.NewCode, matchKey(on, v)} {
-		if k != "code:" && k != "" {
-			sc.matched[k] = true
-		}
-	}
-}
-
-func matchKey(on MatchOn, v [validate.NumFields]string) string {
-	switch on {
-	case MatchEmployeeNumber:
-		if v[validate.EmployeeNumber] != "" {
-			return "emp:" + v[validate.EmployeeNumber]
-		}
-	case MatchEmail:
-		if v[validate.Email] != "" {
-			return "email:" + strings.ToLower(v[validate.Email])
-		}
-	}
-	return ""
 }
 
 // decide refuses the rows that rename and delete the same login name,
@@ -433,8 +409,8 @@ func (st *lifeStage) finishRenames(items []*item) {
 
 // noteCreated tells the passwords file which rows ended created.
 func (st *lifeStage) noteCreated(code string, status report.Status) {
-	if st != nil {
-		st.pw.noteCreated(code, status)
+	if st != nil && status == report.Created {
+		st.pw.NoteCreated(code)
 	}
 }
 
@@ -452,12 +428,7 @@ func (st *lifeStage) abort(log *recovery.Log, sendLog string) {
 	if st.close() == nil && st.jrnl != nil {
 		recovery.Discard(st.l.Journal)
 	}
-	if st.pw != nil {
-		st.pw.f.Close()
-		if st.pw.f.Len() == 0 {
-			recovery.Discard(st.pw.f.Path())
-		}
-	}
+	st.pw.Abort()
 }
 
 // finish ends the lifecycle stages of a run and fills in what the
@@ -470,7 +441,7 @@ func (st *lifeStage) finish(out *Summary) error {
 	if st.lost.Load() > 0 {
 		out.Settled = false // the journal is evidence for --resume
 	}
-	path, n, err := st.pw.finish(out.Settled, st.l.PasswordsXLSX)
+	path, n, err := st.pw.Finish(out.Settled, st.l.PasswordsXLSX)
 	out.Lifecycle.Passwords, out.Lifecycle.Generated = path, n
 	if st.space != nil {
 		out.Lifecycle.Space = st.space.summary

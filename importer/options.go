@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/match"
+	"github.com/userimport/userimport/pacer"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/sheet"
 
 	"github.com/userimport/userimport/i18n"
@@ -55,27 +58,17 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // MatchOn says which field identifies an existing user.
-type MatchOn string
+type MatchOn = match.On
 
 // Matching keys (the --match-on flag).
 const (
-	MatchCode           MatchOn = "code"
-	MatchEmployeeNumber MatchOn = "employeeNumber"
-	MatchEmail          MatchOn = "email"
+	MatchCode           = match.Code
+	MatchEmployeeNumber = match.EmployeeNumber
+	MatchEmail          = match.Email
 )
 
 // ParseMatchOn checks a --match-on value (case-insensitive).
-func ParseMatchOn(s string) (MatchOn, error) {
-	switch s {
-	case "", "code":
-		return MatchCode, nil
-	case "employeeNumber", "employeenumber", "employee-number":
-		return MatchEmployeeNumber, nil
-	case "email", "e-mail":
-		return MatchEmail, nil
-	}
-	return "", fmt.Errorf("unknown --match-on %q: want code, employeeNumber or email", s)
-}
+func ParseMatchOn(s string) (MatchOn, error) { return match.Parse(s) }
 
 // MaxConcurrency is the domain-wide connection cap documented for kintone:
 // request 101 in flight is refused with 429, so more workers can only hurt.
@@ -128,11 +121,11 @@ type Options struct {
 	// report is closed without error and Summary.Settled is set.
 	SendLog string
 
-	// Events, if set, receives the run's progress (see Event): rows read,
+	// Events, if set, receives the run's progress (see progress.Event): rows read,
 	// checked and finished, counts per status, requests and retries. It
 	// is called from the run's goroutines, one call at a time, and must
 	// return quickly.
-	Events func(Event)
+	Events func(progress.Event)
 	// Progress, if set, is called with the number of rows finished so far
 	// after each row (it must be cheap).
 	Progress func(done int)
@@ -193,3 +186,7 @@ func CheckLimits(concurrency *int, rate float64) error {
 	}
 	return nil
 }
+
+// RetryPolicy bounds the retries of transient failures; see
+// pacer.RetryPolicy.
+type RetryPolicy = pacer.RetryPolicy

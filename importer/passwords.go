@@ -1,150 +1,50 @@
 package importer
 
 import (
-	"errors"
-	"fmt"
-	"io"
-	"os"
 	"strings"
-	"sync"
 
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/password"
-	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
 )
-
-// passwords hands out the generated passwords of a run. Each is written
-// to the passwords file and synced before the create request that uses
-// it, and nowhere else: not the row, the report, the send log or a
-// message.
-type passwords struct {
-	mu      sync.Mutex
-	f       *password.File
-	created map[string]bool // login names whose line says created
-}
-
-// openPasswords opens the passwords file of this run. A resume takes over
-// the file of the run it resumes (moving it here), so that a user created
-// by that run keeps the password it was created with and every password
-// is in one file.
-func openPasswords(path, resumed string, log io.Writer) (*passwords, error) {
-	if resumed != "" {
-		old := password.PathFor(resumed)
-		_, errOld := os.Stat(old)
-		_, errNew := os.Stat(path)
-		switch {
-		case errOld == nil && errors.Is(errNew, os.ErrNotExist):
-			if err := os.Rename(old, path); err != nil {
-				return nil, fmt.Errorf("taking over the passwords file of %s: %w", resumed, err)
-			}
-		case errOld == nil:
-			return nil, fmt.Errorf("both %s and %s exist: a resume takes over the passwords of the run it resumes; hand out and delete one of them first", old, path)
-		}
-		if x := strings.TrimSuffix(old, ".csv") + ".xlsx"; fileExists(x) {
-			fmt.Fprintf(log, "note: the passwords of the users %s created are in %s\n", resumed, x)
-		}
-	}
-	f, err := password.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &passwords{f: f, created: map[string]bool{}}, nil
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
 
 // needsPassword reports whether a new user's row is to get a generated
 // password: it has none.
 func needsPassword(rec *validate.Record) bool { return rec.Values[validate.Password] == "" }
 
+// wanting lists the items of g that need a generated password, and their
+// positions in g; email is the address the passwords file shows.
+func wanting(g []*item, email func(*item) string) (at []int, people []password.Person) {
+	for i, it := range g {
+		if needsPassword(&it.rec) {
+			at = append(at, i)
+			people = append(people, password.Person{Login: it.code(), Name: it.rec.Values[validate.Name], Email: email(it)})
+		}
+	}
+	return at, people
+}
+
 // assignUsers gives the new users of g that need one their password, in
-// their Add Users input, and syncs the file before the request is sent.
-func (pw *passwords) assignUsers(g []*item, in []kintone.UserInput) error {
-	if pw == nil {
-		return nil
+// their Add Users input; the file is synced before the request is sent.
+func assignUsers(pw *password.Handout, g []*item, in []kintone.UserInput) error {
+	at, people := wanting(g, func(it *item) string { return it.rec.Values[validate.Email] })
+	pws, err := pw.Assign(people)
+	for k, p := range pws {
+		in[at[k]].Password = ptr(kintone.Secret(p))
 	}
-	pw.mu.Lock()
-	defer pw.mu.Unlock()
-	n := 0
-	for i, it := range g {
-		if !needsPassword(&it.rec) {
-			continue
-		}
-		p, err := pw.f.Assign(it.code(), it.rec.Values[validate.Name], it.rec.Values[validate.Email])
-		if err != nil {
-			return err
-		}
-		in[i].Password = ptr(kintone.Secret(p))
-		n++
-	}
-	if n == 0 {
-		return nil
-	}
-	return pw.f.Sync()
+	return err
 }
 
-// assignGuests is assignUsers for Add Guests.
-func (pw *passwords) assignGuests(g []*item, in []kintone.GuestInput) error {
-	if pw == nil {
-		return nil
+// assignGuests is assignUsers for Add Guests, whose login is the e-mail
+// address.
+func assignGuests(pw *password.Handout, g []*item, in []kintone.GuestInput) error {
+	at, people := wanting(g, (*item).code)
+	pws, err := pw.Assign(people)
+	for k, p := range pws {
+		in[at[k]].Password = kintone.Secret(p)
 	}
-	pw.mu.Lock()
-	defer pw.mu.Unlock()
-	n := 0
-	for i, it := range g {
-		if !needsPassword(&it.rec) {
-			continue
-		}
-		p, err := pw.f.Assign(it.code(), it.rec.Values[validate.Name], it.code())
-		if err != nil {
-			return err
-		}
-		in[i].Password = kintone.Secret(p)
-		n++
-	}
-	if n == 0 {
-		return nil
-	}
-	return pw.f.Sync()
-}
-
-// noteCreated remembers the rows whose line says created: only their
-// passwords stay in the file at the end.
-func (pw *passwords) noteCreated(code string, st report.Status) {
-	if pw == nil || st != report.Created {
-		return
-	}
-	pw.mu.Lock()
-	pw.created[code] = true
-	pw.mu.Unlock()
-}
-
-// finish ends the passwords file: after a settled run it keeps only the
-// users created (as .xlsx for an .xlsx report); otherwise it keeps every
-// entry, for the --resume that settles the rows still open.
-func (pw *passwords) finish(settled, xlsx bool) (path string, n int, err error) {
-	if pw == nil {
-		return "", 0, nil
-	}
-	if !settled {
-		n = pw.f.Len()
-		if err := pw.f.Close(); err != nil {
-			return "", 0, err
-		}
-		return pw.f.Path(), n, nil
-	}
-	for login := range pw.created {
-		if _, ok := pw.f.Lookup(login); ok {
-			n++
-		}
-	}
-	path, err = pw.f.Finish(func(login string) bool { return pw.created[login] }, xlsx)
-	return path, n, err
+	return err
 }
 
 // checkLife is what the check stage needs to know of the lifecycle
@@ -179,7 +79,7 @@ func (s *importSink) assignPasswords(g []*item, in []kintone.UserInput) error {
 	if s.life == nil {
 		return nil
 	}
-	return s.passwordFailed(s.life.pw.assignUsers(g, in))
+	return s.passwordFailed(assignUsers(s.life.pw, g, in))
 }
 
 // assignGuestPasswords is assignPasswords for Add Guests.
@@ -187,7 +87,7 @@ func (s *importSink) assignGuestPasswords(g []*item, in []kintone.GuestInput) er
 	if s.life == nil {
 		return nil
 	}
-	return s.passwordFailed(s.life.pw.assignGuests(g, in))
+	return s.passwordFailed(assignGuests(s.life.pw, g, in))
 }
 
 func (s *importSink) passwordFailed(err error) error {
@@ -198,3 +98,6 @@ func (s *importSink) passwordFailed(err error) error {
 	s.snd.cancelStop()
 	return errInterrupted
 }
+
+// ptr points at a copy of v, for the payloads' optional fields.
+func ptr[T any](v T) *T { return &v }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -46,7 +47,7 @@ type piped struct {
 // pipe runs the read and check stages into sk and returns the report's
 // summary. readCtx stops the reader: validate stops reading on Ctrl-C;
 // import reads on, so that every row gets its not_attempted line.
-func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *events, sk sink) (piped, error) {
+func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *progress.Counter, sk sink) (piped, error) {
 	// Outside create mode a row may name an existing user, for which only
 	// the login name is needed (an export has no password column); what
 	// creating a user needs is checked once the batch knows which users are
@@ -80,7 +81,7 @@ func pipe(readCtx context.Context, in *input, o *Options, seq *sequencer, ev *ev
 	sk.drain()
 	var out piped
 	var werr error
-	out.sum, out.pending, werr = seq.result()
+	out.sum, out.pending, werr = seq.Result()
 	out.cut = rd.cut
 	out.onlyExamples = out.sum.Rows > 0 && out.sum.Rows == ck.examples+rd.skipped
 	switch {
@@ -125,7 +126,7 @@ type reader struct {
 	src sheet.Source
 	ctx context.Context
 	seq *sequencer
-	ev  *events
+	ev  *progress.Counter
 	// first, when set, is a row the source returned as its header but
 	// which is data (a file without a header row): it is read first, and
 	// the row read to number it waits in pending.
@@ -150,7 +151,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 	c.n, c.expect = 0, 0
 	est, _ := rd.src.(sheet.RowEstimator)
 	send := func() {
-		rd.ev.rowsRead(c.n, c.expect)
+		rd.ev.RowsRead(c.n, c.expect)
 		out <- c
 	}
 	for seq := 0; ; seq++ {
@@ -159,7 +160,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 			if c.n > 0 {
 				send()
 			}
-			rd.ev.readDone()
+			rd.ev.ReadDone()
 			return nil
 		}
 		if err != nil {
@@ -167,7 +168,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 			if errors.As(err, &fe) && fe.Row > 0 {
 				// A bad row (ragged, bad encoding, huge cell) is reported on
 				// its own line; the rows around it still run.
-				rd.seq.put(seq, fileErrorOutcome(fe, err))
+				rd.seq.Put(seq, fileErrorOutcome(fe, err))
 				continue
 			}
 			if c.n > 0 {
@@ -178,7 +179,7 @@ func (rd *reader) run(out chan<- *rowChunk, free <-chan *rowChunk) error {
 		if row.Skipped {
 			// A hidden row left out (--skip-hidden): reported, not read.
 			rd.skipped++
-			rd.seq.put(seq, skippedOutcome(&row, rd.codeCol))
+			rd.seq.Put(seq, skippedOutcome(&row, rd.codeCol))
 			continue
 		}
 		c.cells[c.n] = append(c.cells[c.n][:0], row.Cells...)

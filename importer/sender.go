@@ -10,6 +10,7 @@ import (
 
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/pacer"
+	"github.com/userimport/userimport/progress"
 )
 
 // errInterrupted marks work that was not sent because the run is stopping.
@@ -24,7 +25,7 @@ type sender struct {
 	api   API
 	retry RetryPolicy
 	pacer *pacer.Pacer
-	ev    *events
+	ev    *progress.Counter
 
 	// stop is cancelled on Ctrl-C or a fatal error: nothing new starts.
 	// send is what requests run under: it survives a soft stop so that
@@ -35,10 +36,10 @@ type sender struct {
 	fatal      atomic.Pointer[FatalError]
 }
 
-func newSender(ctx context.Context, api API, o *Options, ev *events) (*sender, error) {
+func newSender(ctx context.Context, api API, o *Options, ev *progress.Counter) (*sender, error) {
 	s := &sender{api: api, retry: o.Retry, ev: ev}
 	var err error
-	if s.pacer, err = s.retry.pacer(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.retry() }); err != nil {
+	if s.pacer, err = s.retry.Writes(o.Concurrency, o.Rate, func(int, time.Duration, error) { ev.Retry() }); err != nil {
 		return nil, err
 	}
 	s.stop, s.cancelStop = context.WithCancel(ctx)
@@ -81,7 +82,7 @@ func (r *sender) do(unlessStopping bool, fn func(ctx context.Context) error) err
 		opts = append(opts, pacer.SkipIfStopped())
 	}
 	err := r.pacer.Call(r.send, func(ctx context.Context) error {
-		r.ev.request()
+		r.ev.Request()
 		return fn(ctx)
 	}, opts...)
 	switch {
@@ -265,7 +266,7 @@ func (r *sender) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 		}
 		return rest
 	}
-	byIndex := indexedMessages(e, len(group))
+	byIndex := e.MessagesByIndex(len(group))
 	if s.guests {
 		return r.isolateGuests(s, group, e, byIndex)
 	}
@@ -283,33 +284,8 @@ func (r *sender) isolate(s *step, group []*item, e *kintone.APIError) [][]*item 
 	if len(group) > 1 {
 		return halves(group)
 	}
-	s.fail(group[0], e.Code, rejectedRow(e, allMessages(e)))
+	s.fail(group[0], e.Code, rejectedRow(e, e.Messages()))
 	return nil
-}
-
-// indexedMessages returns the field errors of a rejection by the index of
-// the item they name (users[3].code), for a group of n items.
-func indexedMessages(e *kintone.APIError, n int) map[int][]string {
-	byIndex := map[int][]string{}
-	for _, fe := range e.Errors {
-		if fe.Index >= 0 && fe.Index < n {
-			byIndex[fe.Index] = append(byIndex[fe.Index], fieldMessage(fe))
-		}
-	}
-	return byIndex
-}
-
-// allMessages returns the field errors of a rejection, or its message
-// when it has none.
-func allMessages(e *kintone.APIError) []string {
-	var msgs []string
-	for _, fe := range e.Errors {
-		msgs = append(msgs, fieldMessage(fe))
-	}
-	if len(msgs) == 0 {
-		msgs = []string{e.Message}
-	}
-	return msgs
 }
 
 // rejectedRow is the message of a row the server rejected; a refusal for
@@ -324,20 +300,12 @@ func rejectedRow(e *kintone.APIError, msgs []string) string {
 
 // rejection describes a rejection in a few words.
 func rejection(e *kintone.APIError) string {
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, strings.Join(allMessages(e), "; "))
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, strings.Join(e.Messages(), "; "))
 }
 
 func halves(group []*item) [][]*item {
 	half := len(group) / 2
 	return [][]*item{group[:half], group[half:]}
-}
-
-func fieldMessage(fe kintone.FieldError) string {
-	f := fe.Field
-	if f == "" {
-		f = fe.Key
-	}
-	return f + ": " + strings.Join(fe.Messages, ", ")
 }
 
 func (r *sender) failGroup(s *step, group []*item, code, msg string) {

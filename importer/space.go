@@ -89,6 +89,6 @@ func (s *importSink) setSpace() {
 		if o.stepFailed {
 			s.stepFailures.Add(1)
 		}
-		s.seq.put(it.seq, o)
+		s.seq.Put(it.seq, o)
 	}
 }

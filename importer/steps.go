@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -23,7 +24,7 @@ func wouldChange(items []*item, set func(*item)) {
 }
 
 func (s *importSink) servicesFor(it *item) []string {
-	if svc := wantedServices(&it.rec); svc != nil {
+	if svc := payload.Services(&it.rec); svc != nil {
 		return svc
 	}
 	return s.o.Services
@@ -60,7 +61,7 @@ func (s *importSink) assignServices(items []*item) {
 			case err != nil:
 				it.out.services = "failed: could not read current services: " + err.Error()
 				it.out.stepFailed = true
-			case sameServices(cur[it.existing.Code], want[it]):
+			case payload.SameServices(cur[it.existing.Code], want[it]):
 				it.out.services = "unchanged"
 			default:
 				send = append(send, it)
@@ -171,7 +172,7 @@ func (s *importSink) assignOrganizations(items []*item) {
 					it.out.stepFailed = true
 					continue
 				}
-				if sameOrganizations(orgs, cur) {
+				if payload.SameOrganizations(orgs, cur) {
 					it.out.departments = "unchanged"
 					continue
 				}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/kintone"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/validate"
@@ -36,7 +37,7 @@ func (s *importSink) processUsers(items []*item) {
 		send: func(ctx context.Context, g []*item) error {
 			in := make([]kintone.UserInput, len(g))
 			for i, it := range g {
-				in[i] = newUserInput(&it.rec)
+				in[i] = payload.NewUser(&it.rec)
 			}
 			if err := s.assignPasswords(g, in); err != nil {
 				return err
@@ -93,7 +94,7 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 		case s.createdEarlier(it):
 			o.status, o.uncertain = report.Created, false
 			o.note("confirmed on the server: created by an earlier run of this import")
-			if _, changed, _ := updateInput(createdRecord(it), it.existing); changed {
+			if _, changed, _ := payload.Update(createdRecord(it), it.existing); changed {
 				// The row was changed since. The resume finishes the run
 				// that died (services, departments); applying changes is
 				// an upsert's job, with its own rules for blank cells and
@@ -107,7 +108,7 @@ func (s *importSink) classify(items []*item) (create, update []*item, inputs map
 			o.status = report.Skipped
 			o.note(fmt.Sprintf("user %q already exists", it.existing.Code))
 		default: // Upsert
-			in, changed, changes := updateInput(&it.rec, it.existing)
+			in, changed, changes := payload.Update(&it.rec, it.existing)
 			o.changes = changes
 			if !changed {
 				o.status = report.Unchanged
@@ -203,7 +204,7 @@ func (s *importSink) lookup(items []*item) error {
 	}
 	if s.index != nil {
 		for _, it := range items {
-			it.existing = s.index.find(s.o.MatchOn, &it.rec)
+			it.existing = s.index.Find(s.o.MatchOn, &it.rec)
 		}
 		return nil
 	}
@@ -277,8 +278,8 @@ func (s *importSink) settleAdds(group []*item, rej *kintone.APIError) ([][]*item
 	var byIndex map[int][]string
 	unattributed := false
 	if rej != nil {
-		byIndex = indexedMessages(rej, len(group))
-		unattributed = len(byIndex) == 0 && kintone.ClassifyExists(allMessages(rej)...) == kintone.AlreadyExists
+		byIndex = rej.MessagesByIndex(len(group))
+		unattributed = len(byIndex) == 0 && kintone.ClassifyExists(rej.Messages()...) == kintone.AlreadyExists
 	}
 	found, err := s.getByCodes(group)
 	if err != nil {
@@ -306,7 +307,7 @@ func (s *importSink) settleAdds(group []*item, rej *kintone.APIError) ([][]*item
 	case len(rest) > 1:
 		return halves(rest), nil
 	case len(rest) == 1 && len(group) == 1:
-		s.addRefused(rest[0], rej, allMessages(rej))
+		s.addRefused(rest[0], rej, rej.Messages())
 		return nil, nil
 	}
 	return [][]*item{rest}, nil

@@ -605,3 +605,40 @@ func RetryAfterOf(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// Messages returns the field errors of a rejection, one per field
+// ("field: message, message"), or its message when it has none: what a
+// person is shown of why the server refused.
+func (e *APIError) Messages() []string {
+	var msgs []string
+	for _, fe := range e.Errors {
+		msgs = append(msgs, fe.Text())
+	}
+	if len(msgs) == 0 {
+		msgs = []string{e.Message}
+	}
+	return msgs
+}
+
+// MessagesByIndex returns the field errors of a rejection by the index of
+// the record they name (users[3].code), for a request of n records.
+func (e *APIError) MessagesByIndex(n int) map[int][]string {
+	byIndex := map[int][]string{}
+	for _, fe := range e.Errors {
+		if fe.Index >= 0 && fe.Index < n {
+			byIndex[fe.Index] = append(byIndex[fe.Index], fe.Text())
+		}
+	}
+	return byIndex
+}
+
+// Text is the field error as a person reads it, "field: message,
+// message": the field without the item's index, which the report's row
+// already says.
+func (fe FieldError) Text() string {
+	f := fe.Field
+	if f == "" {
+		f = fe.Key
+	}
+	return f + ": " + strings.Join(fe.Messages, ", ")
+}

@@ -669,3 +669,25 @@ func TestIsRetryableIgnoresMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIErrorMessages: field errors as a person reads them, by the
+// record they name; a rejection without field errors gives its message.
+func TestAPIErrorMessages(t *testing.T) {
+	e := &APIError{Message: "invalid", Errors: []FieldError{
+		{Key: "users[1].email", Index: 1, Field: "email", Messages: []string{"bad", "taken"}},
+		{Key: "users.code", Index: -1, Field: "code", Messages: []string{"missing"}},
+		{Key: "users[5].name", Index: 5, Field: "name", Messages: []string{"out of range"}},
+	}}
+	if got := strings.Join(e.Messages(), "; "); got != "email: bad, taken; code: missing; name: out of range" {
+		t.Errorf("Messages = %q", got)
+	}
+	if got := e.MessagesByIndex(2); len(got) != 1 || strings.Join(got[1], "; ") != "email: bad, taken" {
+		t.Errorf("MessagesByIndex = %v; want only record 1", got)
+	}
+	if got := (&APIError{Message: "busy"}).Messages(); len(got) != 1 || got[0] != "busy" {
+		t.Errorf("no field errors: %q", got)
+	}
+	if got := (FieldError{Key: "codes[2]", Index: 2, Messages: []string{"x"}}).Text(); got != "codes[2]: x" {
+		t.Errorf("Text without a field = %q", got)
+	}
+}

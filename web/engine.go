@@ -26,6 +26,7 @@ import (
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
+	"github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/recovery"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
@@ -473,14 +474,14 @@ func Run(ctx context.Context, api importer.API, spec RunSpec) (*RunResult, error
 }
 
 // progressEvents passes the importer's finished-rows events on to
-// progress (nil: none).
-func progressEvents(progress func(int, map[string]int)) func(importer.Event) {
-	if progress == nil {
+// onRows (nil: none).
+func progressEvents(onRows func(int, map[string]int)) func(progress.Event) {
+	if onRows == nil {
 		return nil
 	}
-	return func(ev importer.Event) {
-		if ev.Kind == importer.RowsFinished || ev.Kind == importer.Done {
-			progress(ev.RowsFinished, statusCounts(ev.Counts))
+	return func(ev progress.Event) {
+		if ev.Kind == progress.RowsFinished || ev.Kind == progress.Done {
+			onRows(ev.RowsFinished, statusCounts(ev.Counts))
 		}
 	}
 }

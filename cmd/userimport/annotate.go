@@ -13,10 +13,11 @@ import (
 	"github.com/userimport/userimport/report"
 )
 
-// maxAnnotatedRows bounds the rows validate keeps, by default, for the
-// annotated copy: the copy is for a person fixing cells in a spreadsheet,
-// and more problem rows than this are better fixed at their source.
-const maxAnnotatedRows = 100_000
+// maxDefaultAnnotated bounds the files validate annotates by default: the
+// copy is for a person fixing cells in a spreadsheet, and building it costs
+// far more than validating (the whole workbook is rewritten), so a bigger
+// file gets a copy only when asked for with --annotate.
+const maxDefaultAnnotated = 20_000
 
 // annotation keeps the report lines an annotated copy of the input needs.
 // An explicit --annotate keeps every line (status and message for each
@@ -28,6 +29,7 @@ type annotation struct {
 	tmp      *os.File
 	jw       report.Writer
 	rows     []report.Row
+	seen     int // report lines written
 	overflow bool
 }
 
@@ -86,11 +88,12 @@ func (a *annotation) keep(r *report.Row) error {
 	if a.all {
 		return a.jw.Write(r)
 	}
-	if len(r.Findings) == 0 && r.Status == report.Valid {
+	a.seen++
+	if a.seen > maxDefaultAnnotated {
+		a.overflow, a.rows = true, nil
 		return nil
 	}
-	if len(a.rows) >= maxAnnotatedRows {
-		a.overflow = true
+	if len(r.Findings) == 0 && r.Status == report.Valid {
 		return nil
 	}
 	a.rows = append(a.rows, *r)
@@ -110,7 +113,7 @@ func (a *annotation) finish(s *streams, file string, sum *importer.Summary) erro
 	}
 	if !a.all && (len(a.rows) == 0 || a.overflow) {
 		if a.overflow {
-			fmt.Fprintf(s.err, "no annotated copy: more than %d rows need a look; ask for one with --annotate FILE.xlsx\n", maxAnnotatedRows)
+			fmt.Fprintf(s.err, "no annotated copy of a file of more than %d rows by default; ask for one with --annotate FILE.xlsx\n", maxDefaultAnnotated)
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,28 @@ func TestImportAnnotate(t *testing.T) {
 		if strings.Contains(r.Warnings, "userimport") {
 			t.Errorf("row %d warns %q: the copy's own columns must be ignored without a word", r.Row, r.Warnings)
 		}
+	}
+}
+
+// TestValidateBigFileNoDefaultCopy: a file too big to annotate cheaply gets
+// no copy by default, and the summary says how to ask for one.
+func TestValidateBigFileNoDefaultCopy(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("code,name,password,timezone\n")
+	for i := range maxDefaultAnnotated + 1 {
+		fmt.Fprintf(&b, "user%d,User %d,Secret-Pw-%d,Asia/Tokio\n", i, i, i)
+	}
+	in := filepath.Join(dir, "big.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := filepath.Join(dir, "big.report.csv")
+	_, _, stderr := runCmd(t, t.Context(), "validate", in, "--report", rep)
+	if _, err := os.Stat(filepath.Join(dir, "big.report.annotated.xlsx")); !os.IsNotExist(err) {
+		t.Errorf("a file of %d rows got a default annotated copy: %v", maxDefaultAnnotated+1, err)
+	}
+	if !strings.Contains(stderr, "--annotate FILE.xlsx") {
+		t.Errorf("the summary does not say how to ask for a copy:\n%s", stderr)
 	}
 }

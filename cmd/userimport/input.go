@@ -16,6 +16,7 @@ import (
 	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/mapping"
+	runprogress "github.com/userimport/userimport/progress"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -51,7 +52,7 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.skipHidden, "skip-hidden", false, "leave hidden XLSX rows out (reported skipped) instead of importing them with a warning")
 	fl.StringVar(&f.dateOrder, "date-order", "", "how to read dates like 4/1/2025: mdy or dmy (default: such a date is an error showing both readings)")
 	fl.StringVar(&f.lang, "lang", "", "language of the report's messages: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)")
-	fl.StringVar(&f.annotate, "annotate", "", "write an annotated copy of the input to FILE.xlsx: problem cells filled and noted, a status and a message column (validate writes one next to the report by default; none turns that off)")
+	fl.StringVar(&f.annotate, "annotate", "", "write an annotated copy of the input to FILE.xlsx: problem cells filled and noted, a status and a message column (validate writes one next to the report by default for files of up to 20,000 rows; none turns that off)")
 }
 
 // annotation returns the collector of the annotated copy asked for: the
@@ -217,7 +218,7 @@ func (p *placedReport) Close() error {
 // and an ETA on stderr when stderr is a terminal, and nothing otherwise.
 // The total is the reader's estimate of the rows until the whole file has
 // been read, then the exact count.
-func progressBar(s *streams, label string) (func(importer.Event), func()) {
+func progressBar(s *streams, label string) (func(runprogress.Event), func()) {
 	if !isTerminal(s.err) {
 		return nil, func() {}
 	}
@@ -232,7 +233,7 @@ func progressBar(s *streams, label string) (func(importer.Event), func()) {
 		progressbar.OptionClearOnFinish(),
 	)
 	total := 1
-	return func(ev importer.Event) {
+	return func(ev runprogress.Event) {
 			t := ev.EstimatedRows
 			if ev.ReadAll {
 				t = ev.RowsRead

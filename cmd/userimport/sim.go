@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/sheet"
 )
 
@@ -123,7 +123,7 @@ func runSim(ctx context.Context, s *streams, f *simFlags) error {
 	}
 	opts = append(opts, modes...)
 	if f.users != "" {
-		users, err := importer.LoadUsers(f.users, sheet.Options{})
+		users, err := payload.LoadUsers(f.users, sheet.Options{})
 		if err != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("--users: %w", err)}
 		}

@@ -1,4 +1,4 @@
-package importer
+package sequence
 
 import (
 	"cmp"

@@ -1,4 +1,7 @@
-package importer
+// Package progress numbers a run's progress (rows read, checked and
+// reported, requests sent) and hands snapshots of it to one subscriber, a
+// progress bar or the web page, one at a time.
+package progress
 
 import (
 	"sync"
@@ -7,14 +10,14 @@ import (
 	"github.com/userimport/userimport/report"
 )
 
-// EventKind says what an Event reports.
-type EventKind int
+// Kind says what an Event reports.
+type Kind int
 
 // Kinds of events, in the order a run first emits them.
 const (
 	// RowsRead: a chunk of rows was read (Event.RowsRead, and
 	// Event.EstimatedRows once the reader can guess the file's size).
-	RowsRead EventKind = iota
+	RowsRead Kind = iota
 	// RowsChecked: a chunk of rows was mapped and validated.
 	RowsChecked
 	// RowsFinished: rows got their report lines (Event.RowsFinished,
@@ -29,7 +32,7 @@ const (
 // Event is a snapshot of a run's progress. Every event carries every
 // figure, so a subscriber can render any of them on any event.
 type Event struct {
-	Kind EventKind
+	Kind Kind
 	// RowsRead counts data rows read so far; EstimatedRows is the
 	// reader's guess of the rows in the file (0 = no guess yet). Once
 	// ReadAll is set, RowsRead is the exact total.
@@ -46,9 +49,10 @@ type Event struct {
 	Requests, Retries int64
 }
 
-// events numbers a run's progress and hands snapshots to Options.Events,
-// one at a time (the stages run in goroutines of their own).
-type events struct {
+// Counter numbers a run's progress and hands snapshots to its
+// subscriber, one at a time (the stages run in goroutines of their own).
+// A Counter is safe for concurrent use.
+type Counter struct {
 	fn func(Event)
 
 	read, estimate, checked atomic.Int64
@@ -60,39 +64,45 @@ type events struct {
 	counts map[report.Status]int
 }
 
-func newEvents(fn func(Event)) *events {
-	return &events{fn: fn, counts: make(map[report.Status]int)}
+// New returns a Counter that hands its snapshots to fn (nil: nobody).
+func New(fn func(Event)) *Counter {
+	return &Counter{fn: fn, counts: make(map[report.Status]int)}
 }
 
-func (e *events) rowsRead(n, estimate int) {
+// RowsRead counts n more rows read; estimate, when not 0, is the
+// reader's latest guess of the rows in the file.
+func (e *Counter) RowsRead(n, estimate int) {
 	e.read.Add(int64(n))
 	if estimate > 0 {
 		e.estimate.Store(int64(estimate))
 	}
-	e.emit(RowsRead)
+	e.Emit(RowsRead)
 }
 
-// readDone says the reader reached the end of the file.
-func (e *events) readDone() {
+// ReadDone says the reader reached the end of the file.
+func (e *Counter) ReadDone() {
 	e.readAll.Store(true)
-	e.emit(RowsRead)
+	e.Emit(RowsRead)
 }
 
-func (e *events) rowsChecked(n int) {
+// RowsChecked counts n more rows mapped and validated.
+func (e *Counter) RowsChecked(n int) {
 	e.checked.Add(int64(n))
-	e.emit(RowsChecked)
+	e.Emit(RowsChecked)
 }
 
-func (e *events) request() {
+// Request counts a request sent.
+func (e *Counter) Request() {
 	e.requests.Add(1)
-	e.emit(RequestSent)
+	e.Emit(RequestSent)
 }
 
-func (e *events) retry() { e.retries.Add(1) }
+// Retry counts a retry; the Request that sends it follows.
+func (e *Counter) Retry() { e.retries.Add(1) }
 
-// finished records the report lines written so far (the sequencer's
+// Finished records the report lines written so far (the sequencer's
 // counts, copied here).
-func (e *events) finished(n int, counts map[report.Status]int) {
+func (e *Counter) Finished(n int, counts map[report.Status]int) {
 	e.mu.Lock()
 	e.rows = n
 	clear(e.counts)
@@ -100,10 +110,11 @@ func (e *events) finished(n int, counts map[report.Status]int) {
 		e.counts[st] = c
 	}
 	e.mu.Unlock()
-	e.emit(RowsFinished)
+	e.Emit(RowsFinished)
 }
 
-func (e *events) emit(k EventKind) {
+// Emit hands the subscriber a snapshot of kind k.
+func (e *Counter) Emit(k Kind) {
 	if e.fn == nil {
 		return
 	}
@@ -123,3 +134,6 @@ func (e *events) emit(k EventKind) {
 	}
 	e.fn(ev)
 }
+
+// Requests is the number of requests sent so far, retries included.
+func (e *Counter) Requests() int64 { return e.requests.Load() }

@@ -1,4 +1,7 @@
-package importer
+// Package payload builds the User API payloads of a validated row (Add
+// Users, Add Guests, Update Users, services, departments) and says how a
+// row differs from the server's user, in the words the report shows.
+package payload
 
 import (
 	"slices"
@@ -10,10 +13,10 @@ import (
 	"github.com/userimport/userimport/validate"
 )
 
-// newUserInput builds the Add Users payload of a validated row. Empty values
+// NewUser builds the Add Users payload of a validated row. Empty values
 // are omitted: on creation "empty" and "absent" mean the same thing, and an
 // omitted field gets the service's default.
-func newUserInput(rec *validate.Record) kintone.UserInput {
+func NewUser(rec *validate.Record) kintone.UserInput {
 	u := kintone.UserInput{Code: rec.Values[validate.Code]}
 	for _, sf := range mapping.StringFields {
 		if v := rec.Values[sf.Field]; rec.Set[sf.Field] && v != "" {
@@ -35,7 +38,7 @@ func newUserInput(rec *validate.Record) kintone.UserInput {
 	return u
 }
 
-// updateInput returns the Update Users payload that makes cur look like the
+// Update returns the Update Users payload that makes cur look like the
 // row, whether anything differs, and what differs ("email: a -> b"), for
 // the report. Only columns present in the file are compared: a missing
 // column or a "*" cell means "leave as is", an empty cell means "clear".
@@ -48,7 +51,7 @@ func newUserInput(rec *validate.Record) kintone.UserInput {
 // server that reports it differently. Custom items are sent as the user's
 // whole list with the row's changes merged in (customInput), which is
 // right whether the server merges a partial list or replaces the whole.
-func updateInput(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool, []string) {
+func Update(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool, []string) {
 	u := kintone.UserInput{Code: cur.Code}
 	var changes []string
 	differ := func(name, from, to string) {
@@ -133,6 +136,7 @@ func customInput(want []validate.CustomValue, have []kintone.CustomItemValue) []
 	return out
 }
 
+// sortOrder is the row's sort order, if it has a usable one.
 func sortOrder(rec *validate.Record) (int64, bool) {
 	v := rec.Values[validate.SortOrder]
 	if !rec.Set[validate.SortOrder] || v == "" {
@@ -142,8 +146,8 @@ func sortOrder(rec *validate.Record) (int64, bool) {
 	return n, err == nil
 }
 
-// newGuestInput builds the Add Guests payload of a validated row.
-func newGuestInput(rec *validate.Record) kintone.GuestInput {
+// NewGuest builds the Add Guests payload of a validated row.
+func NewGuest(rec *validate.Record) kintone.GuestInput {
 	v := &rec.Values
 	return kintone.GuestInput{
 		Code:             v[validate.Code],
@@ -160,20 +164,20 @@ func newGuestInput(rec *validate.Record) kintone.GuestInput {
 	}
 }
 
-// wantedServices returns the service list a row asks for, or nil when the
-// row has no services value (new users then get Options.Services, existing
-// users keep theirs).
-func wantedServices(rec *validate.Record) []string {
+// Services returns the service list a row asks for, or nil when the
+// row has no services value (new users then get the run's default
+// services, existing users keep theirs).
+func Services(rec *validate.Record) []string {
 	if !rec.Set[validate.Services] || strings.TrimSpace(rec.Values[validate.Services]) == "" {
 		return nil
 	}
 	return validate.ParseServices(rec.Values[validate.Services])
 }
 
-// wantedOrganizations returns the departments a row asks for, or nil when
+// Organizations returns the departments a row asks for, or nil when
 // the column is absent or empty: Update User's Departments replaces the
 // whole list, so it is only sent for rows that fill the column.
-func wantedOrganizations(rec *validate.Record) []kintone.OrganizationAssignment {
+func Organizations(rec *validate.Record) []kintone.OrganizationAssignment {
 	if !rec.Set[validate.Organizations] || strings.TrimSpace(rec.Values[validate.Organizations]) == "" {
 		return nil
 	}
@@ -188,14 +192,18 @@ func wantedOrganizations(rec *validate.Record) []kintone.OrganizationAssignment 
 	return out
 }
 
-func sameServices(a, b []string) bool {
+// SameServices reports whether two service lists hold the same services,
+// in any order.
+func SameServices(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
 
-func sameOrganizations(want []kintone.OrganizationAssignment, have []kintone.OrganizationTitle) bool {
+// SameOrganizations reports whether a user's departments (have, from Get
+// Users) are the ones a row asks for (want), in the same order.
+func SameOrganizations(want []kintone.OrganizationAssignment, have []kintone.OrganizationTitle) bool {
 	if len(want) != len(have) {
 		return false
 	}
@@ -212,4 +220,5 @@ func sameOrganizations(want []kintone.OrganizationAssignment, have []kintone.Org
 	return true
 }
 
+// ptr points at a copy of v, for the payloads' optional fields.
 func ptr[T any](v T) *T { return &v }

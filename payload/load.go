@@ -1,4 +1,4 @@
-package importer
+package payload
 
 import (
 	"errors"
@@ -45,6 +45,6 @@ func LoadUsers(path string, so sheet.Options) ([]kintone.UserInput, error) {
 		if is := res.FirstError(); is != nil {
 			return nil, fmt.Errorf("%s: %s", filepath.Base(path), is.Message)
 		}
-		users = append(users, newUserInput(&rec))
+		users = append(users, NewUser(&rec))
 	}
 }
