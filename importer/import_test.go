@@ -390,6 +390,11 @@ func TestRejectedAddIsolated(t *testing.T) {
 				rep := &memReport{}
 				o := baseOptions(path, rep)
 				o.Mode = mode
+				// One request at a time: while the other administrator's
+				// users are made, the simulator's clock reads a minute
+				// back, and no request of the importer may read it then
+				// (its server time would move back with it).
+				o.Concurrency = 1
 				if _, err := importer.Import(t.Context(), api, o); err != nil {
 					t.Fatal(err)
 				}
