@@ -26,6 +26,9 @@ type mojibakeTables struct {
 	// continuation byte (0x80–0xBF).
 	sjisLead [1 << 16 / 64]uint64
 	sjis     map[rune][2]byte
+	// enc is the Shift_JIS encoding of every double-byte character, so
+	// that the check after a hit costs map lookups, not encoders.
+	enc map[rune][2]byte
 }
 
 var (
@@ -58,6 +61,7 @@ func mojibakeTable() *mojibakeTables {
 				t.sjis[r] = [2]byte{byte(lead), byte(trail)}
 			}
 		}
+		t.enc = shiftJISTable()
 		mojibakeTab = t
 	})
 	return mojibakeTab
@@ -148,8 +152,8 @@ func cp1252Sequence(t *mojibakeTables, lead byte, rest string) bool {
 // ("逕ｰ荳ｭ" for 田中) decodes on and on.
 func sjisSequence(t *mojibakeTables, first rune, rest string) bool {
 	pair := t.sjis[first]
-	b := make([]byte, 0, 12)
-	b = append(b, pair[0], pair[1])
+	var buf [8]byte
+	b := append(buf[:0], pair[0], pair[1])
 	for _, r := range rest {
 		if len(b) >= 6 {
 			break
@@ -158,11 +162,11 @@ func sjisSequence(t *mojibakeTables, first rune, rest string) bool {
 		case r >= 0xFF61 && r <= 0xFF9F: // half-width katakana: one byte 0xA1–0xDF
 			b = append(b, byte(r-0xFF61+0xA1))
 		default:
-			enc, ok := shiftJISBytes(r)
+			enc, ok := t.enc[r]
 			if !ok {
 				return false
 			}
-			b = append(b, enc...)
+			b = append(b, enc[0], enc[1])
 		}
 	}
 	for n := 0; n < 2; n++ {
@@ -175,15 +179,29 @@ func sjisSequence(t *mojibakeTables, first rune, rest string) bool {
 	return true
 }
 
-// shiftJISBytes returns r's Shift_JIS encoding.
-func shiftJISBytes(r rune) ([]byte, bool) {
-	if r < utf8.RuneSelf || r == utf8.RuneError {
-		return nil, false
+// shiftJISTable maps every double-byte Shift_JIS character to its bytes.
+func shiftJISTable() map[rune][2]byte {
+	enc := make(map[rune][2]byte, 12000)
+	dec := japanese.ShiftJIS.NewDecoder()
+	var buf [8]byte
+	for lead := 0x81; lead <= 0xFC; lead++ {
+		if lead >= 0xA0 && lead < 0xE0 {
+			continue // single-byte half-width katakana
+		}
+		for trail := 0x40; trail <= 0xFC; trail++ {
+			if trail == 0x7F {
+				continue
+			}
+			n, _, err := dec.Transform(buf[:], []byte{byte(lead), byte(trail)}, true)
+			dec.Reset()
+			r, size := utf8.DecodeRune(buf[:n])
+			if err != nil || r == utf8.RuneError || size != n {
+				continue
+			}
+			if _, dup := enc[r]; !dup {
+				enc[r] = [2]byte{byte(lead), byte(trail)}
+			}
+		}
 	}
-	var buf [4]byte
-	n, _, err := japanese.ShiftJIS.NewEncoder().Transform(buf[:], []byte(string(r)), true)
-	if err != nil || n == 0 {
-		return nil, false
-	}
-	return buf[:n], true
+	return enc
 }
