@@ -498,8 +498,21 @@ func statusCounts(counts map[report.Status]int) map[string]int {
 func ReadReport(path string, fn func(ReportRow) error) error {
 	return report.Read(path, func(r report.Row) error {
 		return fn(ReportRow{Row: r.Row, Code: r.Code, Status: string(r.Status), ErrorCode: r.ErrorCode,
-			Message: r.Message, Services: r.Services, Depts: r.Departments})
+			Message: reportMessage(&r), Services: r.Services, Depts: r.Departments})
 	})
+}
+
+// reportMessage is what the plan and results tables show of a line: its
+// message, then the fields an update changes (old -> new) and the row's
+// warnings, so a would_update says what it would do.
+func reportMessage(r *report.Row) string {
+	parts := make([]string, 0, 3)
+	for _, p := range []struct{ label, text string }{{"", r.Message}, {"changes: ", r.Changes}, {"warnings: ", r.Warnings}} {
+		if p.text != "" {
+			parts = append(parts, p.label+p.text)
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // ReportXLSX converts a CSV report to the report's XLSX format.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/userimport/userimport/kintone/kintonetest"
+	"github.com/userimport/userimport/report"
 )
 
 // TestRunProgressFollowsEvents: the progress a run reports comes from the
@@ -71,5 +72,18 @@ func TestRunProgressFollowsEvents(t *testing.T) {
 	}
 	if _, ok := sim.User("ev0699"); !ok {
 		t.Error("ev0699 is not on the domain")
+	}
+}
+
+// TestReportMessageShowsChanges: the plan's would_update rows say which
+// fields change, old -> new, and the row's warnings.
+func TestReportMessageShowsChanges(t *testing.T) {
+	r := report.Row{Status: report.WouldUpdate, Changes: `email: "a@example.com" -> "b@example.com"`, Warnings: `column "valid": "yes" is read as "true"`}
+	got := reportMessage(&r)
+	if !strings.Contains(got, `changes: email: "a@example.com" -> "b@example.com"`) || !strings.Contains(got, "warnings: ") {
+		t.Fatalf("message %q", got)
+	}
+	if got := reportMessage(&report.Row{Message: "m"}); got != "m" {
+		t.Fatalf("plain message %q", got)
 	}
 }
