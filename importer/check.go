@@ -188,23 +188,9 @@ func (ck *checker) findings(rec *validate.Record, res *validate.Result, read []r
 		o.findings = append(o.findings, ck.in.cells.issueFinding(&res.Issues[k], ck.lang))
 	}
 	for k := range res.Changes {
-		if sameSpelling(&res.Changes[k]) {
-			continue
-		}
 		o.findings = append(o.findings, ck.in.cells.changeFinding(&res.Changes[k], rec.Row, ck.lang))
 	}
 	return o
-}
-
-// sameSpelling reports whether a normalisation only respells a value the
-// way the API writes it, which changes nothing a person meant: a status of
-// TRUE (an Excel boolean cell) or 1 (cybozu's own users file) is true.
-// Every other normalisation is a warning on the row.
-func sameSpelling(ch *validate.Change) bool {
-	if ch.Field != validate.Valid {
-		return false
-	}
-	return strings.EqualFold(ch.From, ch.To) || ch.From == "1" && ch.To == "true" || ch.From == "0" && ch.To == "false"
 }
 
 // settleChecked finishes a checked row that is not to be sent, and

@@ -48,7 +48,14 @@ func (v *Validator) valid(res *Result, rec *Record, s string) {
 		}
 		v.add(res, rec, RuleValidConverted, Valid, "", i18n.M("msg.valid.converted", v.show(Valid, s), to, state))
 	}
-	if to != s {
+	switch {
+	case to == s:
+	case strings.EqualFold(s, to) || s == "1" && b || s == "0" && !b:
+		// Only a respelling of what the person meant (an Excel boolean
+		// cell's TRUE, cybozu's own 1): sent as the API writes it, no
+		// change to report.
+		rec.Values[Valid] = to
+	default:
 		v.change(res, rec, Valid, to)
 	}
 }

@@ -428,18 +428,32 @@ func TestCustomItems(t *testing.T) {
 	}
 }
 
+// TestStatusRespelling: a status written 1, 0, TRUE or False is sent as
+// true/false without a change to report: it only respells what was meant.
+func TestStatusRespelling(t *testing.T) {
+	v := New(Options{})
+	for in, want := range map[string]string{"1": "true", "0": "false", "TRUE": "true", "False": "false"} {
+		rec := &Record{Row: 2, Values: baseRow(Users)}
+		rec.Values[Valid] = in
+		res := v.Check(rec)
+		if rec.Values[Valid] != want || len(res.Changes) != 0 {
+			t.Errorf("%q: sent %q with changes %+v, want %q and none", in, rec.Values[Valid], res.Changes, want)
+		}
+	}
+}
+
 func TestChanges(t *testing.T) {
 	v := New(Options{Columns: [NumFields]string{Code: "Login Name", Valid: "Status", BirthDate: "Birthday"}})
 	rec := &Record{Row: 5, Values: baseRow(Users)}
 	rec.Values[Code] = " taro "
-	rec.Values[Valid] = "1"
+	rec.Values[Valid] = "yes"
 	rec.Values[BirthDate] = "1990/4/1"
 	rec.Values[Services] = "ki;gr"
 	res := v.Check(rec)
 	recordFired(t, res)
 	want := []Change{
 		{Code, "Login Name", " taro ", "taro"},
-		{Valid, "Status", "1", "true"},
+		{Valid, "Status", "yes", "true"},
 		{BirthDate, "Birthday", "1990/4/1", "1990-04-01"},
 		{Services, "services", "ki;gr", "kintone;garoon"},
 	}
