@@ -24,6 +24,7 @@ import (
 	"github.com/userimport/userimport/kintone"
 	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/pacer"
+	"github.com/userimport/userimport/payload"
 	"github.com/userimport/userimport/report"
 	"github.com/userimport/userimport/sheet"
 	"github.com/userimport/userimport/validate"
@@ -480,7 +481,7 @@ func userCells(cells []string, u *kintone.User) {
 // that Import compares with, so export and import cannot disagree on
 // which User field a column is.
 func stringFieldOf(f validate.Field, u *kintone.User) string {
-	for _, sf := range mapping.StringFields {
+	for _, sf := range payload.StringFields {
 		if sf.Field == f {
 			return sf.Out(u)
 		}

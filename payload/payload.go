@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/kintone"
-	"github.com/userimport/userimport/mapping"
 	"github.com/userimport/userimport/validate"
 )
 
@@ -18,7 +17,7 @@ import (
 // omitted field gets the service's default.
 func NewUser(rec *validate.Record) kintone.UserInput {
 	u := kintone.UserInput{Code: rec.Values[validate.Code]}
-	for _, sf := range mapping.StringFields {
+	for _, sf := range StringFields {
 		if v := rec.Values[sf.Field]; rec.Set[sf.Field] && v != "" {
 			*sf.In(&u) = ptr(v)
 		}
@@ -57,7 +56,7 @@ func Update(rec *validate.Record, cur *kintone.User) (kintone.UserInput, bool, [
 	differ := func(name, from, to string) {
 		changes = append(changes, name+": "+shown(from)+" -> "+shown(to))
 	}
-	for _, sf := range mapping.StringFields {
+	for _, sf := range StringFields {
 		if !rec.Set[sf.Field] || rec.Keep[sf.Field] {
 			continue
 		}

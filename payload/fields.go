@@ -1,4 +1,4 @@
-package mapping
+package payload
 
 import (
 	"github.com/userimport/userimport/kintone"
