@@ -5,6 +5,10 @@ package i18n
 // Status values and rule ids are arguments, so they stay as the report
 // writes them; the labels below only name a status for a person.
 var summaryEntries = []entry{
+	e("summary.annotated", "annotated copy: %s (it holds the file's passwords too: mode 0600, delete it when done)",
+		"注釈付きのコピー: %s（ファイルのパスワードも含むため、本人だけが読める権限で保存しました。使い終わったら削除してください）"),
+	e("summary.no_annotated", "no annotated copy of a file of more than %d rows by default; ask for one with %s",
+		"%d 行を超えるファイルには注釈付きのコピーを作りません。必要なら %s を付けて実行してください"),
 	e("label.created", "created", "登録"),
 	e("label.updated", "updated", "更新"),
 	e("label.renamed", "renamed", "ログイン名変更"),

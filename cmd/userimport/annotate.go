@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/userimport/userimport/annotate"
+	"github.com/userimport/userimport/i18n"
 	"github.com/userimport/userimport/importer"
 	"github.com/userimport/userimport/report"
 )
@@ -102,7 +103,7 @@ func (a *annotation) keep(r *report.Row) error {
 
 // finish writes the annotated copy of file; it says nothing and writes
 // nothing when validate's default copy would hold no problem.
-func (a *annotation) finish(s *streams, file string, sum *importer.Summary) error {
+func (a *annotation) finish(s *streams, lang i18n.Lang, file string, sum *importer.Summary) error {
 	if a == nil || sum == nil {
 		return nil
 	}
@@ -113,7 +114,7 @@ func (a *annotation) finish(s *streams, file string, sum *importer.Summary) erro
 	}
 	if !a.all && (len(a.rows) == 0 || a.overflow) {
 		if a.overflow {
-			fmt.Fprintf(s.err, "no annotated copy of a file of more than %d rows by default; ask for one with --annotate FILE.xlsx\n", maxDefaultAnnotated)
+			fmt.Fprintln(s.err, lang.Sprintf("summary.no_annotated", maxDefaultAnnotated, "--annotate FILE.xlsx"))
 		}
 		return nil
 	}
@@ -125,7 +126,7 @@ func (a *annotation) finish(s *streams, file string, sum *importer.Summary) erro
 	if readErr != nil {
 		return readErr
 	}
-	fmt.Fprintf(s.err, "annotated copy: %s (it holds the file's passwords too: mode 0600, delete it when done)\n", a.dst)
+	fmt.Fprintln(s.err, lang.Sprintf("summary.annotated", a.dst))
 	return nil
 }
 

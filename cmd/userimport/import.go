@@ -128,7 +128,7 @@ func runImport(ctx context.Context, s *streams, f *importFlags, file string) err
 			err = importer.DiscardJournal(opts.Lifecycle.Journal)
 		}
 	}
-	if aerr := ann.finish(s, file, sum); aerr != nil && err == nil {
+	if aerr := ann.finish(s, opts.Lang, file, sum); aerr != nil && err == nil {
 		err = fmt.Errorf("annotated copy: %w", aerr)
 	}
 	if sum != nil {

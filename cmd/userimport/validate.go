@@ -55,7 +55,7 @@ func runValidate(cmd *cobra.Command, s *streams, f *inputFlags, file string) err
 	if err = closeReport(w, path, err, sum != nil); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	if err := ann.finish(s, file, sum); err != nil {
+	if err := ann.finish(s, opts.Lang, file, sum); err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("annotated copy: %w", err)}
 	}
 	l := opts.Lang
